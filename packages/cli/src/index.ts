@@ -1,0 +1,3 @@
+export { runCli, usageText } from './cli.ts';
+export { EXIT, ExitError } from './exit-codes.ts';
+export { type CommandIO, memoryIO } from './io.ts';

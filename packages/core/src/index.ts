@@ -1,0 +1,6 @@
+export type * from './cloudtrail/types.ts';
+export * from './config.ts';
+export * from './detectors/define.ts';
+export * from './errors.ts';
+export * from './types/finding.ts';
+export * from './types/inventory.ts';

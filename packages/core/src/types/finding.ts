@@ -1,0 +1,107 @@
+/** Finding contract (DESIGN.md "Contracts"): JSON that users, SNS subscribers and the API rely on. */
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Larger is worse; used for `--fail-on` and for "worsened" transitions. */
+export const SEVERITY_RANK: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
+
+export const DETECTOR_IDS = ['node-sg-widening', 'trunk-eni-allocation', 'ip-pool-exhaustion'] as const;
+export type DetectorId = (typeof DETECTOR_IDS)[number];
+
+export type FindingStatus = 'open' | 'resolved' | 'suppressed';
+
+export type ResourceType =
+  | 'security-group'
+  | 'security-group-rule'
+  | 'network-interface'
+  | 'instance'
+  | 'subnet'
+  | 'cluster'
+  | 'nodegroup'
+  | 'launch-template'
+  | 'auto-scaling-group'
+  | 'instance-type';
+
+export interface ResourceRef {
+  type: ResourceType;
+  id: string;
+}
+
+/** What a finding exposes or affects: nodes and pod IPs behind it. */
+export interface BlastRadius {
+  nodes: number;
+  /** Upper bound: the CNI keeps a warm pool of IPs that hold no pod yet. */
+  podIps: number;
+  /** `podIps` is an upper bound, never an exact count of running pods. */
+  podIpsIsUpperBound: true;
+  nodeGroups: string[];
+  /** Pods with their own branch ENI (security groups for pods), counted apart from `podIps`. */
+  sgpPods: number;
+  /** Node instance ids, cut to a readable number; `nodes` is the full count. */
+  nodeIds?: string[];
+  /** What the exposed target protects, for reverse grants (e.g. "RDS", "ElastiCache"). */
+  targetServices?: string[];
+  /** Facts the inventory lacked when this was computed (snapshot keys not known). */
+  unknown?: string[];
+}
+
+export interface Evidence {
+  /** CloudTrail event fields, for event findings. */
+  eventId?: string;
+  eventName?: string;
+  actor?: string;
+  sourceIp?: string;
+  time?: string;
+  errorCode?: string;
+  errorMessage?: string;
+  /** For scan findings, and extra context on event findings: what state showed it. */
+  state?: string;
+  /** Rule ids, CIDRs, ports: the exact things that tripped the rule. */
+  details?: Record<string, unknown>;
+}
+
+export interface Link {
+  title: string;
+  url: string;
+}
+
+export interface Recommendation {
+  text: string;
+  links: Link[];
+}
+
+/** Machine-readable change that fixes the finding; a later remediation step turns it into a pull request. */
+export interface Remediation {
+  action: string;
+  target: ResourceRef;
+  /** The attribute to change and its safe value. */
+  set?: Record<string, unknown>;
+  /** Rules to revoke (security group rule ids or permission shapes). */
+  revoke?: Record<string, unknown>[];
+  reason: string;
+}
+
+export interface Finding {
+  id: string;
+  detector: DetectorId;
+  rule: string;
+  severity: Severity;
+  status: FindingStatus;
+  title: string;
+  summary: string;
+  account: string;
+  region: string;
+  clusters: string[];
+  resources: ResourceRef[];
+  blastRadius?: BlastRadius;
+  evidence: Evidence;
+  recommendation: Recommendation;
+  remediation?: Remediation;
+  /** Why a finding is reported at `info` rather than as an alarm (e.g. a Kubernetes LoadBalancer rule). */
+  expectedBecause?: string;
+  /** Allow-list entries that matched; a suppressed finding is still counted in the output. */
+  suppressedBy?: string[];
+  firstSeen: string;
+  lastSeen: string;
+}
