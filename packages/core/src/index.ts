@@ -3,4 +3,5 @@ export * from './config.ts';
 export * from './detectors/define.ts';
 export * from './errors.ts';
 export * from './types/finding.ts';
+export * from './inventory/index.ts';
 export * from './types/inventory.ts';
