@@ -1,0 +1,3 @@
+export * from './instance-limits.ts';
+export * from './max-pods.ts';
+export * from './user-data.ts';
