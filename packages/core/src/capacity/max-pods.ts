@@ -124,13 +124,8 @@ function eksCap(instanceType: string, info: InstanceTypeInfo | undefined, uncapp
     return { kind: 'eks', applied: false, unknownReason: `vCPUs unknown: ${estimate.unknownReason}` };
   }
   const count = estimate.min === estimate.max ? `${estimate.min}` : `${estimate.min}–${estimate.max}`;
-  let value: number;
-  if (estimate.min > EKS_CAP_VCPU_THRESHOLD) value = EKS_CAP_HIGH;
-  else if (estimate.max <= EKS_CAP_VCPU_THRESHOLD) value = EKS_CAP_LOW;
-  else {
-    const unknownReason = `vCPUs ${count} straddle the threshold of ${EKS_CAP_VCPU_THRESHOLD}`;
-    return { kind: 'eks', applied: false, vcpus: count, vcpuSource: estimate.basis, unknownReason };
-  }
+  // Bounds come only from sizes up to `medium` (1–2 vCPUs), far from the threshold, so `max` decides.
+  const value = estimate.max > EKS_CAP_VCPU_THRESHOLD ? EKS_CAP_HIGH : EKS_CAP_LOW;
   return { kind: 'eks', value, applied: uncapped > value, vcpus: count, vcpuSource: estimate.basis };
 }
 
