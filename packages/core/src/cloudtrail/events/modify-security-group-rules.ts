@@ -1,0 +1,69 @@
+/**
+ * `ModifySecurityGroupRules` (ec2.amazonaws.com). Its record is PascalCase:
+ * `requestParameters.ModifySecurityGroupRulesRequest.{GroupId, SecurityGroupRule}`, where the outer
+ * `SecurityGroupRule` is one object or a list (with `tag` attributes) of `{SecurityGroupRuleId, SecurityGroupRule}`.
+ */
+import { z } from 'zod';
+import { defineEventParser, invalid, type Normalised } from '../parser.ts';
+import { integer, oneOrMany, stringish } from '../shapes.ts';
+import type { RulePeer, SgRule } from '../types.ts';
+
+const RuleValueSchema = z.object({
+  IpProtocol: stringish,
+  FromPort: integer.optional(),
+  ToPort: integer.optional(),
+  CidrIpv4: z.string().optional(),
+  CidrIpv6: z.string().optional(),
+  PrefixListId: z.string().optional(),
+  ReferencedGroupId: z.string().optional(),
+  Description: z.string().optional(),
+});
+
+/** `requestParameters`/`responseElements` of ModifySecurityGroupRules. */
+export const modifySecurityGroupRulesSchema = z.object({
+  requestParameters: z.object({
+    ModifySecurityGroupRulesRequest: z.object({
+      GroupId: z.string(),
+      SecurityGroupRule: oneOrMany(z.object({ SecurityGroupRuleId: z.string(), SecurityGroupRule: RuleValueSchema })),
+    }),
+  }),
+});
+
+/** Each modified rule id with its complete new value (the call does not say the direction). */
+export function normaliseModifySecurityGroupRules(input: z.output<typeof modifySecurityGroupRulesSchema>): Normalised {
+  const request = input.requestParameters.ModifySecurityGroupRulesRequest;
+  if (request.SecurityGroupRule.length === 0) {
+    return invalid('requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule', 'no rule is modified');
+  }
+  const changes: { ruleId: string; rule: Omit<SgRule, 'ruleId'> }[] = [];
+  for (const [index, change] of request.SecurityGroupRule.entries()) {
+    const value = change.SecurityGroupRule;
+    let peer: RulePeer;
+    if (value.CidrIpv4 !== undefined) peer = { kind: 'ipv4', cidr: value.CidrIpv4 };
+    else if (value.CidrIpv6 !== undefined) peer = { kind: 'ipv6', cidr: value.CidrIpv6 };
+    else if (value.PrefixListId !== undefined) peer = { kind: 'prefix-list', prefixListId: value.PrefixListId };
+    else if (value.ReferencedGroupId !== undefined) peer = { kind: 'security-group', groupId: value.ReferencedGroupId };
+    else {
+      return invalid(
+        `requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule.${index}.SecurityGroupRule`,
+        'the new rule names no CidrIpv4, CidrIpv6, PrefixListId or ReferencedGroupId',
+      );
+    }
+    const rule: Omit<SgRule, 'ruleId'> = { protocol: value.IpProtocol.toLowerCase(), peer };
+    if (rule.protocol !== '-1') {
+      if (value.FromPort !== undefined) rule.fromPort = value.FromPort;
+      if (value.ToPort !== undefined) rule.toPort = value.ToPort;
+    }
+    if (value.Description !== undefined) rule.description = value.Description;
+    changes.push({ ruleId: change.SecurityGroupRuleId, rule });
+  }
+  return { ok: true, detail: { kind: 'sg-rules-modified', groupId: request.GroupId, changes } };
+}
+
+/** Parser of `ModifySecurityGroupRules`. */
+export const modifySecurityGroupRulesParser = defineEventParser({
+  source: 'ec2.amazonaws.com',
+  eventName: 'ModifySecurityGroupRules',
+  schema: modifySecurityGroupRulesSchema,
+  normalise: normaliseModifySecurityGroupRules,
+});

@@ -1,0 +1,77 @@
+/**
+ * `RunInstances` (ec2.amazonaws.com): instances launched (e.g. by an Auto Scaling group of a node group), with the
+ * instance type and subnets, from the request and from `responseElements.instancesSet` when the call succeeded.
+ */
+import { z } from 'zod';
+import { defineEventParser, type Normalised } from '../parser.ts';
+import { items, stringish, tagSpecificationSet, tagsFor, unique } from '../shapes.ts';
+import type { EventDetail } from '../types.ts';
+
+/** `requestParameters`/`responseElements` of RunInstances. */
+export const runInstancesSchema = z.object({
+  requestParameters: z.object({
+    instanceType: z.string().optional(),
+    subnetId: z.string().optional(),
+    networkInterfaceSet: items(z.object({ subnetId: z.string().optional() })),
+    launchTemplate: z
+      .object({
+        launchTemplateId: z.string().optional(),
+        launchTemplateName: z.string().optional(),
+        version: stringish.optional(),
+      })
+      .optional(),
+    tagSpecificationSet,
+  }),
+  responseElements: z
+    .object({
+      instancesSet: items(
+        z.object({
+          instanceId: z.string(),
+          instanceType: z.string().optional(),
+          subnetId: z.string().optional(),
+        }),
+      ),
+    })
+    .optional(),
+});
+
+/** The launched instances, their types and subnets. */
+export function normaliseRunInstances(input: z.output<typeof runInstancesSchema>): Normalised {
+  const request = input.requestParameters;
+  const launched = input.responseElements?.instancesSet ?? [];
+  const detail: Extract<EventDetail, { kind: 'instances-launched' }> = {
+    kind: 'instances-launched',
+    operation: 'run-instances',
+    instanceTypes: unique([request.instanceType, ...launched.map((instance) => instance.instanceType)].filter(isSet)),
+    subnetIds: unique(
+      [
+        request.subnetId,
+        ...request.networkInterfaceSet.map((eni) => eni.subnetId),
+        ...launched.map((instance) => instance.subnetId),
+      ].filter(isSet),
+    ),
+    instanceIds: launched.map((instance) => instance.instanceId),
+    tags: tagsFor(request.tagSpecificationSet, 'instance'),
+    fleetErrors: [],
+  };
+  const template = request.launchTemplate;
+  if (template !== undefined) {
+    detail.launchTemplate = {};
+    if (template.launchTemplateId !== undefined) detail.launchTemplate.id = template.launchTemplateId;
+    if (template.launchTemplateName !== undefined) detail.launchTemplate.name = template.launchTemplateName;
+    if (template.version !== undefined) detail.launchTemplate.version = template.version;
+  }
+  return { ok: true, detail };
+}
+
+function isSet(value: string | undefined): value is string {
+  return value !== undefined;
+}
+
+/** Parser of `RunInstances`. */
+export const runInstancesParser = defineEventParser({
+  source: 'ec2.amazonaws.com',
+  eventName: 'RunInstances',
+  schema: runInstancesSchema,
+  normalise: normaliseRunInstances,
+});

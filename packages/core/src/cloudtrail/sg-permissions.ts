@@ -1,0 +1,291 @@
+/**
+ * Security group permissions as CloudTrail records them (`ipPermissions.items[]` with `items`-wrapped peers, the legacy
+ * flat form, `securityGroupRuleSet` in responses), turned into one `SgRule` per peer. Shared by the four
+ * Authorize/Revoke Ingress/Egress parsers, whose records have the same shape.
+ */
+import { z } from 'zod';
+import type { EventSource } from '../detectors/define.ts';
+import { defineEventParser, type EventParser, invalid, type Normalised } from './parser.ts';
+import { boolish, integer, items, stringish } from './shapes.ts';
+import type { RulePeer, SgRule, TrafficDirection } from './types.ts';
+
+const description = z.string().optional();
+
+const GroupPairSchema = z
+  .object({
+    groupId: z.string().optional(),
+    groupName: z.string().optional(),
+    userId: z.string().optional(),
+    description,
+  })
+  .refine((pair) => pair.groupId !== undefined || pair.groupName !== undefined, {
+    message: 'a security group peer needs groupId or groupName',
+  });
+
+/** One `IpPermission` of a request (or of `unknownIpPermissionSet`). */
+export const IpPermissionSchema = z.object({
+  ipProtocol: stringish,
+  fromPort: integer.optional(),
+  toPort: integer.optional(),
+  ipRanges: items(z.object({ cidrIp: z.string(), description })),
+  ipv6Ranges: items(z.object({ cidrIpv6: z.string(), description })),
+  prefixListIds: items(z.object({ prefixListId: z.string(), description })),
+  groups: items(GroupPairSchema),
+});
+export type IpPermission = z.output<typeof IpPermissionSchema>;
+
+/** One item of `responseElements.securityGroupRuleSet` (or `revokedSecurityGroupRuleSet`). */
+export const ResponseRuleSchema = z.object({
+  securityGroupRuleId: z.string(),
+  groupId: z.string().optional(),
+  isEgress: boolish.optional(),
+  ipProtocol: stringish.optional(),
+  fromPort: integer.optional(),
+  toPort: integer.optional(),
+  cidrIpv4: z.string().optional(),
+  cidrIpv6: z.string().optional(),
+  prefixListId: z.string().optional(),
+  referencedGroupInfo: z.object({ groupId: z.string().optional(), userId: z.string().optional() }).optional(),
+  description,
+});
+export type ResponseRule = z.output<typeof ResponseRuleSchema>;
+
+/** Request fields shared by the four calls: the group, `ipPermissions` and the legacy flat form. */
+const requestFields = {
+  groupId: z.string().optional(),
+  groupName: z.string().optional(),
+  ipPermissions: items(IpPermissionSchema),
+  // Legacy flat form: one permission spelled out at the top of requestParameters.
+  ipProtocol: stringish.optional(),
+  fromPort: integer.optional(),
+  toPort: integer.optional(),
+  cidrIp: z.string().optional(),
+  sourceSecurityGroupName: z.string().optional(),
+  sourceSecurityGroupOwnerId: z.string().optional(),
+};
+type RequestFields = z.output<z.ZodObject<typeof requestFields>>;
+
+/** Lower-cased protocol; ports kept unless the rule covers all traffic (`-1`), which has none. */
+function ruleBase(protocol: string, fromPort: number | undefined, toPort: number | undefined): Omit<SgRule, 'peer'> {
+  const base: Omit<SgRule, 'peer'> = { protocol: protocol.toLowerCase() };
+  if (base.protocol !== '-1') {
+    if (fromPort !== undefined) base.fromPort = fromPort;
+    if (toPort !== undefined) base.toPort = toPort;
+  }
+  return base;
+}
+
+function withDescription(rule: SgRule, text: string | undefined): SgRule {
+  if (text !== undefined) rule.description = text;
+  return rule;
+}
+
+/** One `SgRule` per peer of each permission, in request order. */
+export function permissionsToRules(permissions: IpPermission[]): SgRule[] {
+  const rules: SgRule[] = [];
+  for (const permission of permissions) {
+    const base = () => ruleBase(permission.ipProtocol, permission.fromPort, permission.toPort);
+    for (const range of permission.ipRanges) {
+      rules.push(withDescription({ ...base(), peer: { kind: 'ipv4', cidr: range.cidrIp } }, range.description));
+    }
+    for (const range of permission.ipv6Ranges) {
+      rules.push(withDescription({ ...base(), peer: { kind: 'ipv6', cidr: range.cidrIpv6 } }, range.description));
+    }
+    for (const list of permission.prefixListIds) {
+      const peer: RulePeer = { kind: 'prefix-list', prefixListId: list.prefixListId };
+      rules.push(withDescription({ ...base(), peer }, list.description));
+    }
+    for (const pair of permission.groups) {
+      const peer: RulePeer = { kind: 'security-group' };
+      if (pair.groupId !== undefined) peer.groupId = pair.groupId;
+      if (pair.groupName !== undefined) peer.groupName = pair.groupName;
+      if (pair.userId !== undefined) peer.userId = pair.userId;
+      rules.push(withDescription({ ...base(), peer }, pair.description));
+    }
+  }
+  return rules;
+}
+
+/**
+ * The legacy flat form (`cidrIp`/`ipProtocol`/ports, or `sourceSecurityGroupName`/`OwnerId`) as rules. Without a
+ * protocol the API grants all traffic, so the protocol defaults to `-1`.
+ */
+export function legacyRules(request: RequestFields): SgRule[] {
+  const rules: SgRule[] = [];
+  const base = () => ruleBase(request.ipProtocol ?? '-1', request.fromPort, request.toPort);
+  if (request.cidrIp !== undefined) rules.push({ ...base(), peer: { kind: 'ipv4', cidr: request.cidrIp } });
+  if (request.sourceSecurityGroupName !== undefined || request.sourceSecurityGroupOwnerId !== undefined) {
+    const peer: RulePeer = { kind: 'security-group' };
+    if (request.sourceSecurityGroupName !== undefined) peer.groupName = request.sourceSecurityGroupName;
+    if (request.sourceSecurityGroupOwnerId !== undefined) peer.userId = request.sourceSecurityGroupOwnerId;
+    rules.push({ ...base(), peer });
+  }
+  return rules;
+}
+
+/** The rule a `securityGroupRuleSet` item describes, with its id. */
+export function responseRuleToSgRule(item: ResponseRule): SgRule | undefined {
+  let peer: RulePeer | undefined;
+  if (item.cidrIpv4 !== undefined) peer = { kind: 'ipv4', cidr: item.cidrIpv4 };
+  else if (item.cidrIpv6 !== undefined) peer = { kind: 'ipv6', cidr: item.cidrIpv6 };
+  else if (item.prefixListId !== undefined) peer = { kind: 'prefix-list', prefixListId: item.prefixListId };
+  else if (item.referencedGroupInfo !== undefined) {
+    peer = { kind: 'security-group' };
+    if (item.referencedGroupInfo.groupId !== undefined) peer.groupId = item.referencedGroupInfo.groupId;
+    if (item.referencedGroupInfo.userId !== undefined) peer.userId = item.referencedGroupInfo.userId;
+  }
+  if (peer === undefined) return undefined;
+  const rule = withDescription(
+    { ...ruleBase(item.ipProtocol ?? '-1', item.fromPort, item.toPort), peer },
+    item.description,
+  );
+  rule.ruleId = item.securityGroupRuleId;
+  return rule;
+}
+
+// Responses name protocols (`tcp`) where requests may give numbers (`6`).
+const PROTOCOL_NAMES: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
+
+function shapeKey(rule: SgRule): string {
+  const protocol = PROTOCOL_NAMES[rule.protocol] ?? rule.protocol;
+  return protocol === '-1' ? '-1' : `${protocol}|${rule.fromPort ?? ''}|${rule.toPort ?? ''}`;
+}
+
+function peerKey(peer: RulePeer): string {
+  switch (peer.kind) {
+    case 'ipv4':
+    case 'ipv6':
+      return `${peer.kind}|${peer.cidr.toLowerCase()}`;
+    case 'prefix-list':
+      return `pl|${peer.prefixListId}`;
+    case 'security-group':
+      return `sg|${peer.groupId ?? ''}`;
+  }
+}
+
+/** True when two rules have the same protocol, ports and peer (a group named only by name matches any group). */
+function sameRule(a: SgRule, b: SgRule, loose: boolean): boolean {
+  if (shapeKey(a) !== shapeKey(b)) return false;
+  if (loose && a.peer.kind === 'security-group' && b.peer.kind === 'security-group') {
+    return a.peer.groupId === undefined || b.peer.groupId === undefined || a.peer.groupId === b.peer.groupId;
+  }
+  return peerKey(a.peer) === peerKey(b.peer);
+}
+
+/**
+ * Sets `ruleId` on each requested rule that a response item describes. Exact matches first, then groups named only by
+ * name; when the rest pair up one to one they are paired in order, as EC2 answers in request order.
+ */
+export function attachRuleIds(rules: SgRule[], described: SgRule[]): void {
+  const free = new Set(described.map((_, index) => index));
+  for (const loose of [false, true]) {
+    for (const rule of rules) {
+      if (rule.ruleId !== undefined) continue;
+      const match = [...free].find((index) => sameRule(rule, described[index]!, loose));
+      if (match === undefined) continue;
+      rule.ruleId = described[match]!.ruleId!;
+      free.delete(match);
+    }
+  }
+  const unassigned = rules.filter((rule) => rule.ruleId === undefined);
+  const rest = [...free];
+  if (unassigned.length > 0 && unassigned.length === rest.length) {
+    unassigned.forEach((rule, position) => {
+      rule.ruleId = described[rest[position]!]!.ruleId!;
+    });
+  }
+}
+
+/** True when `rule` has the shape of one of `others` (used to drop permissions that revoked nothing). */
+export function hasSameShape(rule: SgRule, others: SgRule[]): boolean {
+  return others.some((other) => sameRule(rule, other, false));
+}
+
+function groupFields(request: RequestFields, fallbackGroupId: string | undefined) {
+  const group: { groupId?: string; groupName?: string } = {};
+  const groupId = request.groupId ?? fallbackGroupId;
+  if (groupId !== undefined) group.groupId = groupId;
+  if (request.groupName !== undefined) group.groupName = request.groupName;
+  return group;
+}
+
+/** `requestParameters`/`responseElements` of AuthorizeSecurityGroupIngress and AuthorizeSecurityGroupEgress. */
+export const AuthorizeSchema = z.object({
+  requestParameters: z.object(requestFields),
+  responseElements: z.object({ securityGroupRuleSet: items(ResponseRuleSchema) }).optional(),
+});
+
+/** Builds the parser of AuthorizeSecurityGroupIngress or AuthorizeSecurityGroupEgress. */
+export function authorizeParser(source: EventSource, eventName: string, direction: TrafficDirection): EventParser {
+  return defineEventParser({
+    source,
+    eventName,
+    schema: AuthorizeSchema,
+    normalise: ({ requestParameters: request, responseElements: response }, { failed }): Normalised => {
+      const rules = [...permissionsToRules(request.ipPermissions), ...legacyRules(request)];
+      const created = response?.securityGroupRuleSet ?? [];
+      // A call by groupName alone learns the group id from the response.
+      const group = groupFields(request, created.find((item) => item.groupId !== undefined)?.groupId);
+      if (group.groupId === undefined && group.groupName === undefined) {
+        return invalid('requestParameters.groupId', 'neither groupId nor groupName is given');
+      }
+      if (rules.length === 0 && !failed) {
+        return invalid('requestParameters.ipPermissions', 'the call names no permission');
+      }
+      attachRuleIds(
+        rules,
+        created.flatMap((item) => responseRuleToSgRule(item) ?? []),
+      );
+      const result: Normalised = { ok: true, detail: { kind: 'sg-rules-authorized', direction, ...group, rules } };
+      if (created.length > 0) result.createdRuleIds = created.map((item) => item.securityGroupRuleId);
+      return result;
+    },
+  });
+}
+
+/** `requestParameters`/`responseElements` of RevokeSecurityGroupIngress and RevokeSecurityGroupEgress. */
+export const RevokeSchema = z.object({
+  requestParameters: z.object({
+    ...requestFields,
+    securityGroupRuleIds: items(z.object({ securityGroupRuleId: z.string() })),
+  }),
+  responseElements: z
+    .object({
+      unknownIpPermissionSet: items(IpPermissionSchema),
+      revokedSecurityGroupRuleSet: items(ResponseRuleSchema),
+    })
+    .optional(),
+});
+
+/**
+ * Builds the parser of RevokeSecurityGroupIngress or RevokeSecurityGroupEgress. Permissions EC2 lists in
+ * `unknownIpPermissionSet` revoked nothing: they go to `unmatched`, not `rules`.
+ */
+export function revokeParser(source: EventSource, eventName: string, direction: TrafficDirection): EventParser {
+  return defineEventParser({
+    source,
+    eventName,
+    schema: RevokeSchema,
+    normalise: ({ requestParameters: request, responseElements: response }, { failed }): Normalised => {
+      const requested = [...permissionsToRules(request.ipPermissions), ...legacyRules(request)];
+      const ruleIds = request.securityGroupRuleIds.map((item) => item.securityGroupRuleId);
+      const revoked = response?.revokedSecurityGroupRuleSet ?? [];
+      const group = groupFields(request, revoked.find((item) => item.groupId !== undefined)?.groupId);
+      if (group.groupId === undefined && group.groupName === undefined) {
+        return invalid('requestParameters.groupId', 'neither groupId nor groupName is given');
+      }
+      if (requested.length === 0 && ruleIds.length === 0 && !failed) {
+        return invalid('requestParameters.ipPermissions', 'the call names neither a permission nor a rule id');
+      }
+      const unmatched = permissionsToRules(response?.unknownIpPermissionSet ?? []);
+      const rules = requested.filter((rule) => !hasSameShape(rule, unmatched));
+      // Rules revoked by id are in the response too; leave them out so they cannot be paired with a shape.
+      const byShape = revoked.filter((item) => !ruleIds.includes(item.securityGroupRuleId));
+      attachRuleIds(
+        rules,
+        byShape.flatMap((item) => responseRuleToSgRule(item) ?? []),
+      );
+      return { ok: true, detail: { kind: 'sg-rules-revoked', direction, ...group, rules, ruleIds, unmatched } };
+    },
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * zod building blocks for the shapes CloudTrail gives EC2 and EKS request and response fields: `items` wrappers
+ * (lowerCamelCase records), one-or-many values and `{content, tag}` strings (PascalCase records converted from the
+ * EC2 Query API's XML), numbers written as strings, and empty collections written as `{}` or `""`.
+ */
+import { z } from 'zod';
+import type { InputIssue } from '../errors.ts';
+
+/** A whole number that CloudTrail may write as a JSON number or as a numeric string. */
+export const integer = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d+$/, 'expected an integer')
+    .transform(Number),
+]);
+
+/** A string CloudTrail may write as a number (e.g. a launch template version, a protocol number). */
+export const stringish = z.union([z.string(), z.number().transform(String)]);
+
+/** A flag CloudTrail may write as a boolean or as `"true"`/`"false"`. */
+export const boolish = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
+
+function isEmptyCollection(value: unknown): boolean {
+  return (
+    value === undefined ||
+    value === null ||
+    value === '' ||
+    (typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0)
+  );
+}
+
+/**
+ * An `items` wrapper of the lowerCamelCase records: `{ "items": [...] }`, or `{}` when the list is empty. A bare array
+ * is taken too. Absent means empty.
+ */
+export const items = <T extends z.ZodType>(item: T) =>
+  z.preprocess((value) => {
+    if (isEmptyCollection(value)) return [];
+    if (Array.isArray(value)) return value;
+    if (typeof value === 'object' && value !== null && 'items' in value) {
+      const inner = (value as { items: unknown }).items;
+      return Array.isArray(inner) ? inner : [inner];
+    }
+    return value;
+  }, z.array(item));
+
+/**
+ * A list in the PascalCase records, which CloudTrail converts from XML: one element is an object, several are an
+ * array; an `item` wrapper (`errorSet.item`) is unwrapped. Absent, `""` or `{}` means empty.
+ */
+export const oneOrMany = <T extends z.ZodType>(item: T) =>
+  z.preprocess((value) => {
+    if (isEmptyCollection(value)) return [];
+    if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'item' in value) {
+      const inner = (value as { item: unknown }).item;
+      if (isEmptyCollection(inner)) return [];
+      return Array.isArray(inner) ? inner : [inner];
+    }
+    return Array.isArray(value) ? value : [value];
+  }, z.array(item));
+
+/** A string of a PascalCase list: `"sg-…"` or `{ "content": "sg-…", "tag": 1 }`. */
+export const content = z.union([z.string(), z.object({ content: z.string() }).transform((value) => value.content)]);
+
+/** Issues of a failed safeParse, with paths as dotted strings under `prefix`. */
+export function toIssues(error: z.ZodError, prefix = ''): InputIssue[] {
+  return error.issues.map((issue) => ({
+    path: joinPath(prefix, issue.path.map(String).join('.')),
+    message: issue.message,
+  }));
+}
+
+/** Joins dotted path segments, skipping empty ones; `(root)` when nothing is left. */
+export function joinPath(...parts: string[]): string {
+  return parts.filter((part) => part.length > 0).join('.') || '(root)';
+}
+
+/** Removes duplicates, keeping the first occurrence's order. */
+export function unique<T>(values: Iterable<T>): T[] {
+  return [...new Set(values)];
+}
+
+/** Key/value tags from `[{key, value}]` (lowerCamelCase) as a record. */
+export function tagsToRecord(tags: { key: string; value?: string | undefined }[]): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const tag of tags) result[tag.key] = tag.value ?? '';
+  return result;
+}
+
+/** `tagSpecificationSet.items[{resourceType, tags: [{key, value}]}]` of the lowerCamelCase records. */
+export const tagSpecificationSet = items(
+  z.object({
+    resourceType: z.string().optional(),
+    tags: items(z.object({ key: z.string(), value: z.string().optional() })),
+  }),
+);
+
+/** Tags a tag specification set puts on resources of `resourceType` (all tags when no spec names a type). */
+export function tagsFor(specs: z.output<typeof tagSpecificationSet>, resourceType: string): Record<string, string> {
+  const matching = specs.filter((spec) => spec.resourceType === undefined || spec.resourceType === resourceType);
+  return tagsToRecord(matching.flatMap((spec) => spec.tags));
+}
