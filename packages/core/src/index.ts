@@ -1,4 +1,5 @@
 export type * from './cloudtrail/types.ts';
+export * from './cloudtrail/index.ts';
 export * from './capacity/index.ts';
 export * from './config.ts';
 export * from './detectors/define.ts';
