@@ -63,14 +63,32 @@ function hasControlCharacters(text: string): boolean {
   return false;
 }
 
-function parseHeaders(block: string): Map<string, string> {
+/** MIME headers podnet-guard reads; a narrow set, so a YAML key such as `apiVersion:` is never taken for one. */
+const MIME_HEADER = /^(content-[a-z-]+|mime-version)\s*:(.*)$/i;
+
+/**
+ * Splits leading MIME headers from the body: headers run until a blank line or the first line that is not one
+ * (EKS writes `Content-Type: text/x-shellscript` straight above `#!/bin/bash`, with no blank line).
+ */
+function splitHeaders(text: string): { headers: Map<string, string>; body: string } {
   const headers = new Map<string, string>();
-  // Folded header lines continue with leading whitespace.
-  for (const line of block.replace(/\n[ \t]+/g, ' ').split('\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+  const lines = text.split('\n');
+  let i = 0;
+  let last: string | undefined;
+  for (; i < lines.length; i++) {
+    const line = lines[i]!;
+    const header = MIME_HEADER.exec(line);
+    if (header) {
+      last = header[1]!.toLowerCase();
+      headers.set(last, header[2]!.trim());
+    } else if (last && /^[ \t]+\S/.test(line)) {
+      headers.set(last, `${headers.get(last)} ${line.trim()}`); // folded header line
+    } else {
+      if (line.trim() === '' && headers.size > 0) i += 1;
+      break;
+    }
   }
-  return headers;
+  return { headers, body: lines.slice(i).join('\n') };
 }
 
 function boundaryOf(contentType: string | undefined): string | undefined {
@@ -85,31 +103,24 @@ function escapeRegExp(text: string): string {
 
 /** Splits MIME multipart user data (as EC2 and EKS write it) into parts; anything else is one part. */
 function splitParts(text: string, depth = 0): Part[] {
-  const headerEnd = text.indexOf('\n\n');
-  if (headerEnd > 0 && depth < 4) {
-    const headers = parseHeaders(text.slice(0, headerEnd));
-    const boundary = boundaryOf(headers.get('content-type'));
-    if (boundary) {
-      const delimiter = new RegExp(`^--${escapeRegExp(boundary)}(--)?[ \\t]*$`, 'm');
-      const chunks = text.slice(headerEnd + 2).split(delimiter);
-      const parts: Part[] = [];
-      // split() with a capture group interleaves the `--` captures: [preamble, capture, body, capture, body, …].
-      for (let i = 2; i < chunks.length; i += 2) parts.push(...partOf(chunks[i] ?? '', chunks[i - 1], depth));
-      return parts;
-    }
-  }
-  return [{ contentType: undefined, body: text }];
+  const { headers, body } = splitHeaders(text);
+  const boundary = boundaryOf(headers.get('content-type'));
+  if (!boundary || depth > 3) return [{ contentType: undefined, body: text }];
+  const delimiter = new RegExp(`^--${escapeRegExp(boundary)}(--)?[ \\t]*$`, 'm');
+  const chunks = body.split(delimiter);
+  const parts: Part[] = [];
+  // split() with a capture group interleaves the `--` captures: [preamble, capture, body, capture, body, …].
+  for (let i = 2; i < chunks.length; i += 2) parts.push(...partOf(chunks[i] ?? '', chunks[i - 1], depth));
+  return parts;
 }
 
 function partOf(chunk: string, closing: string | undefined, depth: number): Part[] {
   // The chunk after a closing delimiter (`--boundary--`) is the epilogue.
   if (closing === '--') return [];
-  const content = chunk.replace(/^\n/, '');
-  const headerEnd = content.indexOf('\n\n');
-  const headers = parseHeaders(headerEnd >= 0 ? content.slice(0, headerEnd) : content);
-  let body = headerEnd >= 0 ? content.slice(headerEnd + 2) : '';
+  const { headers, body: raw } = splitHeaders(chunk.replace(/^\n/, ''));
   const contentType = headers.get('content-type');
-  if (headers.get('content-transfer-encoding')?.toLowerCase() === 'base64') body = decodeBase64Text(body) ?? '';
+  const encoded = headers.get('content-transfer-encoding')?.toLowerCase() === 'base64';
+  const body = encoded ? (decodeBase64Text(raw) ?? '') : raw;
   if (boundaryOf(contentType)) return splitParts(`Content-Type: ${contentType}\n\n${body}`, depth + 1);
   return [{ contentType: contentType?.split(';')[0]?.trim().toLowerCase(), body }];
 }
@@ -182,7 +193,9 @@ function readShell(body: string): Partial<UserDataMaxPods> | undefined {
   for (const line of lines) {
     const words = shellWords(line);
     const calculator = words.findIndex((w) => w.endsWith('max-pods-calculator.sh'));
-    if (calculator >= 0 && words.slice(calculator).includes('--cni-prefix-delegation-enabled')) {
+    // The calculator usually runs inside `$(…)`, so its last word may carry the closing parenthesis.
+    const calculatorFlags = words.slice(calculator + 1).map((w) => w.replace(/\)+$/, ''));
+    if (calculator >= 0 && calculatorFlags.includes('--cni-prefix-delegation-enabled')) {
       found = { ...found, prefixDelegation: true };
     }
     const bootstrap = words.findIndex((w) => w === 'bootstrap.sh' || w.endsWith('/bootstrap.sh'));
