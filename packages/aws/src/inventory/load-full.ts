@@ -58,7 +58,7 @@ export interface LoadFullOptions {
   onProgress?: (message: string) => void;
 }
 
-/** A snapshot, the calls made per operation (successful pages), and what could not be found. */
+/** A snapshot, the calls made per operation (pages included, failed calls too), and what could not be found. */
 export interface LoadResult {
   snapshot: Snapshot;
   calls: Record<string, number>;
@@ -184,6 +184,8 @@ class FullLoader {
           }
         }
       } catch (error) {
+        // The failed page was a call too (the call budget counts calls made, not calls that succeeded).
+        this.count(operation);
         throw toInventoryLoadError(operation, error);
       }
       return merged as { [Key in K]-?: NonNullable<P[Key]> };
@@ -193,10 +195,9 @@ class FullLoader {
   /** Runs one call in one slot. */
   private single<T>(operation: string, call: () => Promise<T>): Promise<T> {
     return this.limit(async () => {
+      this.count(operation);
       try {
-        const result = await call();
-        this.count(operation);
-        return result;
+        return await call();
       } catch (error) {
         throw toInventoryLoadError(operation, error);
       }
