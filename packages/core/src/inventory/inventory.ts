@@ -1,0 +1,322 @@
+/**
+ * The queries detectors ask of an inventory. Indexes are built once per inventory (Maps keyed by id), so each query
+ * is a lookup plus work proportional to its answer; exposures are memoised per security group.
+ */
+import type { TrafficDirection } from '../cloudtrail/types.ts';
+import type {
+  Instance,
+  Inventory,
+  InventoryData,
+  LaunchTemplateVersion,
+  NetworkInterface,
+  Node,
+  NodeGroup,
+  NodeSgReason,
+  SecurityGroupRule,
+  SgExposure,
+  SnapshotKey,
+} from '../types/inventory.ts';
+import {
+  clusterFromTags,
+  isBranchEni,
+  isFargateEni,
+  isTrunkEni,
+  nodeIdentityFromTags,
+  serviceOfNetworkInterface,
+  TRUNK_ENI_TAG,
+} from './classify.ts';
+
+/** Addresses of one delegated IPv4 prefix (a /28). */
+const IPS_PER_IPV4_PREFIX = 16;
+const NODE_STATES = new Set(['pending', 'running']);
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function sortedUnique(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort();
+}
+
+/** Pod IPs an ENI holds: its private IPs minus the primary one, plus 16 per delegated /28 prefix. */
+function podIpsOn(eni: NetworkInterface): number {
+  const secondary = eni.privateIps.filter((ip) => ip !== eni.primaryPrivateIp).length;
+  return secondary + eni.ipv4Prefixes.length * IPS_PER_IPV4_PREFIX;
+}
+
+/**
+ * Builds the query layer over normalised inventory data (from `loadSnapshot`).
+ *
+ * @example
+ * const inventory = buildInventory(loadSnapshot(JSON.parse(text)));
+ * inventory.isNodeSecurityGroup('sg-0d0de000000000001'); // true
+ * inventory.exposureOf('sg-0d0de000000000001').podIps; // e.g. 18
+ */
+export function buildInventory(data: InventoryData): Inventory {
+  const missing = new Set<SnapshotKey>(data.missing);
+  const byId = <T, K>(items: T[], key: (item: T) => K) => new Map(items.map((item) => [key(item), item]));
+
+  const securityGroups = byId(data.securityGroups, (group) => group.id);
+  const groupsByName = new Map<string, string[]>();
+  for (const group of data.securityGroups) pushTo(groupsByName, group.name, group.id);
+  const rules = byId(data.securityGroupRules, (rule) => rule.ruleId);
+  const rulesByGroup = new Map<string, SecurityGroupRule[]>();
+  for (const rule of data.securityGroupRules) pushTo(rulesByGroup, rule.groupId, rule);
+
+  const subnets = byId(data.subnets, (subnet) => subnet.id);
+  const enis = byId(data.networkInterfaces, (eni) => eni.id);
+  const instances = byId(data.instances, (instance) => instance.id);
+  const clusters = byId(data.clusters, (cluster) => cluster.name);
+  const nodeGroups = byId(data.nodeGroups, (group) => `${group.clusterName}/${group.name}`);
+  const prefixLists = byId(data.prefixLists, (list) => list.prefixListId);
+
+  const enisByGroup = new Map<string, NetworkInterface[]>();
+  const enisByInstance = new Map<string, NetworkInterface[]>();
+  const branchesByTrunk = new Map<string, NetworkInterface[]>();
+  for (const eni of data.networkInterfaces) {
+    for (const groupId of new Set(eni.groupIds)) pushTo(enisByGroup, groupId, eni);
+    const instanceId = eni.attachment?.instanceId;
+    if (instanceId) pushTo(enisByInstance, instanceId, eni);
+    const trunk = eni.tags[TRUNK_ENI_TAG];
+    if (trunk && isBranchEni(eni)) pushTo(branchesByTrunk, trunk, eni);
+  }
+
+  const nodes: Node[] = [];
+  for (const instance of data.instances) {
+    if (!NODE_STATES.has(instance.state)) continue;
+    const identity = nodeIdentityFromTags(instance.tags);
+    if (identity) nodes.push({ instance, ...identity });
+  }
+  nodes.sort((a, b) => a.instance.id.localeCompare(b.instance.id));
+  const nodesById = byId(nodes, (node) => node.instance.id);
+
+  /** SGs of a node's primary ENI: the instance's `SecurityGroups`, and the primary ENI's own groups if known. */
+  const primaryGroupsOf = (instance: Instance): Set<string> => {
+    const primary = instance.primaryNetworkInterfaceId ? enis.get(instance.primaryNetworkInterfaceId) : undefined;
+    return new Set([...instance.groupIds, ...(primary?.groupIds ?? [])]);
+  };
+
+  /** Branch ENIs (SGP pods) on a node, through the trunk ENIs attached to it. */
+  const branchesOn = (instanceId: string): NetworkInterface[] =>
+    (enisByInstance.get(instanceId) ?? []).filter(isTrunkEni).flatMap((trunk) => branchesByTrunk.get(trunk.id) ?? []);
+
+  const reasonsByGroup = computeNodeSgReasons(data, nodes, nodeGroups, primaryGroupsOf);
+  const exposures = new Map<string, SgExposure>();
+
+  const clusterOfEni = (eni: NetworkInterface): string | undefined => {
+    const trunk = eni.tags[TRUNK_ENI_TAG];
+    const trunkInstance = trunk ? enis.get(trunk)?.attachment?.instanceId : undefined;
+    return (
+      (trunkInstance ? nodesById.get(trunkInstance)?.cluster : undefined) ??
+      clusterFromTags(eni.tags) ??
+      data.clusters.find(
+        (cluster) => cluster.clusterSecurityGroupId && eni.groupIds.includes(cluster.clusterSecurityGroupId),
+      )?.name
+    );
+  };
+
+  const exposureOf = (groupId: string): SgExposure => {
+    const cached = exposures.get(groupId);
+    if (cached) return cached;
+    const exposedNodes = new Map<string, Node>();
+    const extraClusters = new Set<string>();
+    let podIps = 0;
+    let sgpPods = 0;
+    let fargatePods = 0;
+    for (const eni of enisByGroup.get(groupId) ?? []) {
+      if (isBranchEni(eni)) {
+        // An SGP pod: its branch ENI's own SGs govern it.
+        sgpPods += 1;
+        const cluster = clusterOfEni(eni);
+        if (cluster) extraClusters.add(cluster);
+        continue;
+      }
+      if (isFargateEni(eni)) {
+        fargatePods += 1;
+        const cluster = clusterOfEni(eni);
+        if (cluster) extraClusters.add(cluster);
+        continue;
+      }
+      const node = eni.attachment?.instanceId ? nodesById.get(eni.attachment.instanceId) : undefined;
+      if (!node) continue;
+      exposedNodes.set(node.instance.id, node);
+      // Default mode: CNI secondary ENIs carry copies of the primary ENI's SGs; custom networking: the ENIConfig's.
+      // Either way the ENI's own groups decide. Trunk ENIs hold no pod IP.
+      if (!isTrunkEni(eni)) podIps += podIpsOn(eni);
+    }
+    let sgpPodsLeavingVpc = 0;
+    for (const node of exposedNodes.values()) {
+      // In `standard` enforcing mode, SGP traffic leaving the VPC is SNATed to the primary ENI, whose SGs apply.
+      if (primaryGroupsOf(node.instance).has(groupId)) sgpPodsLeavingVpc += branchesOn(node.instance.id).length;
+    }
+    const nodeList = [...exposedNodes.values()].sort((a, b) => a.instance.id.localeCompare(b.instance.id));
+    const exposure: SgExposure = {
+      clusters: sortedUnique([...nodeList.map((node) => node.cluster), ...extraClusters]),
+      nodeGroups: sortedUnique(nodeList.flatMap((node) => (node.nodeGroup ? [node.nodeGroup] : []))),
+      nodes: nodeList,
+      podIps,
+      sgpPods,
+      sgpPodsLeavingVpc,
+      fargatePods,
+    };
+    exposures.set(groupId, exposure);
+    return exposure;
+  };
+
+  const clusterSubnetCidrs = (clusterName?: string): string[] => {
+    const inScope = (name: string | undefined) =>
+      name !== undefined && (clusterName === undefined || name === clusterName);
+    const subnetIds = new Set<string>();
+    for (const cluster of data.clusters)
+      if (inScope(cluster.name)) for (const id of cluster.subnetIds) subnetIds.add(id);
+    for (const group of data.nodeGroups)
+      if (inScope(group.clusterName)) for (const id of group.subnets) subnetIds.add(id);
+    for (const node of nodes) {
+      if (!inScope(node.cluster)) continue;
+      if (node.instance.subnetId) subnetIds.add(node.instance.subnetId);
+      // Secondary ENIs sit in the ENIConfig subnet under custom networking; branch ENIs hang off the trunk.
+      for (const eni of enisByInstance.get(node.instance.id) ?? []) if (eni.subnetId) subnetIds.add(eni.subnetId);
+      for (const branch of branchesOn(node.instance.id)) if (branch.subnetId) subnetIds.add(branch.subnetId);
+    }
+    for (const eni of data.networkInterfaces) {
+      if ((isFargateEni(eni) || isBranchEni(eni)) && eni.subnetId && inScope(clusterOfEni(eni)))
+        subnetIds.add(eni.subnetId);
+    }
+    const cidrs: string[] = [];
+    for (const id of subnetIds) {
+      const subnet = subnets.get(id);
+      if (!subnet) continue;
+      if (subnet.cidr) cidrs.push(subnet.cidr);
+      cidrs.push(...subnet.ipv6Cidrs);
+    }
+    return sortedUnique(cidrs);
+  };
+
+  return {
+    ...data,
+    knows: (key) => !missing.has(key),
+    securityGroup: (groupId) => securityGroups.get(groupId),
+    securityGroupIdByName: (name, vpcId) => {
+      const ids = (groupsByName.get(name) ?? []).filter(
+        (id) => vpcId === undefined || securityGroups.get(id)?.vpcId === vpcId,
+      );
+      // Every VPC has a `default` group: an ambiguous name resolves to nothing rather than to a guess.
+      return ids.length === 1 ? ids[0] : undefined;
+    },
+    rulesOf: (groupId, direction?: TrafficDirection) => {
+      const all = rulesByGroup.get(groupId) ?? [];
+      return direction ? all.filter((rule) => rule.direction === direction) : [...all];
+    },
+    rule: (ruleId) => rules.get(ruleId),
+    nodes: () => [...nodes],
+    node: (instanceId) => nodesById.get(instanceId),
+    nodeSecurityGroupReasons: (groupId) => [...(reasonsByGroup.get(groupId) ?? [])],
+    isNodeSecurityGroup: (groupId) => reasonsByGroup.has(groupId),
+    exposureOf,
+    protectedServices: (groupId) =>
+      sortedUnique(
+        (enisByGroup.get(groupId) ?? []).flatMap((eni) => {
+          const service = serviceOfNetworkInterface(eni);
+          return service ? [service] : [];
+        }),
+      ),
+    clusterSubnetCidrs,
+    prefixListCidrs: (prefixListId) => {
+      const list = prefixLists.get(prefixListId);
+      return list ? [...list.cidrs] : undefined;
+    },
+    subnet: (subnetId) => subnets.get(subnetId),
+    networkInterface: (eniId) => enis.get(eniId),
+    instance: (instanceId) => instances.get(instanceId),
+    cluster: (name) => clusters.get(name),
+    nodeGroup: (cluster, name) => nodeGroups.get(`${cluster}/${name}`),
+  };
+}
+
+/**
+ * Resolves which launch template version a reference means: a number, `$Latest`, or `$Default` (also when absent).
+ * When the snapshot lacks that version, every known version counts, so an SG is never missed for want of a version.
+ */
+function resolveTemplateVersions(
+  versions: LaunchTemplateVersion[],
+  version: string | undefined,
+): LaunchTemplateVersion[] {
+  if (versions.length === 0) return [];
+  let chosen: LaunchTemplateVersion | undefined;
+  if (version === '$Latest') {
+    chosen = versions.reduce((a, b) => (b.versionNumber > a.versionNumber ? b : a));
+  } else if (version === undefined || version === '$Default') {
+    chosen = versions.find((v) => v.defaultVersion);
+  } else {
+    chosen = versions.find((v) => String(v.versionNumber) === version);
+  }
+  return chosen ? [chosen] : versions;
+}
+
+function computeNodeSgReasons(
+  data: InventoryData,
+  nodes: Node[],
+  nodeGroups: Map<string, NodeGroup>,
+  primaryGroupsOf: (instance: Instance) => Set<string>,
+): Map<string, NodeSgReason[]> {
+  const reasons = new Map<string, NodeSgReason[]>();
+  const seen = new Set<string>();
+  const add = (groupId: string, reason: NodeSgReason) => {
+    const key = `${groupId}|${JSON.stringify(reason)}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    pushTo(reasons, groupId, reason);
+  };
+
+  for (const node of nodes) {
+    for (const groupId of primaryGroupsOf(node.instance)) {
+      add(groupId, { kind: 'primary-eni', instanceId: node.instance.id, cluster: node.cluster });
+    }
+  }
+  for (const cluster of data.clusters) {
+    if (cluster.clusterSecurityGroupId)
+      add(cluster.clusterSecurityGroupId, { kind: 'cluster-sg', cluster: cluster.name });
+  }
+
+  // Launch templates used by nodes: from node tags, from node groups, and from the node groups' Auto Scaling groups.
+  const versionsById = new Map<string, LaunchTemplateVersion[]>();
+  const idByName = new Map<string, string>();
+  for (const version of data.launchTemplateVersions) {
+    pushTo(versionsById, version.launchTemplateId, version);
+    if (version.launchTemplateName) idByName.set(version.launchTemplateName, version.launchTemplateId);
+  }
+  const uses: { id?: string; name?: string; version?: string; cluster?: string }[] = [];
+  for (const node of nodes)
+    if (node.instance.launchTemplate) uses.push({ ...node.instance.launchTemplate, cluster: node.cluster });
+  const asgCluster = new Map<string, string>();
+  for (const group of nodeGroups.values()) {
+    if (group.launchTemplate) uses.push({ ...group.launchTemplate, cluster: group.clusterName });
+    for (const name of group.autoScalingGroupNames) asgCluster.set(name, group.clusterName);
+  }
+  const nodeAsgs = new Map(
+    nodes.flatMap((node) => {
+      const asg = node.instance.tags['aws:autoscaling:groupName'];
+      return asg ? [[asg, node.cluster] as const] : [];
+    }),
+  );
+  for (const asg of data.autoScalingGroups) {
+    const cluster = asgCluster.get(asg.name) ?? nodeAsgs.get(asg.name) ?? clusterFromTags(asg.tags);
+    if (cluster && asg.launchTemplate) uses.push({ ...asg.launchTemplate, cluster });
+  }
+  for (const use of uses) {
+    const id = use.id ?? (use.name ? idByName.get(use.name) : undefined);
+    if (!id) continue;
+    for (const version of resolveTemplateVersions(versionsById.get(id) ?? [], use.version)) {
+      for (const groupId of version.groupIds) {
+        add(groupId, {
+          kind: 'launch-template',
+          launchTemplateId: id,
+          ...(use.cluster ? { cluster: use.cluster } : {}),
+        });
+      }
+    }
+  }
+  return reasons;
+}
