@@ -42,10 +42,10 @@ const eks = mockClient(EKSClient);
 const autoscaling = mockClient(AutoScalingClient);
 
 beforeEach(() => {
-  for (const mock of [ec2, eks, autoscaling]) {
-    mock.reset();
-    mock.onAnyCommand().rejects(new Error('unexpected call'));
-  }
+  // Catch-all first, so any call not answered below fails the test.
+  ec2.reset().onAnyCommand().rejects(new Error('unexpected EC2 call'));
+  eks.reset().onAnyCommand().rejects(new Error('unexpected EKS call'));
+  autoscaling.reset().onAnyCommand().rejects(new Error('unexpected Auto Scaling call'));
 });
 
 const clients = () => createClientSet(REGION);
@@ -382,14 +382,12 @@ describe('loadFullSnapshot', () => {
 
     it('does not swallow a DescribeAddon failure other than ResourceNotFoundException', async () => {
       answerWorld({ ec2, eks, autoscaling });
-      eks
-        .on(DescribeAddonCommand, { clusterName: 'prod' })
-        .rejects(
-          new AccessDeniedException({
-            message: 'not authorized: eks:DescribeAddon',
-            $metadata: { httpStatusCode: 403 },
-          }),
-        );
+      eks.on(DescribeAddonCommand, { clusterName: 'prod' }).rejects(
+        new AccessDeniedException({
+          message: 'not authorized: eks:DescribeAddon',
+          $metadata: { httpStatusCode: 403 },
+        }),
+      );
       await expect(loadFullSnapshot(clients(), { region: REGION })).rejects.toMatchObject({
         operation: 'DescribeAddon',
         kind: 'access-denied',
@@ -398,13 +396,11 @@ describe('loadFullSnapshot', () => {
 
     it('maps a missing-credentials failure to credentials', async () => {
       answerWorld({ ec2, eks, autoscaling });
-      ec2
-        .on(DescribeVpcsCommand)
-        .rejects(
-          Object.assign(new Error('Could not load credentials from any providers'), {
-            name: 'CredentialsProviderError',
-          }),
-        );
+      ec2.on(DescribeVpcsCommand).rejects(
+        Object.assign(new Error('Could not load credentials from any providers'), {
+          name: 'CredentialsProviderError',
+        }),
+      );
       await expect(loadFullSnapshot(clients(), { region: REGION })).rejects.toMatchObject({
         operation: 'DescribeVpcs',
         kind: 'credentials',
