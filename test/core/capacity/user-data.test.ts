@@ -81,13 +81,13 @@ describe('readMaxPodsFromUserData: AL2 bootstrap.sh', () => {
     const script = [
       '#!/bin/bash',
       'MAX_PODS=$(/etc/eks/max-pods-calculator.sh --instance-type-from-imds --cni-version 1.18.3 --cni-prefix-delegation-enabled)',
-      '/etc/eks/bootstrap.sh prod --use-max-pods false --kubelet-extra-args "--max-pods=${MAX_PODS}"',
+      '/etc/eks/bootstrap.sh prod --use-max-pods false --kubelet-extra-args "--max-pods=$MAX_PODS"',
     ].join('\n');
     expect(readMaxPodsFromUserData(script)).toEqual({
       source: 'kubelet-extra-args',
       format: 'al2-bootstrap',
       useMaxPods: false,
-      expression: '${MAX_PODS}',
+      expression: '$MAX_PODS',
       prefixDelegation: true,
     });
   });
@@ -95,7 +95,7 @@ describe('readMaxPodsFromUserData: AL2 bootstrap.sh', () => {
   it('does not report prefix delegation for the calculator without the flag', () => {
     const script = [
       'MAX_PODS=$(/etc/eks/max-pods-calculator.sh --instance-type-from-imds --cni-version 1.18.3)',
-      '/etc/eks/bootstrap.sh prod --kubelet-extra-args "--max-pods=${MAX_PODS}"',
+      '/etc/eks/bootstrap.sh prod --kubelet-extra-args "--max-pods=$MAX_PODS"',
     ].join('\n');
     expect(readMaxPodsFromUserData(script).prefixDelegation).toBeUndefined();
   });

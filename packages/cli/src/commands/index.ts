@@ -1,4 +1,4 @@
 /** The command table. Each command module is loaded only when run, so `max-pods` never loads the AWS SDK. */
 import { registerCommand } from '../cli.ts';
 
-registerCommand('noop', async () => ({ summary: '', usage: '', run: async () => 0 }));
+registerCommand('max-pods', async () => (await import('./max-pods.ts')).maxPodsCommand);
