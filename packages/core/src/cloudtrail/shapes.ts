@@ -7,19 +7,19 @@ import { z } from 'zod';
 import type { InputIssue } from '../errors.ts';
 
 /** A whole number that CloudTrail may write as a JSON number or as a numeric string. */
-export const integer = z.union([
+export const integer = z.preprocess(
+  (value) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value),
   z.number().int(),
-  z
-    .string()
-    .regex(/^-?\d+$/, 'expected an integer')
-    .transform(Number),
-]);
+);
 
 /** A string CloudTrail may write as a number (e.g. a launch template version, a protocol number). */
-export const stringish = z.union([z.string(), z.number().transform(String)]);
+export const stringish = z.preprocess((value) => (typeof value === 'number' ? String(value) : value), z.string());
 
 /** A flag CloudTrail may write as a boolean or as `"true"`/`"false"`. */
-export const boolish = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
+export const boolish = z.preprocess(
+  (value) => (value === 'true' ? true : value === 'false' ? false : value),
+  z.boolean(),
+);
 
 function isEmptyCollection(value: unknown): boolean {
   return (
@@ -35,15 +35,18 @@ function isEmptyCollection(value: unknown): boolean {
  * is taken too. Absent means empty.
  */
 export const items = <T extends z.ZodType>(item: T) =>
-  z.preprocess((value) => {
-    if (isEmptyCollection(value)) return [];
-    if (Array.isArray(value)) return value;
-    if (typeof value === 'object' && value !== null && 'items' in value) {
-      const inner = (value as { items: unknown }).items;
-      return Array.isArray(inner) ? inner : [inner];
-    }
-    return value;
-  }, z.array(item));
+  z.preprocess(
+    (value) => {
+      if (isEmptyCollection(value)) return { items: [] };
+      if (Array.isArray(value)) return { items: value };
+      if (typeof value === 'object' && value !== null && 'items' in value && !Array.isArray(value.items)) {
+        return { items: [value.items] };
+      }
+      return value;
+    },
+    // Validated inside its wrapper, so issue paths read `ipPermissions.items.0.fromPort` as in the record.
+    z.object({ items: z.array(item) }).transform((value) => value.items),
+  );
 
 /**
  * A list in the PascalCase records, which CloudTrail converts from XML: one element is an object, several are an
@@ -53,7 +56,7 @@ export const oneOrMany = <T extends z.ZodType>(item: T) =>
   z.preprocess((value) => {
     if (isEmptyCollection(value)) return [];
     if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'item' in value) {
-      const inner = (value as { item: unknown }).item;
+      const inner = value.item;
       if (isEmptyCollection(inner)) return [];
       return Array.isArray(inner) ? inner : [inner];
     }
