@@ -2,3 +2,4 @@
 import { registerCommand } from '../cli.ts';
 
 registerCommand('max-pods', async () => (await import('./max-pods.ts')).maxPodsCommand);
+registerCommand('snapshot', async () => (await import('./snapshot.ts')).snapshotCommand);
