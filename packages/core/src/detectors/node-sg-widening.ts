@@ -603,6 +603,8 @@ function judgeReverseGrants(
     if (!inventory.isNodeSecurityGroup(rule.peer.groupId)) continue;
     grantedBy.set(rule.peer.groupId, [...(grantedBy.get(rule.peer.groupId) ?? []), rule]);
   }
+  // With security groups for pods, a pod SG must admit the node SG so the kubelet's probes reach the pod (EKS guide).
+  const podSg = inventory.networkInterfaces.some((eni) => eni.interfaceType === 'branch' && eni.groupIds.includes(targetId));
   for (const [nodeSgId, granted] of grantedBy) {
     const exposure = inventory.exposureOf(nodeSgId);
     const dataStore = services.length > 0;
@@ -651,6 +653,10 @@ function judgeReverseGrants(
           revoke: granted.map(ruleDetail),
           reason: `admits node SG ${nodeSgId}`,
         },
+        expectedBecause:
+          podSg && !dataStore
+            ? `${targetId} is a pod security group (security groups for pods): it must admit the node SG for kubelet probes`
+            : undefined,
         context: base.context,
         ...(base.event ? { event: base.event } : {}),
       }),

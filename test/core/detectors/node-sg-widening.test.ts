@@ -1,0 +1,275 @@
+import {
+  defaultGuardConfig,
+  evaluateEvent,
+  type Finding,
+  findingId,
+  parseCloudTrailEvent,
+  parseGuardConfig,
+  scanInventory,
+} from '@podnet-guard/core';
+import { describe, expect, it } from 'vitest';
+import { loadEvent } from '../../helpers/events.ts';
+import { inventoryFrom, snapshotBuilder } from '../../helpers/inventory-builder.ts';
+import {
+  authorize,
+  BASTION_SG,
+  CLUSTER_SG,
+  cases,
+  NODE_SG,
+  POD_SG,
+  RDS_SG,
+  sampleAccount,
+} from './node-sg-widening.cases.ts';
+
+const NOW = '2026-11-26T12:00:00.000Z';
+
+function evaluate(raw: unknown, inventory = sampleAccount(), config = defaultGuardConfig()) {
+  const parsed = parseCloudTrailEvent(raw);
+  if (!parsed.ok) throw new Error(`sample did not parse: ${parsed.error.message}`);
+  return evaluateEvent(parsed.event, inventory, { config, now: NOW });
+}
+
+function open(findings: Finding[], rule: string) {
+  return findings.filter((finding) => finding.rule === rule && finding.status === 'open');
+}
+
+describe('node-sg-widening case table', () => {
+  it('has a firing and a quiet row for every rule', async () => {
+    const { NODE_SG_RULES } = await import('@podnet-guard/core');
+    for (const rule of NODE_SG_RULES) {
+      expect(
+        cases.some((c) => c.rule === rule.id && c.expect === 'fires'),
+        `${rule.id} fires`,
+      ).toBe(true);
+      expect(
+        cases.some((c) => c.rule === rule.id && c.expect === 'quiet'),
+        `${rule.id} quiet`,
+      ).toBe(true);
+    }
+  });
+
+  it.each(cases)('$rule: $name', (row) => {
+    const { findings } = evaluate(row.event(), row.inventory());
+    const matching = open(findings, row.rule);
+    if (row.expect === 'fires') {
+      expect(matching).toHaveLength(1);
+      if (row.severity) expect(matching[0]?.severity).toBe(row.severity);
+    } else {
+      expect(matching).toEqual([]);
+    }
+  });
+});
+
+describe('node-sg-widening findings', () => {
+  it('says which cluster, node groups, nodes and pod IPs a world-open node SG exposes', () => {
+    const [finding] = evaluate(loadEvent('AuthorizeSecurityGroupIngress', 'world-open-ssh')).findings;
+    expect(finding).toMatchObject({
+      detector: 'node-sg-widening',
+      rule: 'world-open-ingress',
+      severity: 'critical',
+      status: 'open',
+      account: '111122223333',
+      region: 'eu-west-1',
+      clusters: ['prod'],
+      blastRadius: { nodes: 3, nodeGroups: ['ng-general', 'ng-sgp'], podIpsIsUpperBound: true },
+      evidence: { eventName: 'AuthorizeSecurityGroupIngress', sourceIp: '203.0.113.24' },
+    });
+    expect(finding?.id).toBe(findingId('node-sg-widening', 'world-open-ingress', NODE_SG));
+    expect(finding?.id).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(finding?.blastRadius?.podIps).toBeGreaterThan(0);
+    expect(finding?.evidence.details?.alsoTripped).toEqual(['sensitive-port-ingress']);
+    expect(finding?.recommendation.links.map((link) => link.title)).toContain('Security groups for pods');
+    expect(finding?.remediation).toMatchObject({ action: 'revoke-security-group-ingress', target: { id: NODE_SG } });
+  });
+
+  it('counts SGP pods apart and names the data store for a reverse grant', () => {
+    const [finding] = evaluate(loadEvent('AuthorizeSecurityGroupIngress', 'source-group')).findings;
+    expect(finding?.rule).toBe('node-sg-granted-to-data-store');
+    expect(finding?.blastRadius?.targetServices).toEqual(['RDS']);
+    expect(finding?.resources).toEqual([
+      { type: 'security-group', id: RDS_SG },
+      { type: 'security-group', id: NODE_SG },
+    ]);
+    expect(finding?.summary).toContain('RDS');
+  });
+
+  it('reports a Kubernetes LoadBalancer rule at info with the reason, never as an alarm', () => {
+    const event = authorize(NODE_SG, [
+      {
+        from: 31234,
+        cidrs: ['0.0.0.0/0'],
+        description: 'kubernetes.io/rule/nlb/client=a8f2c5e1d3b74f0e9a1c2b3d4e5f6071',
+      },
+    ]);
+    const [finding] = evaluate(event).findings;
+    expect(finding?.severity).toBe('info');
+    expect(finding?.expectedBecause).toMatch(/LoadBalancer Service/);
+  });
+
+  it('keeps an alarm when a Kubernetes rule and a hand-made rule are opened together', () => {
+    const event = authorize(NODE_SG, [
+      { from: 31234, cidrs: ['0.0.0.0/0'], description: 'kubernetes.io/rule/nlb/client=abc' },
+      { from: 8080, cidrs: ['0.0.0.0/0'], description: 'debug' },
+    ]);
+    const [finding] = evaluate(event).findings;
+    expect(finding?.severity).toBe('high');
+    expect(finding?.expectedBecause).toBeUndefined();
+  });
+
+  it('reports the SGP pod SG admitting the node SG (kubelet probes) at info', () => {
+    const result = scanInventory(sampleAccount(), { config: defaultGuardConfig(), now: NOW });
+    const grant = result.findings.find((f) => f.rule === 'node-sg-granted-to-sg');
+    expect(grant?.resources[0]).toEqual({ type: 'security-group', id: POD_SG });
+    expect(grant?.severity).toBe('info');
+    expect(grant?.expectedBecause).toMatch(/kubelet probes/);
+  });
+
+  it('resolves a call by group name from live state', () => {
+    const event = loadEvent('AuthorizeSecurityGroupIngress', 'by-group-name') as {
+      detail: { requestParameters: { ipPermissions: { items: { ipRanges: { items: { cidrIp: string }[] } }[] } } };
+    };
+    event.detail.requestParameters.ipPermissions.items[0]!.ipRanges.items[0]!.cidrIp = '0.0.0.0/0';
+    const [finding] = evaluate(event).findings;
+    expect(finding?.rule).toBe('world-open-ingress');
+    expect(finding?.resources[0]).toEqual({ type: 'security-group', id: NODE_SG });
+  });
+
+  it('judges a modified rule whose id live state does not know as ingress, and says so', () => {
+    const { findings } = evaluate(loadEvent('ModifySecurityGroupRules', 'single'));
+    const [finding] = open(findings, 'world-open-ingress');
+    expect(finding?.evidence.state).toMatch(/sgr-0a0000000000000b1 not found in live state/);
+  });
+
+  it('does not fire for a modified rule that live state shows as egress', () => {
+    const inventory = inventoryFrom(
+      snapshotBuilder()
+        .cluster('prod', { clusterSg: CLUSTER_SG })
+        .securityGroup(NODE_SG, { name: 'prod-nodes', egress: [{ port: 443, cidr: '10.0.0.0/16' }] })
+        .nodeGroup('prod', 'ng-a', { nodeSg: NODE_SG, nodes: 1 })
+        .build(),
+    );
+    const egressRule = inventory.rulesOf(NODE_SG, 'egress')[0]!;
+    const event = loadEvent('ModifySecurityGroupRules', 'single') as {
+      detail: {
+        requestParameters: {
+          ModifySecurityGroupRulesRequest: {
+            SecurityGroupRule: { SecurityGroupRuleId: string; SecurityGroupRule: Record<string, unknown> };
+          };
+        };
+      };
+    };
+    event.detail.requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRuleId =
+      egressRule.ruleId;
+    event.detail.requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRule.FromPort = 8443;
+    event.detail.requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRule.ToPort = 8443;
+    const { findings } = evaluate(event, inventory);
+    expect(open(findings, 'world-open-ingress')).toEqual([]);
+  });
+});
+
+describe('node-sg-widening resolution', () => {
+  function withWorldOpenSsh() {
+    return inventoryFrom(
+      snapshotBuilder()
+        .cluster('prod', { clusterSg: CLUSTER_SG })
+        .securityGroup(NODE_SG, { name: 'prod-nodes', ingress: [{ port: 22, cidr: '0.0.0.0/0' }] })
+        .nodeGroup('prod', 'ng-a', { nodeSg: NODE_SG, nodes: 2, secondaryIpsPerNode: 5 })
+        .build(),
+    );
+  }
+
+  it('a revoke of the offending rule resolves the same finding id', () => {
+    const opened = evaluate(loadEvent('AuthorizeSecurityGroupIngress', 'world-open-ssh'), withWorldOpenSsh()).findings;
+    const resolved = evaluate(loadEvent('RevokeSecurityGroupIngress', 'by-shape'), withWorldOpenSsh()).findings;
+    expect(resolved.map((f) => [f.rule, f.status])).toEqual([
+      ['world-open-ingress', 'resolved'],
+      ['sensitive-port-ingress', 'resolved'],
+    ]);
+    expect(resolved[0]?.id).toBe(opened[0]?.id);
+  });
+
+  it('a revoke by rule id resolves when live state still shows the rule', () => {
+    const inventory = withWorldOpenSsh();
+    const ruleId = inventory.rulesOf(NODE_SG, 'ingress')[0]!.ruleId;
+    const event = loadEvent('RevokeSecurityGroupIngress', 'by-rule-ids') as {
+      detail: { requestParameters: { securityGroupRuleIds: { items: { securityGroupRuleId: string }[] } } };
+    };
+    event.detail.requestParameters.securityGroupRuleIds.items[0]!.securityGroupRuleId = ruleId;
+    const { findings } = evaluate(event, inventory);
+    expect(findings.filter((f) => f.status === 'resolved').map((f) => f.rule)).toContain('world-open-ingress');
+  });
+
+  it('does not resolve while another rule keeps the SG open', () => {
+    const inventory = inventoryFrom(
+      snapshotBuilder()
+        .cluster('prod', { clusterSg: CLUSTER_SG })
+        .securityGroup(NODE_SG, {
+          name: 'prod-nodes',
+          ingress: [
+            { port: 22, cidr: '0.0.0.0/0' },
+            { port: 443, cidr: '0.0.0.0/0' },
+          ],
+        })
+        .nodeGroup('prod', 'ng-a', { nodeSg: NODE_SG, nodes: 1 })
+        .build(),
+    );
+    const { findings } = evaluate(loadEvent('RevokeSecurityGroupIngress', 'by-shape'), inventory);
+    expect(findings.map((f) => f.rule)).toEqual(['sensitive-port-ingress']);
+  });
+
+  it('a revoke that matched nothing resolves nothing', () => {
+    const { findings } = evaluate(loadEvent('RevokeSecurityGroupIngress', 'unknown-permission'), withWorldOpenSsh());
+    expect(findings).toEqual([]);
+  });
+
+  it('deleting a security group resolves what it caused', () => {
+    const { findings } = evaluate(loadEvent('DeleteSecurityGroup', 'by-id'));
+    expect(findings.every((f) => f.status === 'resolved')).toBe(true);
+    expect(findings.map((f) => f.resources[0]?.id)).toContain(BASTION_SG);
+  });
+});
+
+describe('evaluation around the detector', () => {
+  it("ignores events made by podnet-guard's own principal", () => {
+    const config = parseGuardConfig({
+      ownPrincipals: ['arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_*'],
+    });
+    const result = evaluate(loadEvent('AuthorizeSecurityGroupIngress', 'world-open-ssh'), sampleAccount(), config);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toMatch(/own principal/);
+  });
+
+  it('suppresses allow-listed findings but still counts them', () => {
+    const config = parseGuardConfig({
+      allow: [{ reason: 'SSH jump host, ticket OPS-1', securityGroups: [NODE_SG], ports: [22] }],
+    });
+    const result = evaluate(loadEvent('AuthorizeSecurityGroupIngress', 'world-open-ssh'), sampleAccount(), config);
+    expect(result.suppressed).toBe(1);
+    expect(result.findings[0]).toMatchObject({ status: 'suppressed', suppressedBy: ['SSH jump host, ticket OPS-1'] });
+  });
+
+  it('does not suppress when one field of the allow-list entry does not match', () => {
+    const config = parseGuardConfig({ allow: [{ reason: 'web', securityGroups: [NODE_SG], ports: [443] }] });
+    const result = evaluate(loadEvent('AuthorizeSecurityGroupIngress', 'world-open-ssh'), sampleAccount(), config);
+    expect(result.suppressed).toBe(0);
+    expect(result.findings[0]?.status).toBe('open');
+  });
+
+  it('merges what one event trips into one finding per SG and rule', () => {
+    const event = authorize(NODE_SG, [
+      { from: 22, cidrs: ['0.0.0.0/0'] },
+      { from: 3389, cidrs: ['0.0.0.0/0'] },
+    ]);
+    const { findings } = evaluate(event);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.evidence.details?.sensitivePorts).toEqual([22, 3389]);
+  });
+
+  it('lists missing facts instead of treating them as none', () => {
+    const inventory = inventoryFrom(
+      snapshotBuilder().cluster('prod', { clusterSg: CLUSTER_SG }).without('DescribeNetworkInterfaces').build(),
+    );
+    const result = scanInventory(inventory, { config: defaultGuardConfig(), now: NOW });
+    expect(result.notJudged).toEqual([{ detector: 'node-sg-widening', missing: ['DescribeNetworkInterfaces'] }]);
+  });
+});
