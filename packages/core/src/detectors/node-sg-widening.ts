@@ -604,7 +604,9 @@ function judgeReverseGrants(
     grantedBy.set(rule.peer.groupId, [...(grantedBy.get(rule.peer.groupId) ?? []), rule]);
   }
   // With security groups for pods, a pod SG must admit the node SG so the kubelet's probes reach the pod (EKS guide).
-  const podSg = inventory.networkInterfaces.some((eni) => eni.interfaceType === 'branch' && eni.groupIds.includes(targetId));
+  const podSg = inventory.networkInterfaces.some(
+    (eni) => eni.interfaceType === 'branch' && eni.groupIds.includes(targetId),
+  );
   for (const [nodeSgId, granted] of grantedBy) {
     const exposure = inventory.exposureOf(nodeSgId);
     const dataStore = services.length > 0;
