@@ -13,8 +13,12 @@
  * parsed event no longer has); `cidr` takes dotted IPv4 and IPv6 text.
  */
 
-/** A parsed event pattern: an object whose values are nested patterns or arrays of values and matchers. */
-export type EventPattern = { readonly [key: string]: unknown };
+/**
+ * A parsed event pattern: an object whose values are nested patterns or arrays of values and matchers. Typed as any
+ * object so interfaces without an index signature (such as core's `EventPattern`) are accepted; the shape is checked
+ * at run time.
+ */
+export type EventPattern = object;
 
 /** One reason a pattern would be refused by EventBridge, with the JSON path where it was found. */
 export interface EventPatternProblem {
