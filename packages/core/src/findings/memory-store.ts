@@ -1,0 +1,178 @@
+/**
+ * The in-memory finding store: the same semantics as the DynamoDB store (versions, pending transitions, event
+ * markers, the sweep lease, suppression, query order and cursors), for the CLI, local runs and tests of core services.
+ */
+import { PodnetGuardError } from '../errors.ts';
+import type { FindingPage, FindingQuery, FindingStore, RecordContext } from '../ports.ts';
+import type { Finding } from '../types/finding.ts';
+import {
+  EVENT_MARKER_TTL_SECONDS,
+  epochSeconds,
+  findingSortKey,
+  pendingTransitionOf,
+  type RecordedTransition,
+  recordFindings,
+  type StoredFinding,
+  type Suppression,
+} from './transitions.ts';
+
+/** Every attempt to write one finding lost the race to another writer. */
+export class MemoryStoreConflictError extends PodnetGuardError {
+  readonly findingId: string;
+  constructor(findingId: string, attempts: number) {
+    super(`finding ${findingId}: still conflicting after ${attempts} attempts`);
+    this.findingId = findingId;
+  }
+}
+
+/** Options of `createMemoryFindingStore`. */
+export interface MemoryFindingStoreOptions {
+  /** Records to start with (e.g. a previous run's output). */
+  initial?: readonly StoredFinding[];
+  /** Attempts per finding on write conflicts; defaults to 5. */
+  maxAttempts?: number;
+  /** The time `markDelivered` stamps when given none; defaults to the wall clock. */
+  clock?: () => Date;
+}
+
+const DEFAULT_PAGE_SIZE = 50;
+
+/**
+ * Builds an in-memory `FindingStore`. Records are copied in and out, so callers cannot change stored state by
+ * mutating what they hold.
+ *
+ * @example
+ * ```ts
+ * const store = createMemoryFindingStore();
+ * const published = await store.record(findings, { now: new Date().toISOString() });
+ * ```
+ */
+export function createMemoryFindingStore(options: MemoryFindingStoreOptions = {}): FindingStore & {
+  /** Every stored record, in query order (for tests and the CLI's JSON output). */
+  all(): StoredFinding[];
+} {
+  const records = new Map<string, StoredFinding>();
+  for (const record of options.initial ?? []) records.set(record.id, structuredClone(record));
+  const eventMarkers = new Map<string, number>();
+  let lease: { owner: string; expiresAt: number } | undefined;
+  const clock = options.clock ?? (() => new Date());
+  const maxAttempts = options.maxAttempts ?? 5;
+
+  const read = async (id: string): Promise<StoredFinding | undefined> => {
+    const record = records.get(id);
+    return record ? structuredClone(record) : undefined;
+  };
+  const update = (id: string, change: (record: StoredFinding) => boolean): StoredFinding | undefined => {
+    const record = records.get(id);
+    if (!record || !change(record)) return undefined;
+    record.version += 1;
+    return structuredClone(record);
+  };
+
+  return {
+    get: read,
+
+    async record(findings: readonly Finding[], context: RecordContext): Promise<RecordedTransition[]> {
+      const { eventId, now } = context;
+      const marker = eventId === undefined ? undefined : eventMarkers.get(eventId);
+      if (marker !== undefined && marker > epochSeconds(now)) return [];
+      const published = await recordFindings(
+        findings,
+        context,
+        {
+          read,
+          async write(record, expectedVersion) {
+            if (records.get(record.id)?.version !== expectedVersion) return false;
+            records.set(record.id, structuredClone(record));
+            return true;
+          },
+        },
+        { maxAttempts, onConflict: (id, attempts) => new MemoryStoreConflictError(id, attempts) },
+      );
+      if (eventId !== undefined) eventMarkers.set(eventId, epochSeconds(now) + EVENT_MARKER_TTL_SECONDS);
+      return published;
+    },
+
+    async markDelivered(id: string, version: number, deliveredAt?: string): Promise<boolean> {
+      const updated = update(id, (record) => {
+        if (record.pending?.version !== version) return false;
+        delete record.pending;
+        record.lastNotified = deliveredAt ?? clock().toISOString();
+        return true;
+      });
+      return updated !== undefined;
+    },
+
+    async listPending(limit: number, filter: { olderThan?: string } = {}): Promise<RecordedTransition[]> {
+      const cut = filter.olderThan === undefined ? undefined : Date.parse(filter.olderThan);
+      return [...records.values()]
+        .filter((record) => record.pending && (cut === undefined || Date.parse(record.pending.since) < cut))
+        .sort((a, b) => compareKeys(`${a.pending?.since}#${a.id}`, `${b.pending?.since}#${b.id}`))
+        .slice(0, limit)
+        .map((record) => pendingTransitionOf(structuredClone(record)))
+        .filter((item): item is RecordedTransition => item !== undefined);
+    },
+
+    async acquireSweepLease(owner: string, ttlSeconds: number, now: string): Promise<boolean> {
+      const at = epochSeconds(now);
+      if (lease && lease.owner !== owner && lease.expiresAt > at) return false;
+      lease = { owner, expiresAt: at + ttlSeconds };
+      return true;
+    },
+
+    async releaseSweepLease(owner: string): Promise<void> {
+      if (lease?.owner === owner) lease = undefined;
+    },
+
+    async query(query: FindingQuery): Promise<FindingPage> {
+      const status = query.status ?? 'open';
+      const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+      const after = query.cursor === undefined ? undefined : decodeMemoryCursor(query.cursor);
+      const matching = [...records.values()]
+        .filter(
+          (record) =>
+            record.status === status &&
+            (query.cluster === undefined || record.clusters.includes(query.cluster)) &&
+            (query.severity === undefined || record.severity === query.severity) &&
+            (query.detector === undefined || record.detector === query.detector),
+        )
+        .map((record) => ({ key: findingSortKey(record), record }))
+        .filter(({ key }) => after === undefined || key > after)
+        .sort((a, b) => compareKeys(a.key, b.key));
+      const page = matching.slice(0, limit);
+      const last = page.at(-1);
+      const result: FindingPage = { items: page.map(({ record }) => structuredClone(record)) };
+      if (matching.length > limit && last) result.cursor = Buffer.from(last.key).toString('base64url');
+      return result;
+    },
+
+    async suppress(id: string, suppression: Suppression): Promise<StoredFinding | undefined> {
+      return update(id, (record) => {
+        record.suppression = { ...suppression };
+        return true;
+      });
+    },
+
+    async unsuppress(id: string): Promise<StoredFinding | undefined> {
+      return update(id, (record) => {
+        delete record.suppression;
+        return true;
+      });
+    },
+
+    all(): StoredFinding[] {
+      return [...records.values()]
+        .sort((a, b) => compareKeys(findingSortKey(a), findingSortKey(b)))
+        .map((record) => structuredClone(record));
+    },
+  };
+}
+
+function decodeMemoryCursor(cursor: string): string {
+  return Buffer.from(cursor, 'base64url').toString('utf8');
+}
+
+/** Code-point order, as DynamoDB sorts string keys (localeCompare would not match it). */
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

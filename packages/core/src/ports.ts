@@ -1,0 +1,66 @@
+/**
+ * Ports: the interfaces core services call and adapters implement (DynamoDB in packages/aws, in-memory for the CLI
+ * and local runs). Interfaces only; nothing here runs.
+ */
+import type { RecordedTransition, StoredFinding, Suppression } from './findings/transitions.ts';
+import type { DetectorId, Finding, FindingStatus, Severity } from './types/finding.ts';
+
+/** What an evaluation records: the CloudTrail event id (absent for scans and sweeps) and the evaluation time. */
+export interface RecordContext {
+  /** Redelivery of the same event id changes nothing and publishes nothing. */
+  eventId?: string | undefined;
+  /** ISO time of the evaluation. */
+  now: string;
+}
+
+/** Filters of `FindingStore.query`; results come most severe first, then by id. */
+export interface FindingQuery {
+  /** Defaults to `open`. */
+  status?: FindingStatus;
+  /** Findings that name this cluster (a finding may name several). */
+  cluster?: string;
+  severity?: Severity;
+  detector?: DetectorId;
+  /** Page size; defaults to 50. */
+  limit?: number;
+  /** The `cursor` of the previous page. */
+  cursor?: string;
+}
+
+/** One page of findings; `cursor` is absent on the last page. */
+export interface FindingPage {
+  items: StoredFinding[];
+  cursor?: string;
+}
+
+/**
+ * Where findings live between evaluations. Every write is a single-item conditional write on the record's version,
+ * so racing writers publish once; a published transition is recorded as pending first and confirmed after delivery.
+ *
+ * @example
+ * ```ts
+ * const published = await store.record(findings, { eventId: event.eventId, now });
+ * for (const item of published) {
+ *   await publish(item); // carries item.dedupeKey
+ *   await store.markDelivered(item.finding.id, item.version);
+ * }
+ * ```
+ */
+export interface FindingStore {
+  get(id: string): Promise<StoredFinding | undefined>;
+  /** Applies one evaluation's findings; returns the transitions to publish (already recorded as pending). */
+  record(findings: readonly Finding[], context: RecordContext): Promise<RecordedTransition[]>;
+  /** Clears the pending transition of `version`; false when it was already cleared or superseded. */
+  markDelivered(id: string, version: number, deliveredAt?: string): Promise<boolean>;
+  /** Transitions recorded but not confirmed, oldest first; `olderThan` (ISO) leaves in-flight ones to their writer. */
+  listPending(limit: number, options?: { olderThan?: string }): Promise<RecordedTransition[]>;
+  /** Takes the sweep lease for `ttlSeconds` from `now` (ISO); false while another owner holds it. */
+  acquireSweepLease(owner: string, ttlSeconds: number, now: string): Promise<boolean>;
+  /** Gives the lease back if `owner` still holds it. */
+  releaseSweepLease(owner: string): Promise<void>;
+  query(query: FindingQuery): Promise<FindingPage>;
+  /** Mutes a finding until `suppression.until` (worsening still notifies); undefined when no such finding. */
+  suppress(id: string, suppression: Suppression): Promise<StoredFinding | undefined>;
+  /** Lifts a suppression now (no reminder is sent: whoever lifted it knows); undefined when no such finding. */
+  unsuppress(id: string): Promise<StoredFinding | undefined>;
+}
