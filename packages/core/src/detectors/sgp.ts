@@ -1,0 +1,111 @@
+/**
+ * "Is security groups for pods (SGP) on in this cluster?" Three signals answer it: the `vpc-cni` add-on configuration
+ * (`env.ENABLE_POD_ENI: "true"`), a trunk ENI on one of the cluster's nodes, and a CloudTrail call that creates a trunk
+ * ENI for the cluster. AWS's own guide turns SGP on with `kubectl set env`, which no AWS API shows, so the trunk
+ * signals count as much as the add-on; a failed trunk creation still counts, since it is the only signal left when
+ * every trunk fails.
+ *
+ * Shared by the `trunk-eni-allocation` and `ip-pool-exhaustion` detectors.
+ */
+import { parse as parseYaml } from 'yaml';
+import type { CloudTrailEvent } from '../cloudtrail/types.ts';
+import { clusterFromTags, isTrunkEni } from '../inventory/classify.ts';
+import type { Addon, Inventory, NetworkInterface, Tags } from '../types/inventory.ts';
+
+/** Which signal showed that SGP is on. */
+export type SgpSignal = 'vpc-cni ENABLE_POD_ENI' | 'trunk ENI on a node' | 'trunk ENI created (CloudTrail)';
+
+/** Whether a cluster runs SGP, and the signals that said so. */
+export interface SgpStatus {
+  /** `'unknown'` when the add-on configuration is not known and no trunk signal was seen. */
+  enabled: boolean | 'unknown';
+  signals: SgpSignal[];
+}
+
+/** Description the VPC resource controller gives trunk ENIs (older controllers wrote it without the prefix). */
+export const TRUNK_ENI_DESCRIPTIONS = ['aws-k8s-trunk-eni', 'trunk-eni'] as const;
+/** Description the VPC resource controller gives branch ENIs. */
+export const BRANCH_ENI_DESCRIPTIONS = ['aws-k8s-branch-eni', 'branch-eni'] as const;
+
+/** Tags that name the cluster of an ENI the VPC resource controller or the CNI creates, besides `kubernetes.io/cluster/`. */
+const ENI_CLUSTER_TAGS = ['vpcresources.k8s.aws/cluster-name', 'cluster.k8s.amazonaws.com/name'] as const;
+
+/** The cluster an ENI (or a CreateNetworkInterface call) belongs to by its tags. */
+export function clusterOfEniTags(tags: Tags): string | undefined {
+  for (const key of ENI_CLUSTER_TAGS) {
+    const value = tags[key];
+    if (value) return value;
+  }
+  return clusterFromTags(tags);
+}
+
+/** True when a parsed event is a CreateNetworkInterface of a trunk ENI (successful or not). */
+export function isTrunkCreation(event: CloudTrailEvent): boolean {
+  const detail = event.detail;
+  if (detail.kind !== 'network-interface-created') return false;
+  return (
+    detail.interfaceType === 'trunk' || (TRUNK_ENI_DESCRIPTIONS as readonly string[]).includes(detail.description ?? '')
+  );
+}
+
+/**
+ * What the `vpc-cni` add-on configuration says about `ENABLE_POD_ENI`: true, false (set to something else, or not set),
+ * or undefined when the configuration cannot be read. Accepts JSON and YAML (`configurationValues` takes both).
+ *
+ * @example
+ * podEniSetting({ clusterName: 'prod', name: 'vpc-cni', configurationValues: 'env:\n  ENABLE_POD_ENI: "true"\n' }); // true
+ */
+export function podEniSetting(addon: Addon): boolean | undefined {
+  const text = addon.configurationValues?.trim();
+  if (!text) return false;
+  let parsed: unknown;
+  try {
+    // YAML 1.2 is a superset of JSON, so one parser reads both forms.
+    parsed = parseYaml(text);
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || parsed === undefined) return false;
+  if (typeof parsed !== 'object') return undefined;
+  const env = (parsed as Record<string, unknown>).env;
+  if (env === undefined || env === null) return false;
+  if (typeof env !== 'object') return undefined;
+  const value = (env as Record<string, unknown>).ENABLE_POD_ENI;
+  // EKS wants strings, but an unquoted YAML `true` is what people write.
+  return value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
+}
+
+/** Trunk ENIs of a cluster: on its nodes, or tagged for it. */
+export function trunkEnisOf(inventory: Inventory, cluster: string): NetworkInterface[] {
+  return inventory.networkInterfaces.filter((eni) => {
+    if (!isTrunkEni(eni)) return false;
+    const instanceId = eni.attachment?.instanceId;
+    const node = instanceId ? inventory.node(instanceId) : undefined;
+    if (node) return node.cluster === cluster;
+    return clusterOfEniTags(eni.tags) === cluster;
+  });
+}
+
+/**
+ * Whether `cluster` runs security groups for pods, and which signals said so. `false` only when the `vpc-cni` add-on is
+ * known and does not set `ENABLE_POD_ENI`, the ENIs are known, and no trunk ENI exists or is being created.
+ *
+ * @example
+ * sgpStatus(inventory, 'prod'); // { enabled: true, signals: ['trunk ENI on a node'] }
+ * sgpStatus(inventory, 'prod', trunkCreateEvent); // { enabled: true, signals: ['trunk ENI created (CloudTrail)'] }
+ */
+export function sgpStatus(inventory: Inventory, cluster: string, event?: CloudTrailEvent): SgpStatus {
+  const signals: SgpSignal[] = [];
+  const addon = inventory.knows('DescribeAddon')
+    ? inventory.addons.find((candidate) => candidate.clusterName === cluster && candidate.name === 'vpc-cni')
+    : undefined;
+  const setting = addon ? podEniSetting(addon) : undefined;
+  if (setting === true) signals.push('vpc-cni ENABLE_POD_ENI');
+  if (trunkEnisOf(inventory, cluster).length > 0) signals.push('trunk ENI on a node');
+  if (event && isTrunkCreation(event) && event.detail.kind === 'network-interface-created') {
+    if (clusterOfEniTags(event.detail.tags) === cluster) signals.push('trunk ENI created (CloudTrail)');
+  }
+  if (signals.length > 0) return { enabled: true, signals };
+  const known = setting === false && inventory.knows('DescribeNetworkInterfaces');
+  return { enabled: known ? false : 'unknown', signals };
+}
