@@ -1,0 +1,453 @@
+/**
+ * The finding store on DynamoDB: one table, single-item conditional writes only (no transactions), so it runs the same
+ * on DynamoDB and on dynalite.
+ *
+ * Items, all keyed by `pk`:
+ * - `FINDING#<id>`: the finding. `body` holds the JSON of everything `record` writes; `version`, `pending`,
+ *   `lastNotified` and `suppression` are top-level attributes because `markDelivered` and `suppress` change them with
+ *   `UpdateItem`. `status`, `severity`, `detector`, `clusters`, `firstSeen`, `lastSeen` are copied out for filters
+ *   and console readers. Every write bumps `version` and is conditional on the version it read.
+ * - `EVENT#<eventId>`: a CloudTrail event already recorded, kept `EVENT_MARKER_TTL_SECONDS`.
+ * - `LEASE#sweep`: the sweep lease (`owner`, `expiresAt`).
+ *
+ * Indexes: `byStatus` (`gsi1pk = STATUS#<status>`, `gsi1sk = <severity>#<id>`, most severe first) serves `query`; the
+ * cluster is a filter on the `clusters` list rather than a key, because a finding on a shared security group names
+ * several clusters and a key on one of them would hide it from the others (open findings of one account number in
+ * the thousands at most, so one partition per status is enough). `byPending` (`gsi2pk = PENDING`,
+ * `gsi2sk = <since>#<id>`, sparse: only records with a pending transition) serves the sweep.
+ *
+ * TTL: `expiresAt` (epoch seconds) on resolved findings, event markers and the lease. DynamoDB deletes expired items
+ * lazily (and dynalite never does), so no read relies on an item being gone.
+ */
+import {
+  type AttributeValue,
+  type CreateTableCommandInput,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  EVENT_MARKER_TTL_SECONDS,
+  epochSeconds,
+  type Finding,
+  type FindingPage,
+  type FindingQuery,
+  type FindingStore,
+  findingSortKey,
+  pendingTransitionOf,
+  type RecordContext,
+  type RecordedTransition,
+  recordFindings,
+  type StoredFinding,
+  type Suppression,
+} from '@podnet-guard/core';
+import { hasErrorCode } from './errors.ts';
+import { FindingStoreError, FindingWriteConflictError, InvalidFindingCursorError } from './finding-store-errors.ts';
+
+/**
+ * The findings table, in the shape `sst.aws.Dynamo` takes (`fields`, `primaryIndex`, `globalIndexes`, `ttl`), so the
+ * stack and the tests create the same table. `findingsCreateTableInput` turns it into a `CreateTable` request.
+ */
+export const FINDINGS_TABLE_SCHEMA = {
+  fields: { pk: 'string', gsi1pk: 'string', gsi1sk: 'string', gsi2pk: 'string', gsi2sk: 'string' },
+  primaryIndex: { hashKey: 'pk' },
+  globalIndexes: {
+    byStatus: { hashKey: 'gsi1pk', rangeKey: 'gsi1sk', projection: 'all' },
+    byPending: { hashKey: 'gsi2pk', rangeKey: 'gsi2sk', projection: 'keys-only' },
+  },
+  ttl: 'expiresAt',
+} as const;
+
+/**
+ * The `CreateTable` request for the findings table (on-demand billing). DynamoDB needs a separate
+ * `UpdateTimeToLive` call for `FINDINGS_TABLE_SCHEMA.ttl`; dynalite has no such operation.
+ *
+ * @example
+ * ```ts
+ * await client.send(new CreateTableCommand(findingsCreateTableInput('podnet-guard-findings')));
+ * ```
+ */
+export function findingsCreateTableInput(tableName: string): CreateTableCommandInput {
+  const schema = FINDINGS_TABLE_SCHEMA;
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: schema.primaryIndex.hashKey, KeyType: 'HASH' }],
+    AttributeDefinitions: Object.keys(schema.fields).map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    GlobalSecondaryIndexes: Object.entries(schema.globalIndexes).map(([name, index]) => ({
+      IndexName: name,
+      KeySchema: [
+        { AttributeName: index.hashKey, KeyType: 'HASH' },
+        { AttributeName: index.rangeKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: index.projection === 'all' ? 'ALL' : 'KEYS_ONLY' },
+    })),
+  };
+}
+
+/** Options of `createDynamoFindingStore`. */
+export interface DynamoFindingStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** Attempts per finding when a conditional write loses a race; defaults to 5. */
+  maxAttempts?: number;
+  /** The time `markDelivered` stamps when given none; defaults to the wall clock. */
+  clock?: () => Date;
+}
+
+const LEASE_KEY = 'LEASE#sweep';
+const PENDING_PARTITION = 'PENDING';
+const DEFAULT_PAGE_SIZE = 50;
+/** Fields kept as top-level attributes, changed by `UpdateItem`; everything else lives in `body`. */
+const TOP_LEVEL_FIELDS = ['version', 'pending', 'lastNotified', 'suppression'] as const;
+
+/**
+ * Builds the DynamoDB `FindingStore` on a table created from `FINDINGS_TABLE_SCHEMA`.
+ *
+ * @example
+ * ```ts
+ * const store = createDynamoFindingStore({ client: new DynamoDBClient({}), tableName: process.env.FINDINGS_TABLE! });
+ * const published = await store.record(findings, { eventId: event.eventId, now: new Date().toISOString() });
+ * ```
+ */
+export function createDynamoFindingStore(options: DynamoFindingStoreOptions): FindingStore {
+  const { client, tableName } = options;
+  const maxAttempts = options.maxAttempts ?? 5;
+  const clock = options.clock ?? (() => new Date());
+
+  const get = async (id: string): Promise<StoredFinding | undefined> => {
+    const output = await call('GetItem', () =>
+      client.send(new GetItemCommand({ TableName: tableName, Key: findingKey(id), ConsistentRead: true })),
+    );
+    return output.Item ? fromItem(output.Item) : undefined;
+  };
+
+  /** An UpdateItem on one finding; undefined when its condition failed. */
+  const update = async (
+    id: string,
+    input: {
+      UpdateExpression: string;
+      ConditionExpression: string;
+      ExpressionAttributeNames: Record<string, string>;
+      ExpressionAttributeValues: Record<string, AttributeValue>;
+    },
+  ): Promise<StoredFinding | undefined> => {
+    const output = await conditional('UpdateItem', () =>
+      client.send(
+        new UpdateItemCommand({ TableName: tableName, Key: findingKey(id), ReturnValues: 'ALL_NEW', ...input }),
+      ),
+    );
+    return output?.Attributes ? fromItem(output.Attributes) : undefined;
+  };
+
+  return {
+    get,
+
+    async record(findings: readonly Finding[], context: RecordContext): Promise<RecordedTransition[]> {
+      const { eventId, now } = context;
+      if (eventId !== undefined) {
+        const marker = await call('GetItem', () =>
+          client.send(
+            new GetItemCommand({ TableName: tableName, Key: { pk: { S: `EVENT#${eventId}` } }, ConsistentRead: true }),
+          ),
+        );
+        const expiresAt = Number(marker.Item?.expiresAt?.N ?? '0');
+        if (expiresAt > epochSeconds(now)) return [];
+      }
+      const published = await recordFindings(
+        findings,
+        context,
+        {
+          read: get,
+          async write(record, expectedVersion) {
+            const written = await conditional('PutItem', () =>
+              client.send(
+                new PutItemCommand({
+                  TableName: tableName,
+                  Item: toItem(record),
+                  ...(expectedVersion === undefined
+                    ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                    : {
+                        ConditionExpression: '#version = :expected',
+                        ExpressionAttributeNames: { '#version': 'version' },
+                        ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+                      }),
+                }),
+              ),
+            );
+            return written !== undefined;
+          },
+        },
+        { maxAttempts, onConflict: (id, attempts) => new FindingWriteConflictError(id, attempts) },
+      );
+      if (eventId !== undefined) {
+        // Written after every finding: a crash before this line leaves the redelivery to the per-finding event id.
+        await call('PutItem', () =>
+          client.send(
+            new PutItemCommand({
+              TableName: tableName,
+              Item: {
+                pk: { S: `EVENT#${eventId}` },
+                recordedAt: { S: now },
+                expiresAt: { N: String(epochSeconds(now) + EVENT_MARKER_TTL_SECONDS) },
+              },
+            }),
+          ),
+        );
+      }
+      return published;
+    },
+
+    async markDelivered(id: string, version: number, deliveredAt?: string): Promise<boolean> {
+      const updated = await update(id, {
+        UpdateExpression: 'SET #lastNotified = :at ADD #version :one REMOVE #pending, gsi2pk, gsi2sk',
+        ConditionExpression: '#pending.#version = :version',
+        ExpressionAttributeNames: { '#lastNotified': 'lastNotified', '#version': 'version', '#pending': 'pending' },
+        ExpressionAttributeValues: {
+          ':at': { S: deliveredAt ?? clock().toISOString() },
+          ':one': { N: '1' },
+          ':version': { N: String(version) },
+        },
+      });
+      return updated !== undefined;
+    },
+
+    async listPending(limit: number, filter: { olderThan?: string } = {}): Promise<RecordedTransition[]> {
+      const values: Record<string, AttributeValue> = { ':pending': { S: PENDING_PARTITION } };
+      let condition = 'gsi2pk = :pending';
+      if (filter.olderThan !== undefined) {
+        condition += ' AND gsi2sk < :cut';
+        values[':cut'] = { S: filter.olderThan };
+      }
+      const output = await call('Query', () =>
+        client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'byPending',
+            KeyConditionExpression: condition,
+            ExpressionAttributeValues: values,
+            Limit: limit,
+          }),
+        ),
+      );
+      // The index is eventually consistent: re-read each record, and skip what was delivered meanwhile.
+      const records = await Promise.all(
+        (output.Items ?? []).map((item) => get(String(item.pk?.S ?? '').slice('FINDING#'.length))),
+      );
+      return records
+        .map((record) => (record ? pendingTransitionOf(record) : undefined))
+        .filter((item): item is RecordedTransition => item !== undefined);
+    },
+
+    async acquireSweepLease(owner: string, ttlSeconds: number, now: string): Promise<boolean> {
+      const at = epochSeconds(now);
+      const written = await conditional('PutItem', () =>
+        client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: {
+              pk: { S: LEASE_KEY },
+              owner: { S: owner },
+              acquiredAt: { S: now },
+              expiresAt: { N: String(at + ttlSeconds) },
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt <= :now OR #owner = :owner',
+            ExpressionAttributeNames: { '#expiresAt': 'expiresAt', '#owner': 'owner' },
+            ExpressionAttributeValues: { ':now': { N: String(at) }, ':owner': { S: owner } },
+          }),
+        ),
+      );
+      return written !== undefined;
+    },
+
+    async releaseSweepLease(owner: string): Promise<void> {
+      await conditional('DeleteItem', () =>
+        client.send(
+          new DeleteItemCommand({
+            TableName: tableName,
+            Key: { pk: { S: LEASE_KEY } },
+            ConditionExpression: '#owner = :owner',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':owner': { S: owner } },
+          }),
+        ),
+      );
+    },
+
+    async query(query: FindingQuery): Promise<FindingPage> {
+      const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+      const names: Record<string, string> = {};
+      const values: Record<string, AttributeValue> = { ':status': { S: `STATUS#${query.status ?? 'open'}` } };
+      let keyCondition = 'gsi1pk = :status';
+      if (query.severity !== undefined) {
+        keyCondition += ' AND begins_with(gsi1sk, :severity)';
+        values[':severity'] = { S: findingSortKey({ severity: query.severity, id: '' }) };
+      }
+      const filters: string[] = [];
+      if (query.cluster !== undefined) {
+        filters.push('contains(#clusters, :cluster)');
+        names['#clusters'] = 'clusters';
+        values[':cluster'] = { S: query.cluster };
+      }
+      if (query.detector !== undefined) {
+        filters.push('#detector = :detector');
+        names['#detector'] = 'detector';
+        values[':detector'] = { S: query.detector };
+      }
+      const items: StoredFinding[] = [];
+      let startKey = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      // DynamoDB applies Limit before the filter: asking only for what is still missing keeps the last evaluated key
+      // an exact resume point, so no item is skipped or repeated across pages.
+      for (;;) {
+        const output: QueryCommandOutput = await call('Query', () =>
+          client.send(
+            new QueryCommand({
+              TableName: tableName,
+              IndexName: 'byStatus',
+              KeyConditionExpression: keyCondition,
+              ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+              ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+              ExpressionAttributeValues: values,
+              Limit: limit - items.length,
+              ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+            }),
+          ),
+        );
+        items.push(...(output.Items ?? []).map(fromItem));
+        startKey = output.LastEvaluatedKey;
+        if (!startKey) return { items };
+        if (items.length >= limit) return { items, cursor: encodeCursor(startKey) };
+      }
+    },
+
+    async suppress(id: string, suppression: Suppression): Promise<StoredFinding | undefined> {
+      return update(id, {
+        UpdateExpression: 'SET #suppression = :suppression ADD #version :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#suppression': 'suppression', '#version': 'version' },
+        ExpressionAttributeValues: {
+          ':suppression': {
+            M: { reason: { S: suppression.reason }, until: { S: suppression.until }, by: { S: suppression.by } },
+          },
+          ':one': { N: '1' },
+        },
+      });
+    },
+
+    async unsuppress(id: string): Promise<StoredFinding | undefined> {
+      return update(id, {
+        UpdateExpression: 'REMOVE #suppression ADD #version :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#suppression': 'suppression', '#version': 'version' },
+        ExpressionAttributeValues: { ':one': { N: '1' } },
+      });
+    },
+  };
+}
+
+function findingKey(id: string): Record<string, AttributeValue> {
+  return { pk: { S: `FINDING#${id}` } };
+}
+
+/** The item of a finding record: `body` plus top-level attributes (see the file comment). */
+function toItem(record: StoredFinding): Record<string, AttributeValue> {
+  const body: Record<string, unknown> = { ...record };
+  for (const field of TOP_LEVEL_FIELDS) delete body[field];
+  const item: Record<string, AttributeValue> = {
+    pk: { S: `FINDING#${record.id}` },
+    id: { S: record.id },
+    version: { N: String(record.version) },
+    status: { S: record.status },
+    severity: { S: record.severity },
+    detector: { S: record.detector },
+    rule: { S: record.rule },
+    clusters: { L: record.clusters.map((cluster) => ({ S: cluster })) },
+    firstSeen: { S: record.firstSeen },
+    lastSeen: { S: record.lastSeen },
+    body: { S: JSON.stringify(body) },
+    gsi1pk: { S: `STATUS#${record.status}` },
+    gsi1sk: { S: findingSortKey(record) },
+  };
+  if (record.lastNotified !== undefined) item.lastNotified = { S: record.lastNotified };
+  if (record.suppression !== undefined) {
+    const { reason, until, by } = record.suppression;
+    item.suppression = { M: { reason: { S: reason }, until: { S: until }, by: { S: by } } };
+  }
+  if (record.pending !== undefined) {
+    const { transition, version, since } = record.pending;
+    item.pending = { M: { transition: { S: transition }, version: { N: String(version) }, since: { S: since } } };
+    item.gsi2pk = { S: PENDING_PARTITION };
+    item.gsi2sk = { S: `${since}#${record.id}` };
+  }
+  if (record.expiresAt !== undefined) item.expiresAt = { N: String(record.expiresAt) };
+  return item;
+}
+
+function fromItem(item: Record<string, AttributeValue>): StoredFinding {
+  const record = JSON.parse(item.body?.S ?? '{}') as StoredFinding;
+  record.version = Number(item.version?.N ?? '0');
+  if (item.lastNotified?.S !== undefined) record.lastNotified = item.lastNotified.S;
+  const suppression = item.suppression?.M;
+  if (suppression) {
+    record.suppression = {
+      reason: suppression.reason?.S ?? '',
+      until: suppression.until?.S ?? '',
+      by: suppression.by?.S ?? '',
+    };
+  }
+  const pending = item.pending?.M;
+  if (pending) {
+    record.pending = {
+      transition: pending.transition?.S as NonNullable<StoredFinding['pending']>['transition'],
+      version: Number(pending.version?.N ?? '0'),
+      since: pending.since?.S ?? '',
+    };
+  }
+  return record;
+}
+
+function encodeCursor(key: Record<string, AttributeValue>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Record<string, AttributeValue> {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new TypeError('not an object');
+    return key as Record<string, AttributeValue>;
+  } catch (cause) {
+    throw new InvalidFindingCursorError(cursor, { cause });
+  }
+}
+
+/** Runs one DynamoDB call; any failure becomes a `FindingStoreError`. */
+async function call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    throw toStoreError(operation, error);
+  }
+}
+
+/** Runs one conditional DynamoDB call; undefined when the condition failed (a lost race, or nothing to change). */
+async function conditional<T>(operation: string, send: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await send();
+  } catch (error) {
+    if (hasErrorCode(error, 'ConditionalCheckFailedException')) return undefined;
+    throw toStoreError(operation, error);
+  }
+}
+
+function toStoreError(operation: string, error: unknown): FindingStoreError {
+  const shape = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; message?: unknown };
+  const code = typeof shape.name === 'string' ? shape.name : undefined;
+  const message = typeof shape.message === 'string' ? shape.message : String(error);
+  return new FindingStoreError(operation, code, `${operation} on the findings table failed: ${message}`, {
+    cause: error,
+  });
+}
