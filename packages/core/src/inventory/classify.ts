@@ -5,7 +5,12 @@
  */
 import type { NetworkInterface, NodeGroupKind, Tags } from '../types/inventory.ts';
 
-/** Instance tags that name a node's cluster, most specific first. `kubernetes.io/cluster/<name>` is handled apart. */
+/**
+ * Instance tags that name a node's cluster, most specific first. `kubernetes.io/cluster/<name>` is handled apart.
+ *
+ * @example
+ * NODE_CLUSTER_TAGS.includes('eks:eks-cluster-name'); // true
+ */
 export const NODE_CLUSTER_TAGS = [
   // Managed node groups.
   'eks:cluster-name',
@@ -17,7 +22,12 @@ export const NODE_CLUSTER_TAGS = [
 
 const KUBERNETES_CLUSTER_TAG = 'kubernetes.io/cluster/';
 
-/** The cluster a resource belongs to by its tags, or undefined. */
+/**
+ * The cluster a resource belongs to by its tags, or undefined.
+ *
+ * @example
+ * clusterFromTags({ 'kubernetes.io/cluster/prod': 'owned' }); // 'prod'
+ */
 export function clusterFromTags(tags: Tags): string | undefined {
   for (const key of NODE_CLUSTER_TAGS) {
     const value = tags[key];
@@ -64,20 +74,41 @@ export function nodeIdentityFromTags(tags: Tags): NodeIdentity | undefined {
   return pick('self-managed', tags['aws:autoscaling:groupName']);
 }
 
-/** Tag the VPC resource controller sets on each branch ENI, naming its trunk ENI. */
+/**
+ * Tag the VPC resource controller sets on each branch ENI, naming its trunk ENI (with `vpcresources.k8s.aws/vlan-id`
+ * and `eks:eni:owner: eks-vpc-resource-controller`).
+ *
+ * @example
+ * branch.tags[TRUNK_ENI_TAG]; // 'eni-0a1b2c3d4e5f00302'
+ */
 export const TRUNK_ENI_TAG = 'vpcresources.k8s.aws/trunk-eni-id';
 
-/** True for a branch ENI (one SGP pod): `InterfaceType: branch`, description `aws-k8s-branch-eni`. */
+/**
+ * True for a branch ENI (one SGP pod): `InterfaceType: branch`, description `aws-k8s-branch-eni`.
+ *
+ * @example
+ * inventory.networkInterfaces.filter(isBranchEni).length; // SGP pods in the region
+ */
 export function isBranchEni(eni: NetworkInterface): boolean {
   return eni.interfaceType === 'branch' || eni.description === 'aws-k8s-branch-eni';
 }
 
-/** True for a trunk ENI: `InterfaceType: trunk`, description `aws-k8s-trunk-eni`. It holds no pod IP. */
+/**
+ * True for a trunk ENI: `InterfaceType: trunk`, description `aws-k8s-trunk-eni`. It holds no pod IP.
+ *
+ * @example
+ * inventory.networkInterfaces.some((eni) => isTrunkEni(eni) && eni.attachment?.instanceId === instanceId);
+ */
 export function isTrunkEni(eni: NetworkInterface): boolean {
   return eni.interfaceType === 'trunk' || eni.description === 'aws-k8s-trunk-eni';
 }
 
-/** True for the ENI of an EKS Fargate pod (its description starts with `[Fargate]`). */
+/**
+ * True for the ENI of an EKS Fargate pod (its description starts with `[Fargate]`).
+ *
+ * @example
+ * isFargateEni(eni); // false for node and branch ENIs
+ */
 export function isFargateEni(eni: NetworkInterface): boolean {
   return /^\[fargate\]/i.test(eni.description);
 }

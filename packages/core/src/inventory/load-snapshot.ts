@@ -44,8 +44,19 @@ import {
   type IpPermissionShape,
 } from './snapshot-schemas.ts';
 
-/** Instance tags EC2 sets on instances launched from a launch template. */
+/**
+ * Instance tag EC2 sets on instances launched from a launch template: the template id.
+ *
+ * @example
+ * instance.tags[LAUNCH_TEMPLATE_ID_TAG]; // 'lt-0e000000000000001'
+ */
 export const LAUNCH_TEMPLATE_ID_TAG = 'aws:ec2launchtemplate:id';
+/**
+ * Instance tag EC2 sets on instances launched from a launch template: the version number.
+ *
+ * @example
+ * instance.tags[LAUNCH_TEMPLATE_VERSION_TAG]; // '1'
+ */
 export const LAUNCH_TEMPLATE_VERSION_TAG = 'aws:ec2launchtemplate:version';
 
 function tagsOf(tags: { Key: string; Value?: string | undefined }[] | undefined): Tags {
