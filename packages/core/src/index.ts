@@ -17,3 +17,6 @@ export * from './findings/escape.ts';
 export * from './findings/message.ts';
 export * from './findings/render-email.ts';
 export * from './findings/render-chat.ts';
+export * from './findings/transitions.ts';
+export * from './findings/memory-store.ts';
+export type * from './ports.ts';
