@@ -3,6 +3,7 @@
  * array, so adding a detector is one line here.
  */
 import type { CloudTrailEvent } from '../cloudtrail/types.ts';
+import type { SnapshotKey } from '../types/inventory.ts';
 import { type Detector, EVENT_SOURCES, type EventSource } from './define.ts';
 import { nodeSgWidening } from './node-sg-widening.ts';
 
@@ -57,6 +58,6 @@ export function eventPatterns(list: readonly Detector[] = detectors): EventPatte
 }
 
 /** Every AWS read action the detectors may need (`ec2:DescribeSecurityGroups`, `eks:DescribeCluster`, …). */
-export function requiredReads(list: readonly Detector[] = detectors): string[] {
+export function requiredReads(list: readonly Detector[] = detectors): SnapshotKey[] {
   return [...new Set(list.flatMap((detector) => detector.reads))].sort();
 }

@@ -135,12 +135,12 @@ export const nodeSgWidening = defineDetector({
     {
       source: EC2,
       eventName: 'ModifyNetworkInterfaceAttribute',
-      filters: [{ requestParameters: { groupSet: { items: [{ groupId: [{ exists: true }] }] } } }],
+      filters: [{ requestParameters: { groupSet: { items: { groupId: [{ exists: true }] } } } }],
     },
     {
       source: EC2,
       eventName: 'ModifyInstanceAttribute',
-      filters: [{ requestParameters: { groupSet: { items: [{ groupId: [{ exists: true }] }] } } }],
+      filters: [{ requestParameters: { groupSet: { items: { groupId: [{ exists: true }] } } } }],
     },
     { source: EKS, eventName: 'CreateNodegroup' },
   ],

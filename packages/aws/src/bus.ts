@@ -1,0 +1,71 @@
+/**
+ * Finding transitions on podnet-guard's own EventBridge bus, for machine consumers (the pull-request remediation, a
+ * SIEM): `source: podnet-guard`, `detail-type: Finding Opened|Finding Worsened|Finding Resolved`, the finding as detail.
+ */
+import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { PodnetGuardError, type PublishedTransition, type RecordedTransition } from '@podnet-guard/core';
+
+export const FINDING_EVENT_SOURCE = 'podnet-guard';
+export const FINDING_DETAIL_TYPES: Record<PublishedTransition, string> = {
+  opened: 'Finding Opened',
+  worsened: 'Finding Worsened',
+  resolved: 'Finding Resolved',
+};
+/** PutEvents takes at most 10 entries, 256 KB in all. */
+const MAX_ENTRIES = 10;
+const MAX_ENTRY_BYTES = 240_000;
+
+export class BusPublishError extends PodnetGuardError {
+  readonly failed: { findingId: string; code: string }[];
+  constructor(failed: { findingId: string; code: string }[], options?: { cause?: unknown }) {
+    super(
+      `EventBridge did not take ${failed.length} finding event(s): ${failed.map((f) => `${f.findingId} (${f.code})`).join(', ')}`,
+      options,
+    );
+    this.failed = failed;
+  }
+}
+
+/** The event one transition becomes; the detail carries the dedupe key so consumers can drop repeats. */
+export function findingEventEntry(busName: string, item: RecordedTransition): PutEventsRequestEntry {
+  const { version: _version, pending: _pending, ...finding } = item.finding;
+  let detail = JSON.stringify({ transition: item.transition, dedupeKey: item.dedupeKey, finding });
+  if (Buffer.byteLength(detail) > MAX_ENTRY_BYTES) {
+    // Keep the event deliverable: the long lists are what grows; the id lets consumers fetch the rest from the API.
+    const slim = {
+      ...finding,
+      resources: finding.resources.slice(0, 100),
+      evidence: { ...finding.evidence, details: undefined },
+    };
+    detail = JSON.stringify({ transition: item.transition, dedupeKey: item.dedupeKey, finding: slim, truncated: true });
+  }
+  return {
+    EventBusName: busName,
+    Source: FINDING_EVENT_SOURCE,
+    DetailType: FINDING_DETAIL_TYPES[item.transition],
+    Resources: [],
+    Detail: detail,
+  };
+}
+
+/** Puts one event per transition on the findings bus; throws BusPublishError listing what EventBridge refused. */
+export async function putFindingEvents(
+  client: EventBridgeClient,
+  busName: string,
+  items: RecordedTransition[],
+): Promise<number> {
+  let sent = 0;
+  for (let start = 0; start < items.length; start += MAX_ENTRIES) {
+    const batch = items.slice(start, start + MAX_ENTRIES);
+    const response = await client.send(
+      new PutEventsCommand({ Entries: batch.map((item) => findingEventEntry(busName, item)) }),
+    );
+    const failed = (response.Entries ?? [])
+      .map((entry, index) => ({ entry, item: batch[index] }))
+      .filter(({ entry }) => entry.ErrorCode)
+      .map(({ entry, item }) => ({ findingId: item?.finding.id ?? '?', code: entry.ErrorCode ?? 'unknown' }));
+    if (failed.length > 0) throw new BusPublishError(failed);
+    sent += batch.length;
+  }
+  return sent;
+}

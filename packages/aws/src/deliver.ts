@@ -1,0 +1,57 @@
+/**
+ * From findings to people and machines: record transitions in the store, publish only `opened`, `worsened` and
+ * `resolved` (SNS and the findings bus), then confirm delivery. A transition is pending in the store before it is
+ * published, so a crash leaves it for the next sweep: delivery is at-least-once, with a dedupe key on every message.
+ */
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { Finding, FindingStore, RecordedTransition } from '@podnet-guard/core';
+import { putFindingEvents } from './bus.ts';
+import { publishFindings } from './publish.ts';
+
+export interface DeliveryTargets {
+  sns: SNSClient;
+  topicArn: string;
+  /** The findings bus; absent: no bus events. */
+  bus?: { client: EventBridgeClient; name: string };
+}
+
+export interface DeliveryResult {
+  transitions: RecordedTransition[];
+  published: number;
+}
+
+/** Publishes recorded transitions and marks each delivered; throws (leaving them pending) if publishing fails. */
+export async function deliverTransitions(
+  transitions: RecordedTransition[],
+  store: FindingStore,
+  targets: DeliveryTargets,
+  now: string,
+): Promise<number> {
+  if (transitions.length === 0) return 0;
+  const byId = new Map(transitions.map((item) => [item.finding.id, item]));
+  await publishFindings(
+    targets.sns,
+    targets.topicArn,
+    transitions.map((item) => item.finding),
+    {
+      transition: (finding) => byId.get(finding.id)?.transition ?? 'opened',
+      dedupeKey: (finding) => byId.get(finding.id)?.dedupeKey ?? finding.id,
+    },
+  );
+  if (targets.bus) await putFindingEvents(targets.bus.client, targets.bus.name, transitions);
+  for (const item of transitions) await store.markDelivered(item.finding.id, item.version, now);
+  return transitions.length;
+}
+
+/** Records one evaluation's findings and delivers the transitions it caused. */
+export async function recordAndDeliver(
+  findings: Finding[],
+  store: FindingStore,
+  targets: DeliveryTargets,
+  context: { eventId?: string; now: string },
+): Promise<DeliveryResult> {
+  const transitions = await store.record(findings, context);
+  const published = await deliverTransitions(transitions, store, targets, context.now);
+  return { transitions, published };
+}

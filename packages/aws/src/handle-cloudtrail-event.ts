@@ -1,0 +1,109 @@
+/**
+ * The CloudTrail event pipeline the Lambda runs: parse, skip our own calls, load only the inventory the event needs
+ * (none for routine calls), evaluate, record transitions and deliver them. Malformed or unsupported events are
+ * acknowledged with one structured log line (no retry storm); AWS failures throw so Lambda's asynchronous retries and
+ * the on-failure destination keep the event.
+ */
+import {
+  buildInventory,
+  type CloudTrailEvent,
+  evaluateEvent,
+  type FindingStore,
+  type GuardConfig,
+  type Inventory,
+  isOwnPrincipal,
+  loadSnapshot,
+  parseCloudTrailEvent,
+  planEvent,
+  requiredReads,
+  type SnapshotKey,
+} from '@podnet-guard/core';
+import { type DeliveryTargets, recordAndDeliver } from './deliver.ts';
+
+/** The logger shape we use (Powertools' Logger fits it). */
+export interface EventLogger {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+  appendKeys?(keys: Record<string, unknown>): void;
+}
+
+/** The metrics shape we use (Powertools' Metrics fits it through `recordMetric`). */
+export type RecordMetric = (name: string, value: number, dimensions?: Record<string, string>) => void;
+
+/** Loads the slice of inventory an event needs; throws InventoryLoadError when AWS cannot be read. */
+export type EventInventoryLoader = (
+  event: CloudTrailEvent,
+  reads: readonly SnapshotKey[],
+) => Promise<{ inventory: Inventory; calls: number }>;
+
+export interface EventHandlerDeps {
+  config: GuardConfig;
+  loadInventory: EventInventoryLoader;
+  store: FindingStore;
+  targets: DeliveryTargets;
+  logger: EventLogger;
+  recordMetric: RecordMetric;
+  now?: () => string;
+}
+
+export type EventOutcome =
+  | { status: 'rejected'; reason: string }
+  | { status: 'skipped'; reason: string }
+  | { status: 'evaluated'; findings: number; published: number; awsCalls: number };
+
+export async function handleCloudTrailEvent(raw: unknown, deps: EventHandlerDeps): Promise<EventOutcome> {
+  const { logger, recordMetric } = deps;
+  const now = deps.now?.() ?? new Date().toISOString();
+  recordMetric('EventsSeen', 1);
+  const parsed = parseCloudTrailEvent(raw);
+  if (!parsed.ok) {
+    const { error } = parsed;
+    const rejection = {
+      reason: error.message,
+      errorType: error.name,
+      eventName: error.eventName,
+      eventId: error.eventId,
+      ...('issues' in error ? { issues: error.issues.slice(0, 20) } : {}),
+    };
+    recordMetric(error.name === 'UnsupportedEventError' ? 'EventsUnsupported' : 'EventsRejected', 1);
+    logger.warn('event rejected', { rejection });
+    return { status: error.name === 'UnsupportedEventError' ? 'skipped' : 'rejected', reason: error.message };
+  }
+  const event = parsed.event;
+  logger.appendKeys?.({ eventId: event.eventId, eventName: event.eventName });
+  if (isOwnPrincipal(event, deps.config)) {
+    recordMetric('EventsOwnPrincipal', 1);
+    logger.info('event skipped: made by podnet-guard itself', { actor: event.actor.arn });
+    return { status: 'skipped', reason: 'own principal' };
+  }
+  const plan = planEvent(event);
+  if (plan.detectors.length === 0) {
+    recordMetric('EventsUnsupported', 1);
+    return { status: 'skipped', reason: `no detector subscribes to ${event.eventName}` };
+  }
+  let inventory: Inventory;
+  let awsCalls = 0;
+  if (plan.needsInventory) {
+    const loaded = await deps.loadInventory(event, requiredReads(plan.detectors));
+    inventory = loaded.inventory;
+    awsCalls = loaded.calls;
+  } else {
+    // Decided from the event alone: no describe call at all.
+    inventory = buildInventory(loadSnapshot({ account: event.account, region: event.region }));
+  }
+  recordMetric('AwsCalls', awsCalls);
+  const result = evaluateEvent(event, inventory, { config: deps.config, now });
+  for (const finding of result.findings) {
+    recordMetric('Findings', 1, { detector: finding.detector, severity: finding.severity });
+  }
+  const delivery = await recordAndDeliver(result.findings, deps.store, deps.targets, { eventId: event.eventId, now });
+  recordMetric('TransitionsPublished', delivery.published);
+  logger.info('event evaluated', {
+    findings: result.findings.map((f) => ({ id: f.id, rule: f.rule, severity: f.severity, status: f.status })),
+    transitions: delivery.transitions.map((t) => ({ id: t.finding.id, transition: t.transition })),
+    awsCalls,
+    suppressed: result.suppressed,
+  });
+  return { status: 'evaluated', findings: result.findings.length, published: delivery.published, awsCalls };
+}
