@@ -4,3 +4,4 @@ export * from './inventory/index.ts';
 export * from './page-sizes.ts';
 export * from './finding-store.ts';
 export * from './finding-store-errors.ts';
+export * from './publish.ts';
