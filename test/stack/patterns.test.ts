@@ -61,6 +61,14 @@ describe('eventPatterns()', () => {
     },
   );
 
+  // PutRule's event-pattern size quota is 2048 characters by default (raisable to 4096 on request).
+  it.each(patterns.map((pattern) => [JSON.stringify(pattern.detail.eventName), pattern] as const))(
+    'the pattern for %s fits the default 2048-character quota',
+    (_names, pattern) => {
+      expect(JSON.stringify(pattern).length).toBeLessThanOrEqual(2048);
+    },
+  );
+
   it.each(
     detectors.flatMap((detector) =>
       detector.subscribes.flatMap((sub) =>
