@@ -16,7 +16,14 @@ import {
   type Suppression,
 } from './transitions.ts';
 
-/** Every attempt to write one finding lost the race to another writer. */
+/**
+ * Every attempt to write one finding lost the race to another writer.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof MemoryStoreConflictError) console.error(error.findingId);
+ * ```
+ */
 export class MemoryStoreConflictError extends PodnetGuardError {
   readonly findingId: string;
   constructor(findingId: string, attempts: number) {

@@ -129,12 +129,20 @@ export function findingSortKey(finding: Pick<Finding, 'severity' | 'id'>): strin
   return `${SEVERITY_RANK.critical - SEVERITY_RANK[finding.severity]}#${finding.id}`;
 }
 
-/** Epoch seconds of an ISO time, for TTL attributes and lease expiry. */
+/**
+ * Epoch seconds of an ISO time, for TTL attributes and lease expiry.
+ *
+ * @example epochSeconds('2026-11-02T10:00:00.500Z') // 1793613600
+ */
 export function epochSeconds(iso: string): number {
   return Math.floor(Date.parse(iso) / 1000);
 }
 
-/** The recorded transition of a record that has a pending transition. */
+/**
+ * The recorded transition of a record that has a pending transition (what a sweep publishes again).
+ *
+ * @example pendingTransitionOf(record)?.dedupeKey // 'nsw-7c1f#3'
+ */
 export function pendingTransitionOf(record: StoredFinding): RecordedTransition | undefined {
   if (!record.pending) return undefined;
   const { transition, version } = record.pending;
