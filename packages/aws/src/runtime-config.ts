@@ -1,0 +1,74 @@
+/**
+ * The functions' settings, from their environment (set by the stack). Validated once per container; a wrong value
+ * fails the cold start with a message that names the variable.
+ */
+import { ConfigError, type GuardConfig, parseGuardConfig } from '@podnet-guard/core';
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+const RuntimeEnvSchema = z.object({
+  FINDINGS_TABLE: z.string().min(1),
+  ALERTS_TOPIC_ARN: z.string().startsWith('arn:'),
+  /** Optional: the findings bus for machine consumers. */
+  FINDINGS_BUS_NAME: z.string().min(1).optional(),
+  /** podnet-guard's own principals (ARNs or patterns with `*`): their calls are ignored. */
+  OWN_PRINCIPALS: csv,
+  /** Regions the sweep and API scan; the function's own region when empty. */
+  WATCHED_REGIONS: csv,
+  /** How long a warm container may reuse a full inventory it loaded (seconds). */
+  INVENTORY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** Detector settings (thresholds, allow-list) as JSON; see the README. */
+  GUARD_CONFIG: z.string().optional(),
+  AWS_REGION: z.string().min(1),
+});
+
+export interface RuntimeConfig {
+  tableName: string;
+  topicArn: string;
+  busName: string | undefined;
+  regions: string[];
+  inventoryCacheSeconds: number;
+  guard: GuardConfig;
+  region: string;
+}
+
+/** Reads and checks the environment; throws ConfigError naming each wrong variable. */
+export function loadRuntimeConfig(env: Record<string, string | undefined>): RuntimeConfig {
+  const parsed = RuntimeEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    throw new ConfigError(`invalid environment: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+  }
+  const values = parsed.data;
+  let guardDocument: unknown = {};
+  if (values.GUARD_CONFIG) {
+    try {
+      guardDocument = JSON.parse(values.GUARD_CONFIG);
+    } catch (cause) {
+      throw new ConfigError(
+        'invalid environment: GUARD_CONFIG is not JSON',
+        [{ path: 'GUARD_CONFIG', message: 'not JSON' }],
+        { cause },
+      );
+    }
+  }
+  const guard = parseGuardConfig(guardDocument);
+  return {
+    tableName: values.FINDINGS_TABLE,
+    topicArn: values.ALERTS_TOPIC_ARN,
+    busName: values.FINDINGS_BUS_NAME,
+    regions: values.WATCHED_REGIONS.length ? values.WATCHED_REGIONS : [values.AWS_REGION],
+    inventoryCacheSeconds: values.INVENTORY_CACHE_SECONDS,
+    guard: { ...guard, ownPrincipals: [...guard.ownPrincipals, ...values.OWN_PRINCIPALS] },
+    region: values.AWS_REGION,
+  };
+}

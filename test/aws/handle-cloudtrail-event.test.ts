@@ -1,0 +1,182 @@
+import { readFileSync } from 'node:fs';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
+import {
+  createDynamoFindingStore,
+  type EventHandlerDeps,
+  handleCloudTrailEvent,
+  InventoryLoadError,
+} from '@podnet-guard/aws';
+import { buildInventory, loadSnapshot, parseGuardConfig } from '@podnet-guard/core';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type Dynalite, startDynalite } from '../helpers/dynalite.ts';
+import { loadEvent } from '../helpers/events.ts';
+
+const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:podnet-guard-alerts';
+const sample = JSON.parse(readFileSync(new URL('../../events/inventory/sample-account.json', import.meta.url), 'utf8'));
+const sns = mockClient(SNSClient);
+const events = mockClient(EventBridgeClient);
+
+let db: Dynalite;
+let table = 0;
+beforeAll(async () => {
+  db = await startDynalite();
+});
+afterAll(() => db.stop());
+
+beforeEach(() => {
+  sns.reset();
+  events.reset();
+  sns.onAnyCommand().rejects(new Error('unexpected SNS call'));
+  sns.on(PublishBatchCommand).callsFake((input: { PublishBatchRequestEntries: { Id: string }[] }) => ({
+    Successful: input.PublishBatchRequestEntries.map((entry) => ({ Id: entry.Id, MessageId: `m-${entry.Id}` })),
+    Failed: [],
+  }));
+  events.onAnyCommand().rejects(new Error('unexpected EventBridge call'));
+  events.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
+    FailedEntryCount: 0,
+    Entries: input.Entries.map((_, index) => ({ EventId: `e-${index}` })),
+  }));
+});
+
+async function deps(overrides: Partial<EventHandlerDeps> = {}) {
+  table += 1;
+  const tableName = await db.createTable(`findings-${table}`);
+  const loadInventory = vi.fn(async () => ({
+    inventory: buildInventory(loadSnapshot(structuredClone(sample))),
+    calls: 5,
+  }));
+  const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn(), appendKeys: vi.fn() };
+  const recordMetric = vi.fn();
+  const value: EventHandlerDeps = {
+    config: parseGuardConfig({ ownPrincipals: ['arn:aws:sts::111122223333:assumed-role/podnet-guard-*'] }),
+    loadInventory,
+    store: createDynamoFindingStore({ client: db.client, tableName }),
+    targets: {
+      sns: new SNSClient({ region: 'eu-west-1' }),
+      topicArn: TOPIC,
+      bus: { client: new EventBridgeClient({ region: 'eu-west-1' }), name: 'podnet-guard-findings' },
+    },
+    logger,
+    recordMetric,
+    now: () => '2026-11-26T12:00:00.000Z',
+    ...overrides,
+  };
+  return { deps: value, loadInventory, logger, recordMetric };
+}
+
+describe('handleCloudTrailEvent', () => {
+  it('turns a node SG grant on an RDS SG into one SNS message and one bus event', async () => {
+    const { deps: d } = await deps();
+    const outcome = await handleCloudTrailEvent(loadEvent('AuthorizeSecurityGroupIngress', 'source-group'), d);
+    expect(outcome).toEqual({ status: 'evaluated', findings: 1, published: 1, awsCalls: 5 });
+    expect(sns.commandCalls(PublishBatchCommand)).toHaveLength(1);
+    const entry = sns.commandCalls(PublishBatchCommand)[0]!.args[0].input.PublishBatchRequestEntries![0]!;
+    expect(entry.MessageAttributes?.rule?.StringValue).toBe('node-sg-granted-to-data-store');
+    const bus = events.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!;
+    expect(bus).toMatchObject({
+      Source: 'podnet-guard',
+      DetailType: 'Finding Opened',
+      EventBusName: 'podnet-guard-findings',
+    });
+  });
+
+  it('publishes once for 100 redeliveries of the same event', async () => {
+    const { deps: d } = await deps();
+    for (let i = 0; i < 100; i += 1)
+      await handleCloudTrailEvent(loadEvent('AuthorizeSecurityGroupIngress', 'source-group'), d);
+    expect(sns.commandCalls(PublishBatchCommand)).toHaveLength(1);
+  });
+
+  it('publishes the resolution when the rule is revoked', async () => {
+    const { deps: d } = await deps();
+    await handleCloudTrailEvent(loadEvent('AuthorizeSecurityGroupIngress', 'source-group'), d);
+    const revoke = loadEvent('RevokeSecurityGroupIngress', 'by-shape') as {
+      detail: { requestParameters: Record<string, unknown> };
+    };
+    revoke.detail.requestParameters = {
+      groupId: 'sg-0db00000000000001',
+      ipPermissions: {
+        items: [
+          {
+            ipProtocol: 'tcp',
+            fromPort: 5432,
+            toPort: 5432,
+            groups: { items: [{ groupId: 'sg-0d0de000000000001' }] },
+            ipRanges: {},
+            ipv6Ranges: {},
+            prefixListIds: {},
+          },
+        ],
+      },
+    };
+    await handleCloudTrailEvent(revoke, d);
+    const attributes = sns
+      .commandCalls(PublishBatchCommand)
+      .map((call) => call.args[0].input.PublishBatchRequestEntries![0]!.MessageAttributes?.transition?.StringValue);
+    expect(attributes).toEqual(['opened', 'resolved']);
+  });
+
+  it('acknowledges a malformed event with one structured rejection and no AWS call', async () => {
+    const { deps: d, loadInventory, logger } = await deps();
+    const outcome = await handleCloudTrailEvent(
+      { 'detail-type': 'AWS API Call via CloudTrail', detail: { eventName: 7 } },
+      d,
+    );
+    expect(outcome.status).toBe('rejected');
+    expect(logger.warn).toHaveBeenCalledWith(
+      'event rejected',
+      expect.objectContaining({ rejection: expect.objectContaining({ errorType: 'EventParseError' }) }),
+    );
+    expect(loadInventory).not.toHaveBeenCalled();
+    expect(sns.calls()).toHaveLength(0);
+  });
+
+  it('skips its own principal without loading anything', async () => {
+    const { deps: d, loadInventory } = await deps();
+    const event = loadEvent('AuthorizeSecurityGroupIngress', 'world-open-ssh') as {
+      detail: { userIdentity: { arn: string } };
+    };
+    event.detail.userIdentity.arn = 'arn:aws:sts::111122223333:assumed-role/podnet-guard-remediation/session';
+    expect(await handleCloudTrailEvent(event, d)).toEqual({ status: 'skipped', reason: 'own principal' });
+    expect(loadInventory).not.toHaveBeenCalled();
+  });
+
+  it('costs no describe call for a failed call that changed nothing', async () => {
+    const { deps: d, loadInventory } = await deps();
+    const outcome = await handleCloudTrailEvent(loadEvent('AuthorizeSecurityGroupIngress', 'failed-duplicate'), d);
+    expect(outcome).toMatchObject({ status: 'evaluated', findings: 0, awsCalls: 0 });
+    expect(loadInventory).not.toHaveBeenCalled();
+  });
+
+  it('throws on a transient AWS failure so Lambda retries and the on-failure destination keeps the event', async () => {
+    const throttled = new InventoryLoadError(
+      { operation: 'DescribeSecurityGroups', kind: 'throttled', retryable: true, code: 'RequestLimitExceeded' },
+      'DescribeSecurityGroups: Request limit exceeded.',
+    );
+    const { deps: d } = await deps({
+      loadInventory: async () => {
+        throw throttled;
+      },
+    });
+    await expect(handleCloudTrailEvent(loadEvent('AuthorizeSecurityGroupIngress', 'world-open-ssh'), d)).rejects.toBe(
+      throttled,
+    );
+    expect(sns.calls()).toHaveLength(0);
+  });
+
+  it('keeps the transition pending when SNS fails, and does not lose it', async () => {
+    sns
+      .on(PublishBatchCommand)
+      .rejects(
+        Object.assign(new Error('Internal'), { name: 'InternalErrorException', $metadata: { httpStatusCode: 500 } }),
+      );
+    const { deps: d } = await deps();
+    await expect(
+      handleCloudTrailEvent(loadEvent('AuthorizeSecurityGroupIngress', 'source-group'), d),
+    ).rejects.toThrow();
+    const pending = await d.store.listPending(10);
+    expect(pending.map((p) => p.transition)).toEqual(['opened']);
+  });
+});
