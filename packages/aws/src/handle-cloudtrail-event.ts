@@ -22,9 +22,9 @@ import { type DeliveryTargets, recordAndDeliver } from './deliver.ts';
 
 /** The logger shape we use (Powertools' Logger fits it). */
 export interface EventLogger {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
   appendKeys?(keys: Record<string, unknown>): void;
 }
 
