@@ -3,7 +3,7 @@
  * SIEM): `source: podnet-guard`, `detail-type: Finding Opened|Finding Worsened|Finding Resolved`, the finding as detail.
  */
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { PodnetGuardError, type PublishedTransition, type RecordedTransition } from '@podnet-guard/core';
+import { PodnetGuardError, type PublishedTransition, publicFinding, type RecordedTransition } from '@podnet-guard/core';
 
 export const FINDING_EVENT_SOURCE = 'podnet-guard';
 export const FINDING_DETAIL_TYPES: Record<PublishedTransition, string> = {
@@ -28,7 +28,7 @@ export class BusPublishError extends PodnetGuardError {
 
 /** The event one transition becomes; the detail carries the dedupe key so consumers can drop repeats. */
 export function findingEventEntry(busName: string, item: RecordedTransition): PutEventsRequestEntry {
-  const { version: _version, pending: _pending, ...finding } = item.finding;
+  const finding = publicFinding(item.finding);
   let detail = JSON.stringify({ transition: item.transition, dedupeKey: item.dedupeKey, finding });
   if (Buffer.byteLength(detail) > MAX_ENTRY_BYTES) {
     // Keep the event deliverable: the long lists are what grows; the id lets consumers fetch the rest from the API.

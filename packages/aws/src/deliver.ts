@@ -7,7 +7,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Finding, FindingStore, RecordedTransition } from '@podnet-guard/core';
 import { putFindingEvents } from './bus.ts';
-import { publishFindings } from './publish.ts';
+import { publishTransitions } from './publish.ts';
 
 export interface DeliveryTargets {
   sns: SNSClient;
@@ -29,16 +29,7 @@ export async function deliverTransitions(
   now: string,
 ): Promise<number> {
   if (transitions.length === 0) return 0;
-  const byId = new Map(transitions.map((item) => [item.finding.id, item]));
-  await publishFindings(
-    targets.sns,
-    targets.topicArn,
-    transitions.map((item) => item.finding),
-    {
-      transition: (finding) => byId.get(finding.id)?.transition ?? 'opened',
-      dedupeKey: (finding) => byId.get(finding.id)?.dedupeKey ?? finding.id,
-    },
-  );
+  await publishTransitions(targets.sns, targets.topicArn, transitions);
   if (targets.bus) await putFindingEvents(targets.bus.client, targets.bus.name, transitions);
   for (const item of transitions) await store.markDelivered(item.finding.id, item.version, now);
   return transitions.length;

@@ -23,6 +23,7 @@ import {
   PodnetGuardError,
   type PublishedFinding,
   type PublishedTransition,
+  publicFinding,
   type RecordedTransition,
   renderChatbotNotification,
   renderEmail,
@@ -186,8 +187,7 @@ export async function publishTransitions(
 ): Promise<PublishResult> {
   const byFinding = new Map<Finding, RecordedTransition>();
   const findings = recorded.map((item) => {
-    const { version, lastNotified, pending, suppression, lastEventId, seen, resolution, expiresAt, ...finding } =
-      item.finding;
+    const finding = publicFinding(item.finding);
     byFinding.set(finding, item);
     return finding;
   });

@@ -355,3 +355,14 @@ export async function recordFindings(
   }
   return published;
 }
+
+/**
+ * The Finding contract of a stored record, without the store's bookkeeping (version, pending, seen, …): what
+ * messages and events carry.
+ *
+ * @example publicFinding(stored).id === stored.id
+ */
+export function publicFinding(stored: StoredFinding): Finding {
+  const { version, lastNotified, pending, suppression, lastEventId, seen, resolution, expiresAt, ...finding } = stored;
+  return finding;
+}
