@@ -24,10 +24,11 @@ export default $config({
     const operations = new sst.aws.SnsTopic('Operations');
 
     // One rule per generated pattern on the default bus, where CloudTrail management events arrive.
-    // Target: functions/on-cloudtrail-event.ts, which does not exist yet. When it does, add here
+    // Target: functions/on-cloudtrail-event.ts (not yet committed when this was written). Wiring it needs, besides
     //   new sst.aws.Function('OnCloudTrailEvent', { handler: 'functions/on-cloudtrail-event.handler', runtime: 'nodejs22.x', … })
-    // (every function sets runtime 'nodejs22.x' explicitly; SST's default is newer) and an
-    // aws.cloudwatch.EventTarget plus aws.lambda.Permission per rule.
+    // (every function sets runtime 'nodejs22.x' explicitly; SST's default is newer): the findings table, the
+    // environment `loadRuntimeConfig` reads (FINDINGS_TABLE, ALERTS_TOPIC_ARN, FINDINGS_BUS_NAME), IAM read actions
+    // derived from `requiredReads()`, and an aws.cloudwatch.EventTarget plus aws.lambda.Permission per rule.
     const rules = eventPatterns().map(
       (pattern, index) =>
         new aws.cloudwatch.EventRule(`CloudTrailCalls${index}`, {
