@@ -503,6 +503,21 @@ const EXPECTED: Record<string, Record<string, Expected | 'unsupported'>> = {
       errorMessage: NO_IPS(SUB_A, 'private IP addresses'),
       detail: { kind: 'private-ips-assigned', networkInterfaceId: 'eni-0a1b2c3d4e5f60021', count: 5, addresses: [] },
     },
+    'ip-prefix-insufficient-cidr-blocks': {
+      errorCode: 'InsufficientCidrBlocks',
+      rawErrorCode: 'Client.InsufficientCidrBlocks',
+      detail: {
+        kind: 'private-ips-assigned',
+        networkInterfaceId: 'eni-0a1b2c3d4e5f00102',
+        prefixCount: 1,
+        addresses: [],
+      },
+    },
+    'ip-limit-exceeded': {
+      errorCode: 'PrivateIpAddressLimitExceeded',
+      rawErrorCode: 'Client.PrivateIpAddressLimitExceeded',
+      detail: { kind: 'private-ips-assigned', networkInterfaceId: 'eni-0a1b2c3d4e5f00102', count: 3, addresses: [] },
+    },
   },
   RunInstances: {
     'nodegroup-launch': {
@@ -531,6 +546,35 @@ const EXPECTED: Record<string, Record<string, Expected | 'unsupported'>> = {
     'failed-capacity': {
       errorCode: 'InsufficientInstanceCapacity',
       rawErrorCode: 'Server.InsufficientInstanceCapacity',
+      detail: {
+        kind: 'instances-launched',
+        operation: 'run-instances',
+        instanceTypes: ['m5.large'],
+        subnetIds: [SUB_A],
+        instanceIds: [],
+        launchTemplate: { id: LT, version: '3' },
+        tags: NODEGROUP_TAGS,
+        fleetErrors: [],
+      },
+    },
+    'subnet-no-free-ipv4': {
+      errorCode: 'InvalidParameterValue',
+      rawErrorCode: 'Client.InvalidParameterValue',
+      errorMessage: "There aren't sufficient free Ipv4 addresses or prefixes",
+      detail: {
+        kind: 'instances-launched',
+        operation: 'run-instances',
+        instanceTypes: ['m5.xlarge'],
+        subnetIds: ['subnet-0f00000000000000f'],
+        instanceIds: [],
+        launchTemplate: { id: LT, version: '3' },
+        tags: NODEGROUP_TAGS,
+        fleetErrors: [],
+      },
+    },
+    'ip-invalid-parameter-other': {
+      errorCode: 'InvalidParameterValue',
+      rawErrorCode: 'Client.InvalidParameterValue',
       detail: {
         kind: 'instances-launched',
         operation: 'run-instances',
@@ -614,6 +658,17 @@ const EXPECTED: Record<string, Record<string, Expected | 'unsupported'>> = {
         launchTemplateName: 'prod-ng-sgp',
         versionNumber: 4,
         instanceType: 'm5.large',
+        userDataChanged: true,
+        groupIds: [NODE_SG],
+      },
+    },
+    'maxpods-sgp-template': {
+      detail: {
+        kind: 'launch-template-version-created',
+        launchTemplateId: 'lt-0a000000000000002',
+        launchTemplateName: 'prod-sgp',
+        versionNumber: 2,
+        instanceType: 'm5.xlarge',
         userDataChanged: true,
         groupIds: [NODE_SG],
       },

@@ -5,9 +5,10 @@
 import type { CloudTrailEvent } from '../cloudtrail/types.ts';
 import type { SnapshotKey } from '../types/inventory.ts';
 import { type Detector, EVENT_SOURCES, type EventSource } from './define.ts';
+import { ipPoolExhaustion } from './ip-pool-exhaustion.ts';
 import { nodeSgWidening } from './node-sg-widening.ts';
 
-export const detectors: readonly Detector[] = [nodeSgWidening];
+export const detectors: readonly Detector[] = [nodeSgWidening, ipPoolExhaustion];
 
 /** The detectors that subscribe to this event's source and name. */
 export function detectorsFor(event: Pick<CloudTrailEvent, 'eventSource' | 'eventName'>): Detector[] {

@@ -69,7 +69,7 @@ export interface SubnetHeadroom {
 
 function ipv4Range(text: string): { start: number; size: number } | undefined {
   const parsed = parseCidr(text);
-  if (!parsed || parsed.family !== 'ipv4') return undefined;
+  if (parsed?.family !== 'ipv4') return undefined;
   return { start: Number(parsed.address), size: 2 ** (32 - parsed.prefix) };
 }
 
