@@ -59,6 +59,12 @@ export interface Detector {
   evaluateEvent(event: CloudTrailEvent, context: DetectorContext): Finding[];
   /** Findings visible in state alone (scan and sweep). Pure. */
   scan(context: DetectorContext): Finding[];
+  /**
+   * Rules `scan` can produce: for these the scan is the whole truth, so a sweep resolves an open finding it no longer
+   * reports. Event-only rules (a failed call, a widening seen only as a change) are never resolved by a sweep. Absent:
+   * no rule is state-judged, and a sweep resolves nothing of this detector.
+   */
+  scanRules?: readonly string[];
 }
 
 /** Identity function that checks a detector's shape at compile time. */

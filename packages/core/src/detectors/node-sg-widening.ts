@@ -187,6 +187,16 @@ export const nodeSgWidening = defineDetector({
   scan(context) {
     return scanInventory(context);
   },
+  // egress-widened and open-sg-attached-to-nodes are judged from a change only: a sweep never resolves them.
+  scanRules: [
+    'world-open-ingress',
+    'public-wide-ingress',
+    'sensitive-port-ingress',
+    'node-sg-granted-to-data-store',
+    'node-sg-granted-to-sg',
+    'pod-cidr-granted-to-data-store',
+    'nodegroup-remote-access-open',
+  ],
 });
 
 function resolveGroupId(detail: { groupId?: string; groupName?: string }, inventory: Inventory): string | undefined {
