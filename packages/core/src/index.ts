@@ -9,6 +9,7 @@ export * from './inventory/index.ts';
 export * from './types/inventory.ts';
 export * from './detectors/index.ts';
 export { nodeSgWidening, NODE_SG_RULES } from './detectors/node-sg-widening.ts';
+export * from './detectors/trunk-eni-allocation.ts';
 export { effectiveMaxPods, IP_POOL_RULES, ipPoolExhaustion } from './detectors/ip-pool-exhaustion.ts';
 export * from './detectors/subnet-headroom.ts';
 export * from './evaluate.ts';

@@ -7,8 +7,9 @@ import type { SnapshotKey } from '../types/inventory.ts';
 import { type Detector, EVENT_SOURCES, type EventSource } from './define.ts';
 import { ipPoolExhaustion } from './ip-pool-exhaustion.ts';
 import { nodeSgWidening } from './node-sg-widening.ts';
+import { trunkEniAllocation } from './trunk-eni-allocation.ts';
 
-export const detectors: readonly Detector[] = [nodeSgWidening, ipPoolExhaustion];
+export const detectors: readonly Detector[] = [nodeSgWidening, trunkEniAllocation, ipPoolExhaustion];
 
 /** The detectors that subscribe to this event's source and name. */
 export function detectorsFor(event: Pick<CloudTrailEvent, 'eventSource' | 'eventName'>): Detector[] {
