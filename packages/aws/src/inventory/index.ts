@@ -9,6 +9,12 @@ export {
   VPC_CNI_ADDON,
 } from './load-full.ts';
 export {
+  FILTER_VALUES_PER_CALL,
+  loadScopedSnapshotForEvent,
+  SCOPED_EVENT_KINDS,
+  type ScopedLoadResult,
+} from './load-scoped.ts';
+export {
   podLimitSettings,
   reduceLaunchTemplateUserData,
   reduceUserData,
