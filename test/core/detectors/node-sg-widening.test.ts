@@ -269,7 +269,11 @@ describe('evaluation around the detector', () => {
     const inventory = inventoryFrom(
       snapshotBuilder().cluster('prod', { clusterSg: CLUSTER_SG }).without('DescribeNetworkInterfaces').build(),
     );
-    const result = scanInventory(inventory, { config: defaultGuardConfig(), now: NOW, detectors: ['node-sg-widening'] });
+    const result = scanInventory(inventory, {
+      config: defaultGuardConfig(),
+      now: NOW,
+      detectors: ['node-sg-widening'],
+    });
     expect(result.notJudged).toEqual([{ detector: 'node-sg-widening', missing: ['DescribeNetworkInterfaces'] }]);
   });
 });

@@ -798,7 +798,10 @@ function judgeMaxPods(group: NodeGroup, context: DetectorContext, event: CloudTr
 function onNodegroupChanged(event: CloudTrailEvent, context: DetectorContext): Finding[] {
   const detail = event.detail as Extract<EventDetail, { kind: 'nodegroup-changed' }>;
   const { inventory } = context;
-  const live = inventory.nodeGroup(detail.clusterName, detail.nodegroupName);
+  // A node group created by this call has no Auto Scaling group or EKS launch template yet: a same-named group in
+  // live state is an older one, so only an update reads it.
+  const live =
+    detail.operation === 'create' ? undefined : inventory.nodeGroup(detail.clusterName, detail.nodegroupName);
   // Live state may lag: what the call set wins over what describe shows.
   const group: NodeGroup = {
     clusterName: detail.clusterName,
