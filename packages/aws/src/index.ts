@@ -10,3 +10,6 @@ export * from './inventory/index.ts';
 export * from './page-sizes.ts';
 export * from './publish.ts';
 export * from './runtime-config.ts';
+export * from './api/index.ts';
+export * from './evaluate-live.ts';
+export * from './sweep.ts';

@@ -1,0 +1,72 @@
+/**
+ * Lambda: the re-evaluation API (API Gateway HTTP API, payload format 2.0, every route AWS_IAM-authorised). Wiring
+ * only: routing and validation are `handleApiRequest` in packages/aws. An evaluation that outlives `API_DEADLINE_MS`
+ * is answered `202` and handed, through an EventBridge event (`podnet-guard.api` / `Evaluation Requested` on the
+ * findings bus, else the default bus), to an asynchronous invocation of this same function: a Lambda's work stops when
+ * its handler returns. The function's timeout must therefore exceed 30 s (a full evaluation's length, e.g. 300 s).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import {
+  type ApiDeps,
+  createClientCache,
+  createDynamoDbClient,
+  createDynamoEvaluationStore,
+  createDynamoFindingStore,
+  createEventBridgeClient,
+  createEventBridgeHandoff,
+  createSnsClient,
+  deadlineFromEnv,
+  evaluateLive,
+  evaluationJobOf,
+  handleApiRequest,
+  handleEvaluationJob,
+  loadRuntimeConfig,
+} from '@podnet-guard/aws';
+
+const config = loadRuntimeConfig(process.env);
+const logger = new Logger({ serviceName: 'podnet-guard' });
+const metrics = new Metrics({ namespace: 'PodnetGuard', serviceName: 'podnet-guard' });
+const clientsFor = createClientCache();
+const dynamo = createDynamoDbClient();
+const events = createEventBridgeClient();
+const store = createDynamoFindingStore({ client: dynamo, tableName: config.tableName });
+const targets = {
+  sns: createSnsClient(),
+  topicArn: config.topicArn,
+  ...(config.busName ? { bus: { client: events, name: config.busName } } : {}),
+};
+
+const deps: ApiDeps = {
+  store,
+  evaluations: createDynamoEvaluationStore({ client: dynamo, tableName: config.tableName }),
+  evaluate: (request, now) =>
+    evaluateLive({
+      clientsFor,
+      regions: config.regions,
+      clusters: request.clusters,
+      detectors: request.detectors,
+      config: config.guard,
+      store,
+      targets,
+      now,
+    }),
+  deadlineMs: deadlineFromEnv(process.env),
+  handoff: createEventBridgeHandoff(events, config.busName ?? 'default'),
+  logger,
+  recordMetric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
+};
+
+export const handler = middy(async (event: unknown) => {
+  const job = evaluationJobOf(event);
+  if (job) {
+    await handleEvaluationJob(job, deps);
+    return undefined;
+  }
+  return handleApiRequest(event, deps);
+})
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

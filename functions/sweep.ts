@@ -1,0 +1,63 @@
+/**
+ * Lambda: the scheduled sweep (an EventBridge Scheduler or rule, e.g. every 15 minutes). Wiring only: `runSweep` in
+ * packages/aws takes the sweep lease, evaluates the live account, resolves what is gone and republishes pending
+ * transitions. The lease outlasts the function's timeout (`SWEEP_LEASE_SECONDS`, default 900).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import {
+  createClientCache,
+  createDynamoDbClient,
+  createDynamoFindingStore,
+  createEventBridgeClient,
+  createSnsClient,
+  loadRuntimeConfig,
+  runSweep,
+} from '@podnet-guard/aws';
+import type { Context } from 'aws-lambda';
+
+const config = loadRuntimeConfig(process.env);
+const leaseSeconds = Number.parseInt(process.env.SWEEP_LEASE_SECONDS ?? '', 10) || 900;
+const logger = new Logger({ serviceName: 'podnet-guard' });
+const metrics = new Metrics({ namespace: 'PodnetGuard', serviceName: 'podnet-guard' });
+const clientsFor = createClientCache();
+const store = createDynamoFindingStore({ client: createDynamoDbClient(), tableName: config.tableName });
+const targets = {
+  sns: createSnsClient(),
+  topicArn: config.topicArn,
+  ...(config.busName ? { bus: { client: createEventBridgeClient(), name: config.busName } } : {}),
+};
+
+export const handler = middy(async (_event: unknown, context: Context) => {
+  const outcome = await runSweep({
+    clientsFor,
+    regions: config.regions,
+    config: config.guard,
+    store,
+    targets,
+    now: new Date().toISOString(),
+    owner: context.awsRequestId,
+    leaseSeconds,
+    logger,
+  });
+  if (outcome.status === 'skipped') {
+    metrics.addMetric('SweepsSkipped', MetricUnit.Count, 1);
+    return outcome;
+  }
+  metrics.addMetric('AwsCalls', MetricUnit.Count, outcome.evaluation.figures.awsCalls);
+  metrics.addMetric('TransitionsPublished', MetricUnit.Count, outcome.evaluation.published);
+  metrics.addMetric('TransitionsRepublished', MetricUnit.Count, outcome.republished.length);
+  metrics.addMetric('SweepDuration', MetricUnit.Milliseconds, outcome.evaluation.figures.durationMs);
+  return {
+    status: outcome.status,
+    findings: outcome.evaluation.findings.length,
+    published: outcome.evaluation.published,
+    republished: outcome.republished.length,
+    figures: outcome.evaluation.figures,
+  };
+})
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));
