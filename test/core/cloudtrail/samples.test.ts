@@ -366,6 +366,29 @@ const EXPECTED: Record<string, Record<string, Expected | 'unsupported'>> = {
     'instance-type': 'unsupported',
   },
   CreateNetworkInterface: {
+    'trunk-failed-eni-quota': {
+      errorCode: 'NetworkInterfaceLimitExceeded',
+      rawErrorCode: 'Client.NetworkInterfaceLimitExceeded',
+      detail: {
+        kind: 'network-interface-created',
+        subnetId: SUB_A,
+        interfaceType: 'trunk',
+        description: 'aws-k8s-trunk-eni',
+        groupIds: [NODE_SG],
+        tags: { 'eks:eni:owner': 'eks-vpc-resource-controller', 'kubernetes.io/cluster/prod': 'owned' },
+      },
+    },
+    'branch-ok': {
+      detail: {
+        kind: 'network-interface-created',
+        subnetId: SUB_A,
+        interfaceType: 'branch',
+        description: 'aws-k8s-branch-eni',
+        groupIds: ['sg-0b0d000000000001'],
+        networkInterfaceId: 'eni-0a1b2c3d4e5f00304',
+        tags: { ...TRUNK_TAGS, 'vpcresources.k8s.aws/trunk-eni-id': 'eni-0a1b2c3d4e5f00302' },
+      },
+    },
     'trunk-ok': {
       actor: {
         type: 'AssumedRole',
@@ -520,6 +543,22 @@ const EXPECTED: Record<string, Record<string, Expected | 'unsupported'>> = {
     },
   },
   RunInstances: {
+    'sgp-t3-node-launch': {
+      detail: {
+        kind: 'instances-launched',
+        operation: 'run-instances',
+        instanceTypes: ['t3.large'],
+        subnetIds: [SUB_B],
+        instanceIds: ['i-0a1b2c3d4e5f00009'],
+        launchTemplate: { id: 'lt-0a1b2c3d4e5f60009', version: '1' },
+        tags: {
+          ...NODEGROUP_TAGS,
+          'eks:nodegroup-name': 'ng-burst',
+          'aws:autoscaling:groupName': 'eks-ng-burst-1bd0a2c3-4d5e-6f70-8192-a3b4c5d6e7f8',
+        },
+        fleetErrors: [],
+      },
+    },
     'nodegroup-launch': {
       actor: {
         type: 'AssumedRole',
@@ -651,6 +690,17 @@ const EXPECTED: Record<string, Record<string, Expected | 'unsupported'>> = {
     },
   },
   CreateLaunchTemplateVersion: {
+    'sgp-t3-template': {
+      detail: {
+        kind: 'launch-template-version-created',
+        launchTemplateId: 'lt-0a000000000000002',
+        launchTemplateName: 'prod-sgp',
+        versionNumber: 2,
+        instanceType: 't3.large',
+        userDataChanged: true,
+        groupIds: [NODE_SG],
+      },
+    },
     'node-template': {
       detail: {
         kind: 'launch-template-version-created',
@@ -685,6 +735,18 @@ const EXPECTED: Record<string, Record<string, Expected | 'unsupported'>> = {
     },
   },
   CreateNodegroup: {
+    'sgp-t3-nodegroup': {
+      detail: {
+        kind: 'nodegroup-changed',
+        operation: 'create',
+        clusterName: 'prod',
+        nodegroupName: 'ng-burst',
+        instanceTypes: ['t3.large'],
+        subnets: [SUB_A, SUB_B],
+        scaling: { minSize: 2, maxSize: 6, desiredSize: 3 },
+        amiType: 'AL2023_x86_64_STANDARD',
+      },
+    },
     general: {
       eventSource: 'eks.amazonaws.com',
       detail: {

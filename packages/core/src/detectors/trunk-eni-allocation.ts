@@ -313,6 +313,8 @@ const NODE_TAG_KEYS = [
 export const trunkEniAllocation = defineDetector({
   id: DETECTOR,
   rules: TRUNK_ENI_RULES,
+  // A sweep resolves these when state no longer shows them; failed calls are seen only as events.
+  scanRules: ['instance-type-not-trunk-compatible', 'trunk-missing', 'branch-capacity-low'],
   subscribes: [
     {
       source: EC2,
