@@ -472,8 +472,10 @@ function onTrunkCreated(
   detail: Detail<'network-interface-created'>,
   context: DetectorContext,
 ): Finding[] {
-  const cluster = clusterOfEniTags(detail.tags) ?? clusterOfSubnet(detail.subnetId, context.inventory);
-  const subject = `${cluster ?? 'unknown'}|${detail.subnetId ?? 'unknown'}`;
+  const tagged = clusterOfEniTags(detail.tags);
+  // Keyed by what the event itself says, so a success judged without live state resolves the same finding.
+  const subject = `${tagged ?? 'unknown'}|${detail.subnetId ?? 'unknown'}`;
+  const cluster = tagged ?? clusterOfSubnet(detail.subnetId, context.inventory);
   if (event.errorCode === undefined) {
     return [
       resolvedFinding('trunk-create-failed', subject, {
