@@ -16,7 +16,7 @@ import {
   EC2Client,
   GetManagedPrefixListEntriesCommand,
 } from '@aws-sdk/client-ec2';
-import { DescribeClusterCommand, EKSClient, ResourceNotFoundException } from '@aws-sdk/client-eks';
+import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { createClientSet } from '@podnet-guard/aws';
 import { InventoryLoadError } from '@podnet-guard/aws/errors';
 import { loadScopedSnapshotForEvent } from '@podnet-guard/aws/inventory';
@@ -33,6 +33,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadEvent } from '../../helpers/events.ts';
+import { awsError, type Item, type SampleAccount, serveSnapshot } from '../../helpers/sample-aws.ts';
 
 const ec2 = mockClient(EC2Client);
 const eks = mockClient(EKSClient);
@@ -50,22 +51,6 @@ const VPC = 'vpc-0a1b2c3d4e5f60718';
 const NODES = ['i-0a1b2c3d4e5f00001', 'i-0a1b2c3d4e5f00002', 'i-0a1b2c3d4e5f00003'];
 const TRUNK = 'eni-0a1b2c3d4e5f00302';
 const NOW = '2026-11-01T12:00:00.000Z';
-
-type Item = Record<string, unknown> & { Tags?: Tag[]; TagSet?: Tag[] };
-type Tag = { Key: string; Value: string };
-interface SampleAccount {
-  account: string;
-  region: string;
-  DescribeVpcs: { Vpcs: Item[] };
-  DescribeSubnets: { Subnets: Item[] };
-  DescribeSecurityGroups: { SecurityGroups: Item[] };
-  DescribeSecurityGroupRules: { SecurityGroupRules: Item[] };
-  DescribeNetworkInterfaces: { NetworkInterfaces: Item[] };
-  DescribeInstances: { Reservations: { Instances: Item[] }[] };
-  GetManagedPrefixListEntries: { PrefixListId: string; Entries: unknown[] }[];
-  DescribeCluster: { cluster: { name: string } }[];
-  [key: string]: unknown;
-}
 
 /** The sample account plus `launch-wizard-1`, an SG open to the world on SSH that no ENI carries. */
 function sampleWorld(): SampleAccount {
@@ -130,111 +115,6 @@ function worldWithOpenSgOnNode(): SampleAccount {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// A small EC2/EKS that answers from a snapshot
-
-function awsError(name: string, message: string): Error {
-  return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
-}
-
-type Fields = Record<string, (item: Item) => (string | undefined)[]>;
-
-const tagsOf = (item: Item) => item.Tags ?? item.TagSet ?? [];
-const wildcard = (pattern: string) =>
-  new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-
-/** Applies `Filters` as EC2 does: values of one filter OR, filters AND, `*` wildcards. */
-function filterItems(items: Item[], filters: { Name?: string; Values?: string[] }[] | undefined, fields: Fields) {
-  return items.filter((item) =>
-    (filters ?? []).every((filter) => {
-      const name = filter.Name ?? '';
-      let actual: (string | undefined)[];
-      if (name.startsWith('tag:'))
-        actual = tagsOf(item)
-          .filter((t) => t.Key === name.slice(4))
-          .map((t) => t.Value);
-      else if (name === 'tag-key') actual = tagsOf(item).map((t) => t.Key);
-      else {
-        const field = fields[name];
-        if (!field) throw awsError('InvalidParameterValue', `The filter '${name}' is invalid`);
-        actual = field(item);
-      }
-      return (filter.Values ?? []).some((value) => actual.some((a) => a !== undefined && wildcard(value).test(a)));
-    }),
-  );
-}
-
-/** Resolves ids like EC2: every id must exist; ids and `MaxResults` together are refused. */
-function byIds(items: Item[], idKey: string, ids: string[] | undefined, input: object, notFound: string): Item[] {
-  if (!ids?.length) return items;
-  if ('MaxResults' in input && (input as { MaxResults?: unknown }).MaxResults !== undefined)
-    throw awsError('InvalidParameterCombination', 'The parameter ids cannot be used with the parameter maxResults');
-  const missing = ids.filter((id) => !items.some((item) => item[idKey] === id));
-  if (missing.length > 0) throw awsError(notFound, `The ${idKey} '${missing.join(', ')}' does not exist`);
-  return items.filter((item) => ids.includes(item[idKey] as string));
-}
-
-const instancesOf = (world: SampleAccount) => world.DescribeInstances.Reservations.flatMap((r) => r.Instances);
-
-function serve(world: SampleAccount): void {
-  ec2.on(DescribeSecurityGroupsCommand).callsFake((input) => ({
-    SecurityGroups: filterItems(
-      byIds(world.DescribeSecurityGroups.SecurityGroups, 'GroupId', input.GroupIds, input, 'InvalidGroup.NotFound'),
-      input.Filters,
-      { 'group-id': (g) => [g.GroupId as string], 'group-name': (g) => [g.GroupName as string] },
-    ),
-  }));
-  ec2.on(DescribeSecurityGroupRulesCommand).callsFake((input) => ({
-    SecurityGroupRules: filterItems(world.DescribeSecurityGroupRules.SecurityGroupRules, input.Filters, {
-      'group-id': (r) => [r.GroupId as string],
-    }),
-  }));
-  ec2.on(DescribeNetworkInterfacesCommand).callsFake((input) => ({
-    NetworkInterfaces: filterItems(
-      byIds(
-        world.DescribeNetworkInterfaces.NetworkInterfaces,
-        'NetworkInterfaceId',
-        input.NetworkInterfaceIds,
-        input,
-        'InvalidNetworkInterfaceID.NotFound',
-      ),
-      input.Filters,
-      {
-        'group-id': (eni) => ((eni.Groups as { GroupId: string }[]) ?? []).map((g) => g.GroupId),
-        'attachment.instance-id': (eni) => [(eni.Attachment as { InstanceId?: string } | undefined)?.InstanceId],
-      },
-    ),
-  }));
-  ec2.on(DescribeInstancesCommand).callsFake((input) => {
-    const found = filterItems(
-      byIds(instancesOf(world), 'InstanceId', input.InstanceIds, input, 'InvalidInstanceID.NotFound'),
-      input.Filters,
-      {
-        'vpc-id': (i) => [i.VpcId as string],
-        'instance-state-name': (i) => [(i.State as { Name: string }).Name],
-      },
-    );
-    return { Reservations: found.map((instance) => ({ OwnerId: world.account, Instances: [instance] })) };
-  });
-  ec2.on(DescribeVpcsCommand).callsFake((input) => ({
-    Vpcs: byIds(world.DescribeVpcs.Vpcs, 'VpcId', input.VpcIds, input, 'InvalidVpcID.NotFound'),
-  }));
-  ec2.on(DescribeSubnetsCommand).callsFake((input) => ({
-    Subnets: byIds(world.DescribeSubnets.Subnets, 'SubnetId', input.SubnetIds, input, 'InvalidSubnetID.NotFound'),
-  }));
-  ec2.on(GetManagedPrefixListEntriesCommand).callsFake((input) => {
-    const list = world.GetManagedPrefixListEntries.find((entry) => entry.PrefixListId === input.PrefixListId);
-    if (!list)
-      throw awsError('InvalidPrefixListID.NotFound', `The prefix list ID '${input.PrefixListId}' does not exist`);
-    return { Entries: list.Entries };
-  });
-  eks.on(DescribeClusterCommand).callsFake((input) => {
-    const found = world.DescribeCluster.find((entry) => entry.cluster.name === input.name);
-    if (!found) throw new ResourceNotFoundException({ message: 'No cluster found', $metadata: {} });
-    return found;
-  });
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 
 beforeEach(() => {
   // Catch-all first, so any call the plan does not expect fails the test.
@@ -280,7 +160,7 @@ function verdicts(snapshot: Snapshot, cloudTrailEvent: CloudTrailEvent) {
 
 /** Loads the slice, and checks it judges the event as the whole account does. */
 async function loadAndCompare(world: SampleAccount, cloudTrailEvent: CloudTrailEvent) {
-  serve(world);
+  serveSnapshot(world, ec2, eks);
   const result = await loadScopedSnapshotForEvent(cloudTrailEvent, createClientSet(REGION));
   if (!result) throw new Error('expected a scoped plan');
   const scoped = verdicts(result.snapshot, cloudTrailEvent);
@@ -567,7 +447,7 @@ describe('loadScopedSnapshotForEvent: no plan, pages, errors', () => {
     ['CreateNodegroup', 'general'],
     ['RunInstances', 'nodegroup-launch'],
   ])('returns undefined with no call for %s/%s', async (eventName, caseName) => {
-    serve(sampleWorld());
+    serveSnapshot(sampleWorld(), ec2, eks);
     const result = await loadScopedSnapshotForEvent(event(eventName, caseName), createClientSet(REGION));
     expect(result).toBeUndefined();
     expect(ec2.calls()).toHaveLength(0);
@@ -575,7 +455,7 @@ describe('loadScopedSnapshotForEvent: no plan, pages, errors', () => {
   });
 
   it('counts every page of a filtered read', async () => {
-    serve(sampleWorld());
+    serveSnapshot(sampleWorld(), ec2, eks);
     const rules = SAMPLE.DescribeSecurityGroupRules.SecurityGroupRules.filter((rule) => rule.GroupId === OPEN_SG);
     ec2
       .on(DescribeSecurityGroupRulesCommand)
@@ -594,7 +474,7 @@ describe('loadScopedSnapshotForEvent: no plan, pages, errors', () => {
   });
 
   it('maps an SDK error to InventoryLoadError with the operation', async () => {
-    serve(sampleWorld());
+    serveSnapshot(sampleWorld(), ec2, eks);
     ec2
       .on(DescribeNetworkInterfacesCommand)
       .rejects(awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.'));
