@@ -1,0 +1,119 @@
+/**
+ * The deployed handler file itself: environment as the stack sets it, the findings table on a real DynamoDB engine
+ * (dynalite, reached through the standard `AWS_ENDPOINT_URL_DYNAMODB`), EC2/EKS answered from the sample account and
+ * SNS/EventBridge pinned with aws-sdk-client-mock.
+ */
+
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { EKSClient } from '@aws-sdk/client-eks';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Dynalite, startDynalite } from '../helpers/dynalite.ts';
+import { loadEvent } from '../helpers/events.ts';
+import { sampleAccountSnapshot, serveSnapshot } from '../helpers/sample-aws.ts';
+
+const ec2 = mockClient(EC2Client);
+const eks = mockClient(EKSClient);
+const autoscaling = mockClient(AutoScalingClient);
+const sns = mockClient(SNSClient);
+const bus = mockClient(EventBridgeClient);
+
+const context = {
+  functionName: 'podnet-guard-OnCloudTrailEvent',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:podnet-guard-OnCloudTrailEvent',
+  memoryLimitInMB: '512',
+  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+  logGroupName: '/aws/lambda/podnet-guard',
+  logStreamName: '2026/11/26/[$LATEST]abc',
+  callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => 30_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+} as unknown as Context;
+
+let db: Dynalite;
+let handler: (event: unknown, context: Context) => Promise<unknown>;
+
+beforeAll(async () => {
+  db = await startDynalite();
+  await db.createTable('podnet-guard-findings');
+  Object.assign(process.env, {
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'AKIDTEST',
+    AWS_SECRET_ACCESS_KEY: 'test-secret',
+    AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
+    FINDINGS_TABLE: 'podnet-guard-findings',
+    ALERTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:podnet-guard-alerts',
+    FINDINGS_BUS_NAME: 'podnet-guard-findings',
+    OWN_PRINCIPALS: 'arn:aws:sts::111122223333:assumed-role/podnet-guard-*',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_NAMESPACE: 'PodnetGuard',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  });
+  ({ handler } = await import('../../functions/on-cloudtrail-event.ts'));
+});
+afterAll(async () => {
+  await db.stop();
+  delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+});
+
+beforeEach(() => {
+  for (const mock of [ec2, eks, autoscaling, sns, bus])
+    mock.reset().onAnyCommand().rejects(new Error('unexpected call'));
+  serveSnapshot(sampleAccountSnapshot(), ec2, eks);
+  sns.on(PublishBatchCommand).callsFake((input: { PublishBatchRequestEntries: { Id: string }[] }) => ({
+    Successful: input.PublishBatchRequestEntries.map((entry) => ({ Id: entry.Id, MessageId: `m-${entry.Id}` })),
+    Failed: [],
+  }));
+  bus.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
+    FailedEntryCount: 0,
+    Entries: input.Entries.map((_, index) => ({ EventId: `e-${index}` })),
+  }));
+});
+
+describe('functions/on-cloudtrail-event', () => {
+  it('alerts once when the RDS SG admits the node SG, with the scoped call budget', async () => {
+    const outcome = await handler(loadEvent('AuthorizeSecurityGroupIngress', 'source-group'), context);
+    expect(outcome).toEqual({ status: 'evaluated', findings: 1, published: 1, awsCalls: 6 });
+    expect(ec2.calls().length + eks.calls().length).toBe(6);
+    const entry = sns.commandCalls(PublishBatchCommand)[0]!.args[0].input.PublishBatchRequestEntries![0]!;
+    expect(entry.MessageStructure).toBe('json');
+    expect(Object.keys(JSON.parse(entry.Message!)).sort()).toEqual(['default', 'email', 'email-json', 'lambda', 'sqs']);
+    expect(entry.MessageAttributes?.severity?.StringValue).toBe('high');
+    expect(bus.commandCalls(PutEventsCommand)).toHaveLength(1);
+  });
+
+  it('makes no AWS call for a routine successful CNI call', async () => {
+    const outcome = await handler(loadEvent('CreateNetworkInterface', 'cni-routine'), context);
+    expect(outcome).toMatchObject({ status: expect.stringMatching(/evaluated|skipped/) });
+    expect(ec2.calls()).toHaveLength(0);
+    expect(sns.calls()).toHaveLength(0);
+  });
+
+  it('acknowledges malformed input without throwing', async () => {
+    await expect(handler({ hello: 'world' }, context)).resolves.toMatchObject({ status: 'rejected' });
+    await expect(handler('not even an object', context)).resolves.toMatchObject({ status: 'rejected' });
+  });
+
+  it('throws when EC2 keeps throttling, so Lambda retries and the on-failure destination keeps the event', async () => {
+    ec2
+      .reset()
+      .onAnyCommand()
+      .rejects(
+        Object.assign(new Error('Request limit exceeded.'), {
+          name: 'RequestLimitExceeded',
+          $metadata: { httpStatusCode: 503 },
+        }),
+      );
+    await expect(handler(loadEvent('AuthorizeSecurityGroupIngress', 'world-open-ssh'), context)).rejects.toMatchObject({
+      name: 'InventoryLoadError',
+      kind: 'throttled',
+    });
+  });
+});
