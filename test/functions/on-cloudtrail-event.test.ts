@@ -64,8 +64,11 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  for (const mock of [ec2, eks, autoscaling, sns, bus])
-    mock.reset().onAnyCommand().rejects(new Error('unexpected call'));
+  ec2.reset().onAnyCommand().rejects(new Error('unexpected EC2 call'));
+  eks.reset().onAnyCommand().rejects(new Error('unexpected EKS call'));
+  autoscaling.reset().onAnyCommand().rejects(new Error('unexpected Auto Scaling call'));
+  sns.reset().onAnyCommand().rejects(new Error('unexpected SNS call'));
+  bus.reset().onAnyCommand().rejects(new Error('unexpected EventBridge call'));
   serveSnapshot(sampleAccountSnapshot(), ec2, eks);
   sns.on(PublishBatchCommand).callsFake((input: { PublishBatchRequestEntries: { Id: string }[] }) => ({
     Successful: input.PublishBatchRequestEntries.map((entry) => ({ Id: entry.Id, MessageId: `m-${entry.Id}` })),
