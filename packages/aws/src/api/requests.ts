@@ -51,11 +51,13 @@ export interface FieldIssue {
 
 /** The issues of a failed parse, one per field (unknown keys named one by one). */
 export function fieldIssues(error: z.ZodError, prefix?: string): FieldIssue[] {
-  return error.issues.flatMap((issue) => {
+  const issues = error.issues.flatMap((issue) => {
     const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ path: [base, key].filter(Boolean).join('.'), message: 'unknown field' }));
     }
     return [{ path: base || (prefix ?? 'body'), message: issue.message }];
   });
+  // One issue per field: the first says what is wrong (a malformed date is not also "in the past").
+  return issues.filter((issue, index) => issues.findIndex((other) => other.path === issue.path) === index);
 }
