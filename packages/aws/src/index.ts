@@ -1,7 +1,9 @@
+export * from './api/index.ts';
 export * from './bus.ts';
 export * from './clients.ts';
 export * from './deliver.ts';
 export * from './errors.ts';
+export * from './evaluate-live.ts';
 export * from './event-inventory.ts';
 export * from './finding-store.ts';
 export * from './finding-store-errors.ts';
@@ -10,6 +12,4 @@ export * from './inventory/index.ts';
 export * from './page-sizes.ts';
 export * from './publish.ts';
 export * from './runtime-config.ts';
-export * from './api/index.ts';
-export * from './evaluate-live.ts';
 export * from './sweep.ts';
