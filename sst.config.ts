@@ -1,47 +1,334 @@
 /// <reference path="./.sst/platform/config.d.ts" />
 /**
- * The deployed stack, one per account and region (CloudTrail events reach EventBridge in the region of the call).
- * EventBridge patterns come from the detector registry (`eventPatterns()` in `@podnet-guard/core`), never a second
- * hand-written copy. `scripts/typecheck-stack.sh` checks this file against SST's platform types without AWS.
+ * The deployed stack: one per account, in a home region, watching CloudTrail in every region of WATCHED_REGIONS.
+ * Nothing here is a second hand-written copy: EventBridge patterns come from the detector registry (core's
+ * `eventPatterns()`), IAM actions from the SDK commands each function's bundle keeps (`npm run gen:iam`), the table
+ * from `FINDINGS_TABLE_SCHEMA`, settings from the environment (`.env.<stage>`; see the README's Deploy section).
+ * The pure parts live in `@podnet-guard/stack-tools` and are tested in test/stack/; `scripts/typecheck-stack.sh`
+ * checks this file against SST's platform types without AWS.
+ *
+ * Functions get `permissions`, never `link`: SST's link grants wildcard actions (`dynamodb:*`, `sns:*`).
  */
 export default $config({
   app(input) {
     return {
       name: 'podnet-guard',
-      removal: input?.stage === 'production' ? 'retain' : 'remove',
+      removal: input?.stage === 'production' || input?.stage === 'prod' ? 'retain' : 'remove',
       home: 'aws',
       // No region given: the provider takes AWS_REGION / the profile's region, the same chain the functions use.
-      providers: { aws: process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {} },
+      providers: { aws: process.env.AWS_REGION ? { region: process.env.AWS_REGION as aws.Region } : {} },
     };
   },
   async run() {
     // Project code is imported inside run(), as SST documents, so `sst install` never loads it.
     const { eventPatterns } = await import('@podnet-guard/core');
+    const { FINDINGS_TABLE_SCHEMA } = await import('@podnet-guard/aws/finding-store');
+    // The module itself, not the package index: the index pulls in code typed for Node timers, which SST's platform
+    // types (Bun's) refuse.
+    const { EVALUATION_JOB_DETAIL_TYPE, EVALUATION_JOB_SOURCE } = await import('./packages/aws/src/api/evaluations.ts');
+    const tools = await import('@podnet-guard/stack-tools');
 
-    /** Finding transitions (opened, worsened, resolved) for people: email, Slack via Chatbot, JSON subscribers. */
+    const home = (await aws.getRegion({})).region;
+    const { accountId } = await aws.getCallerIdentity({});
+    const { partition } = await aws.getPartition({});
+    const settings = tools.stackSettings(process.env, home);
+    const rules = tools.cloudTrailRules(eventPatterns());
+
+    // ---- storage and outputs of findings ----
+
+    const table = new sst.aws.Dynamo('Findings', {
+      fields: { ...FINDINGS_TABLE_SCHEMA.fields },
+      primaryIndex: { ...FINDINGS_TABLE_SCHEMA.primaryIndex },
+      globalIndexes: {
+        byStatus: { ...FINDINGS_TABLE_SCHEMA.globalIndexes.byStatus },
+        byPending: { ...FINDINGS_TABLE_SCHEMA.globalIndexes.byPending },
+      },
+      ttl: FINDINGS_TABLE_SCHEMA.ttl,
+      transform: { table: { pointInTimeRecovery: { enabled: $app.stage === 'prod' || $app.stage === 'production' } } },
+    });
+
+    /** Finding transitions for people: email (filtered by severity), Slack/Teams via Chatbot, JSON subscribers. */
     const alerts = new sst.aws.SnsTopic('Alerts');
-    /** podnet-guard's own health: rejected events, inventory load failures, DLQ depth. */
+    /** podnet-guard's own health (alarms). Apart from Alerts: alarm messages carry no `severity` attribute. */
     const operations = new sst.aws.SnsTopic('Operations');
+    /** Findings for machine consumers (and the API's evaluation hand-off). */
+    const bus = new sst.aws.Bus('FindingsBus');
 
-    // One rule per generated pattern on the default bus, where CloudTrail management events arrive.
-    // Target: functions/on-cloudtrail-event.ts (not yet committed when this was written). Wiring it needs, besides
-    //   new sst.aws.Function('OnCloudTrailEvent', { handler: 'functions/on-cloudtrail-event.handler', runtime: 'nodejs22.x', … })
-    // (every function sets runtime 'nodejs22.x' explicitly; SST's default is newer): the findings table, the
-    // environment `loadRuntimeConfig` reads (FINDINGS_TABLE, ALERTS_TOPIC_ARN, FINDINGS_BUS_NAME), IAM read actions
-    // derived from `requiredReads()`, and an aws.cloudwatch.EventTarget plus aws.lambda.Permission per rule.
-    const rules = eventPatterns().map(
-      (pattern, index) =>
-        new aws.cloudwatch.EventRule(`CloudTrailCalls${index}`, {
-          eventBusName: 'default',
-          description: `podnet-guard: ${[pattern.detail.eventName].flat().join(', ')}`.slice(0, 512),
-          eventPattern: JSON.stringify(pattern),
-        }),
+    settings.alertEmails.forEach((subscriber, index) => {
+      const policy = tools.severityFilterPolicy(subscriber.severities);
+      new aws.sns.TopicSubscription(`AlertEmail${index}`, {
+        topic: alerts.arn,
+        protocol: 'email',
+        endpoint: subscriber.email,
+        ...(policy ? { filterPolicy: JSON.stringify(policy), filterPolicyScope: 'MessageAttributes' } : {}),
+      });
+    });
+    settings.operationsEmails.forEach((email, index) => {
+      new aws.sns.TopicSubscription(`OperationsEmail${index}`, {
+        topic: operations.arn,
+        protocol: 'email',
+        endpoint: email,
+      });
+    });
+
+    // ---- queues for what could not be delivered or processed ----
+
+    const queueArgs = { messageRetentionSeconds: 14 * 24 * 3600, sqsManagedSseEnabled: true };
+    /** EventBridge deliveries that failed after the target's retry policy (home-region rules and the schedule). */
+    const deliveryDlq = new aws.sqs.Queue('DeliveryDeadLetters', queueArgs);
+    /** Asynchronous invocations whose processing kept failing after Lambda's retries (on-failure destination). */
+    const failedInvocations = new aws.sqs.Queue('FailedInvocations', queueArgs);
+
+    // ---- functions ----
+
+    const resources = {
+      findingsTable: table.arn,
+      findingsTableIndexes: $interpolate`${table.arn}/index/*`,
+      alertsTopic: alerts.arn,
+      findingsBus: bus.arn,
+      failureQueue: failedInvocations.arn,
+    };
+    const environment = tools.functionEnvironment(settings, {
+      tableName: table.name,
+      topicArn: alerts.arn,
+      busName: bus.name,
+      ownPrincipals: tools.ownPrincipalPatterns($app.name, $app.stage, home, partition),
+    });
+    const functions = Object.fromEntries(
+      tools.STACK_FUNCTIONS.map((spec) => {
+        const fn = new sst.aws.Function(spec.component, {
+          handler: spec.handler,
+          // Explicit: SST 4 defaults to a newer runtime than the one the code is tested against.
+          runtime: 'nodejs22.x',
+          architecture: 'arm64',
+          timeout: `${spec.timeoutSeconds} seconds`,
+          memory: `${spec.memoryMb} MB`,
+          nodejs: { format: 'esm', minify: true, sourcemap: true },
+          logging: { retention: '1 month', format: 'json' },
+          environment,
+          permissions: tools.stackFunctionPermissions(spec.name, resources),
+          ...(spec.name === 'on-cloudtrail-event' ? { concurrency: { reserved: settings.reservedConcurrency } } : {}),
+          transform: {
+            role: (args) => {
+              // A fixed name, so OWN_PRINCIPALS can name the functions' sessions before the roles exist.
+              args.name = tools.functionRoleName($app.name, $app.stage, spec.name, home);
+            },
+          },
+        });
+        new aws.lambda.FunctionEventInvokeConfig(`${spec.component}AsyncConfig`, {
+          functionName: fn.name,
+          maximumRetryAttempts: 2,
+          maximumEventAgeInSeconds: 6 * 3600,
+          destinationConfig: { onFailure: { destination: failedInvocations.arn } },
+        });
+        return [spec.name, fn] as const;
+      }),
     );
+    const onEvent = functions['on-cloudtrail-event'] as sst.aws.Function;
+    const evaluateApi = functions['evaluate-api'] as sst.aws.Function;
+    const sweep = functions.sweep as sst.aws.Function;
+
+    // ---- home region: CloudTrail calls on the default bus → on-cloudtrail-event ----
+
+    const retryPolicy = { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 6 * 3600 };
+    const ruleArns: $util.Output<string>[] = [];
+    for (const rule of rules) {
+      const eventRule = new aws.cloudwatch.EventRule(rule.id, {
+        eventBusName: 'default',
+        description: rule.description,
+        eventPattern: JSON.stringify(rule.pattern),
+      });
+      new aws.cloudwatch.EventTarget(`${rule.id}Target`, {
+        rule: eventRule.name,
+        eventBusName: 'default',
+        arn: onEvent.arn,
+        retryPolicy,
+        deadLetterConfig: { arn: deliveryDlq.arn },
+      });
+      new aws.lambda.Permission(`${rule.id}Invoke`, {
+        action: 'lambda:InvokeFunction',
+        function: onEvent.name,
+        principal: 'events.amazonaws.com',
+        sourceArn: eventRule.arn,
+      });
+      ruleArns.push(eventRule.arn);
+    }
+
+    // ---- the API, and its hand-off of long evaluations to an asynchronous invocation ----
+
+    const api = new sst.aws.ApiGatewayV2('Api');
+    for (const route of tools.API_ROUTES) api.route(route, evaluateApi.arn, { auth: { iam: true } });
+
+    const jobRule = new aws.cloudwatch.EventRule('EvaluationJobs', {
+      eventBusName: bus.name,
+      description: 'podnet-guard: API evaluations that outlived the request',
+      eventPattern: JSON.stringify({ source: [EVALUATION_JOB_SOURCE], 'detail-type': [EVALUATION_JOB_DETAIL_TYPE] }),
+    });
+    new aws.cloudwatch.EventTarget('EvaluationJobsTarget', {
+      rule: jobRule.name,
+      eventBusName: bus.name,
+      arn: evaluateApi.arn,
+      retryPolicy,
+      deadLetterConfig: { arn: deliveryDlq.arn },
+    });
+    new aws.lambda.Permission('EvaluationJobsInvoke', {
+      action: 'lambda:InvokeFunction',
+      function: evaluateApi.name,
+      principal: 'events.amazonaws.com',
+      sourceArn: jobRule.arn,
+    });
+    ruleArns.push(jobRule.arn);
+
+    // ---- the sweep ----
+
+    const schedule = new sst.aws.Cron('SweepSchedule', {
+      function: sweep.arn,
+      schedule: settings.sweepSchedule as `rate(${string})`,
+      transform: { target: { retryPolicy, deadLetterConfig: { arn: deliveryDlq.arn } } },
+    });
+    ruleArns.push(schedule.nodes.rule.arn);
+
+    new aws.sqs.QueuePolicy('DeliveryDeadLettersPolicy', {
+      queueUrl: deliveryDlq.url,
+      policy: $jsonStringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Resource: deliveryDlq.arn,
+            Condition: { ArnEquals: { 'aws:SourceArn': ruleArns } },
+          },
+        ],
+      }),
+    });
+
+    // ---- other regions: the same rules, forwarding to the home region's default bus ----
+
+    const plan = tools.forwardingPlan(
+      rules.map((rule) => rule.pattern),
+      settings.watchedRegions,
+      home,
+    );
+    if (plan.length > 0) {
+      const homeBusArn = tools.defaultBusArn(home, accountId, partition);
+      const forwardRole = new aws.iam.Role('ForwardEventsRole', {
+        assumeRolePolicy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+              Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+            },
+          ],
+        }),
+        inlinePolicies: [
+          {
+            name: 'put-events-home-bus',
+            policy: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: homeBusArn }],
+            }),
+          },
+        ],
+      });
+      for (const region of plan) {
+        const provider = new aws.Provider(`Aws${region.suffix}`, { region: region.region as aws.Region });
+        // A dead-letter queue must be in the rule's region.
+        const dlq = new aws.sqs.Queue(`ForwardDeadLetters${region.suffix}`, queueArgs, { provider });
+        const forwardArns: $util.Output<string>[] = [];
+        for (const rule of region.rules) {
+          const eventRule = new aws.cloudwatch.EventRule(
+            `Forward${region.suffix}${rule.id}`,
+            {
+              eventBusName: 'default',
+              description: `${rule.description} (forwarded to ${home})`.slice(0, 512),
+              eventPattern: JSON.stringify(rule.pattern),
+            },
+            { provider },
+          );
+          new aws.cloudwatch.EventTarget(
+            `Forward${region.suffix}${rule.id}Target`,
+            {
+              rule: eventRule.name,
+              eventBusName: 'default',
+              arn: homeBusArn,
+              roleArn: forwardRole.arn,
+              retryPolicy,
+              deadLetterConfig: { arn: dlq.arn },
+            },
+            { provider },
+          );
+          forwardArns.push(eventRule.arn);
+        }
+        new aws.sqs.QueuePolicy(
+          `ForwardDeadLetters${region.suffix}Policy`,
+          {
+            queueUrl: dlq.url,
+            policy: $jsonStringify({
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Principal: { Service: 'events.amazonaws.com' },
+                  Action: 'sqs:SendMessage',
+                  Resource: dlq.arn,
+                  Condition: { ArnEquals: { 'aws:SourceArn': forwardArns } },
+                },
+              ],
+            }),
+          },
+          { provider },
+        );
+      }
+    }
+
+    // ---- alarms → operations topic ----
+
+    const alarmArgs = {
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions: [operations.arn],
+      okActions: [operations.arn],
+    };
+    for (const [id, queue] of [
+      ['DeliveryDeadLetters', deliveryDlq],
+      ['FailedInvocations', failedInvocations],
+    ] as const) {
+      new aws.cloudwatch.MetricAlarm(`${id}Depth`, {
+        ...alarmArgs,
+        alarmDescription: `podnet-guard: messages in ${id}; inspect and redrive them`,
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateNumberOfMessagesVisible',
+        dimensions: { QueueName: queue.name },
+        statistic: 'Maximum',
+      });
+    }
+    for (const spec of tools.STACK_FUNCTIONS) {
+      new aws.cloudwatch.MetricAlarm(`${spec.component}Errors`, {
+        ...alarmArgs,
+        alarmDescription: `podnet-guard: ${spec.name} failed; see its logs`,
+        namespace: 'AWS/Lambda',
+        metricName: 'Errors',
+        dimensions: { FunctionName: (functions[spec.name] as sst.aws.Function).name },
+        statistic: 'Sum',
+      });
+    }
 
     return {
+      api: api.url,
       alertsTopic: alerts.arn,
       operationsTopic: operations.arn,
-      cloudTrailRules: rules.map((rule) => rule.name),
+      findingsBus: bus.name,
+      findingsTable: table.name,
+      cloudTrailRules: rules.map((rule) => rule.id),
+      forwardingRegions: plan.map((region) => region.region),
     };
   },
 });

@@ -6,3 +6,7 @@ export {
   matchesEventPattern,
   validateEventPattern,
 } from './event-pattern.ts';
+export { FUNCTION_COMMANDS } from './function-commands.generated.ts';
+export * from './iam.ts';
+export * from './settings.ts';
+export * from './stack.ts';
