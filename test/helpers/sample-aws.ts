@@ -6,7 +6,15 @@
  */
 import { readFileSync } from 'node:fs';
 import {
+  type ServiceInputTypes as AsgInput,
+  type ServiceOutputTypes as AsgOutput,
+  type AutoScalingClientResolvedConfig,
+  DescribeAutoScalingGroupsCommand,
+} from '@aws-sdk/client-auto-scaling';
+import {
   DescribeInstancesCommand,
+  DescribeInstanceTypesCommand,
+  DescribeLaunchTemplateVersionsCommand,
   DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
@@ -14,14 +22,19 @@ import {
   DescribeVpcsCommand,
   type EC2ClientResolvedConfig,
   GetManagedPrefixListEntriesCommand,
+  GetSubnetCidrReservationsCommand,
   type ServiceInputTypes,
   type ServiceOutputTypes,
 } from '@aws-sdk/client-ec2';
 import {
+  DescribeAddonCommand,
   DescribeClusterCommand,
+  DescribeNodegroupCommand,
   type EKSClientResolvedConfig,
   type ServiceInputTypes as EksInput,
   type ServiceOutputTypes as EksOutput,
+  ListClustersCommand,
+  ListNodegroupsCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-eks';
 import type { AwsStub } from 'aws-sdk-client-mock';
@@ -153,4 +166,67 @@ export function serveSnapshot(world: SampleAccount, ec2: Ec2Mock, eks: EksMock):
     if (!found) throw new ResourceNotFoundException({ message: 'No cluster found', $metadata: {} });
     return found;
   });
+}
+
+type AutoScalingMock = AwsStub<AsgInput, AsgOutput, AutoScalingClientResolvedConfig>;
+
+/**
+ * Answers everything the full loader reads as well (EKS lists, node groups, add-ons, instance types, launch templates,
+ * CIDR reservations, Auto Scaling groups), so events without a scoped plan and scans run against the sample account.
+ */
+export function serveFullSnapshot(
+  world: SampleAccount,
+  ec2: Ec2Mock,
+  eks: EksMock,
+  autoscaling: AutoScalingMock,
+): void {
+  serveSnapshot(world, ec2, eks);
+  const list = <T>(key: string): T[] => (world[key] as T[] | undefined) ?? [];
+  const field = <T>(key: string, inner: string): T[] => (world[key] as Record<string, T[]> | undefined)?.[inner] ?? [];
+  ec2.on(DescribeInstanceTypesCommand).callsFake((input) => ({
+    InstanceTypes: field<Item>('DescribeInstanceTypes', 'InstanceTypes').filter(
+      (type) => !input.InstanceTypes?.length || input.InstanceTypes.includes(type.InstanceType as never),
+    ),
+  }));
+  ec2.on(DescribeLaunchTemplateVersionsCommand).callsFake(() => ({
+    LaunchTemplateVersions: field<Item>('DescribeLaunchTemplateVersions', 'LaunchTemplateVersions'),
+  }));
+  ec2.on(GetSubnetCidrReservationsCommand).callsFake((input) => {
+    const reservations = (world.DescribeSubnetCidrReservations ?? {}) as Record<string, Item[] | undefined>;
+    const ofSubnet = (items: Item[] | undefined) => (items ?? []).filter((item) => item.SubnetId === input.SubnetId);
+    return {
+      SubnetIpv4CidrReservations: ofSubnet(reservations.SubnetIpv4CidrReservations),
+      SubnetIpv6CidrReservations: ofSubnet(reservations.SubnetIpv6CidrReservations),
+    };
+  });
+  eks
+    .on(ListClustersCommand)
+    .callsFake(() => ({ clusters: list<{ cluster: { name: string } }>('DescribeCluster').map((c) => c.cluster.name) }));
+  eks.on(ListNodegroupsCommand).callsFake((input) => ({
+    nodegroups: list<{ nodegroup: { clusterName: string; nodegroupName: string } }>('DescribeNodegroup')
+      .filter((entry) => entry.nodegroup.clusterName === input.clusterName)
+      .map((entry) => entry.nodegroup.nodegroupName),
+  }));
+  eks.on(DescribeNodegroupCommand).callsFake((input) => {
+    const found = list<{ nodegroup: { clusterName: string; nodegroupName: string } }>('DescribeNodegroup').find(
+      (entry) =>
+        entry.nodegroup.clusterName === input.clusterName && entry.nodegroup.nodegroupName === input.nodegroupName,
+    );
+    if (!found) throw new ResourceNotFoundException({ message: 'No node group found', $metadata: {} });
+    return found;
+  });
+  eks.on(DescribeAddonCommand).callsFake((input) => {
+    const found = list<{ addon: { clusterName: string; addonName: string } }>('DescribeAddon').find(
+      (entry) => entry.addon.clusterName === input.clusterName && entry.addon.addonName === input.addonName,
+    );
+    if (!found) throw new ResourceNotFoundException({ message: 'No addon found', $metadata: {} });
+    return found;
+  });
+  autoscaling.on(DescribeAutoScalingGroupsCommand).callsFake((input) => ({
+    AutoScalingGroups: field<Item>('DescribeAutoScalingGroups', 'AutoScalingGroups').filter(
+      (group) =>
+        !input.AutoScalingGroupNames?.length ||
+        input.AutoScalingGroupNames.includes(group.AutoScalingGroupName as string),
+    ),
+  }));
 }

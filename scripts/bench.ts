@@ -1,0 +1,164 @@
+/**
+ * `npm run bench`: figures, not assertions.
+ *  1. Per sample CloudTrail event: AWS calls and handler time (median, p99) through the real event pipeline, with
+ *     EC2/EKS answered from the sample account by aws-sdk-client-mock, SNS/EventBridge mocked and the in-memory store
+ *     (store latency against dynalite: `npx tsx scripts/bench-store.ts`).
+ *  2. A full scan of a generated large account: time and heap.
+ *  3. Each Lambda bundle's size (esbuild, minified, tree-shaken), largest inputs first.
+ * Run: `npm run bench [-- --iterations N]`.
+ */
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { EKSClient } from '@aws-sdk/client-eks';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
+import {
+  createClientSet,
+  createEventInventoryLoader,
+  handleCloudTrailEvent,
+  loadScopedSnapshotForEvent,
+} from '@podnet-guard/aws';
+import { createMemoryFindingStore, defaultGuardConfig, scanInventory } from '@podnet-guard/core';
+import { mockClient } from 'aws-sdk-client-mock';
+import { listEventSamples, loadEvent } from '../test/helpers/events.ts';
+import { inventoryFrom, snapshotBuilder } from '../test/helpers/inventory-builder.ts';
+import { sampleAccountSnapshot, serveFullSnapshot } from '../test/helpers/sample-aws.ts';
+import { bundleFunction, functionEntries } from './bundle.ts';
+
+const iterationsFlag = process.argv.indexOf('--iterations');
+const ITERATIONS = iterationsFlag > 0 ? Number(process.argv[iterationsFlag + 1]) : 200;
+
+process.env.AWS_REGION ??= 'eu-west-1';
+process.env.AWS_ACCESS_KEY_ID ??= 'AKIDBENCH';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'bench';
+
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN;
+};
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+async function benchEvents(): Promise<void> {
+  const ec2 = mockClient(EC2Client);
+  const eks = mockClient(EKSClient);
+  const autoscaling = mockClient(AutoScalingClient);
+  const sns = mockClient(SNSClient);
+  const bus = mockClient(EventBridgeClient);
+  serveFullSnapshot(sampleAccountSnapshot(), ec2, eks, autoscaling);
+  sns.on(PublishBatchCommand).callsFake((input: { PublishBatchRequestEntries: { Id: string }[] }) => ({
+    Successful: input.PublishBatchRequestEntries.map((entry) => ({ Id: entry.Id, MessageId: `m-${entry.Id}` })),
+    Failed: [],
+  }));
+  bus.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
+    FailedEntryCount: 0,
+    Entries: input.Entries.map(() => ({ EventId: 'e' })),
+  }));
+  const clients = createClientSet('eu-west-1');
+  // Cache off: every event pays its own loading, the worst case of a cold container.
+  const loadInventory = createEventInventoryLoader({
+    clientsFor: () => clients,
+    cacheSeconds: 0,
+    scoped: loadScopedSnapshotForEvent,
+  });
+  const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+  console.log(`\n1. Event pipeline per sample event (${ITERATIONS} runs each; AWS calls per event; cache off)\n`);
+  console.log(
+    'event / case'.padEnd(62),
+    'outcome'.padEnd(10),
+    'calls'.padStart(5),
+    'median'.padStart(10),
+    'p99'.padStart(10),
+  );
+  for (const sample of listEventSamples()) {
+    const durations: number[] = [];
+    let calls = 0;
+    let outcome = '';
+    for (let i = 0; i < ITERATIONS; i += 1) {
+      const raw = loadEvent(sample.eventName, sample.caseName) as { detail?: { eventID?: string } };
+      if (raw.detail) raw.detail.eventID = `bench-${i}`; // a new event each run, not a redelivery
+      const store = createMemoryFindingStore();
+      const before = ec2.calls().length + eks.calls().length + autoscaling.calls().length;
+      const start = performance.now();
+      const result = await handleCloudTrailEvent(raw, {
+        config: defaultGuardConfig(),
+        loadInventory,
+        store,
+        targets: {
+          sns: new SNSClient({}),
+          topicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts',
+          bus: { client: new EventBridgeClient({}), name: 'findings' },
+        },
+        logger,
+        recordMetric: () => undefined,
+      });
+      durations.push(performance.now() - start);
+      calls = ec2.calls().length + eks.calls().length + autoscaling.calls().length - before;
+      outcome = result.status;
+    }
+    ec2.resetHistory();
+    eks.resetHistory();
+    autoscaling.resetHistory();
+    console.log(
+      `${sample.eventName}/${sample.caseName}`.padEnd(62),
+      outcome.padEnd(10),
+      String(calls).padStart(5),
+      ms(quantile(durations, 0.5)).padStart(10),
+      ms(quantile(durations, 0.99)).padStart(10),
+    );
+  }
+}
+
+async function benchScan(): Promise<void> {
+  const nodeGroups = 40;
+  const nodesPerGroup = 50;
+  let builder = snapshotBuilder().cluster('big', { clusterSg: 'sg-0c1a5000000000001' });
+  for (let g = 0; g < nodeGroups; g += 1) {
+    const sg = `sg-0d0de0000000${String(g).padStart(5, '0')}`;
+    builder = builder
+      .securityGroup(sg, {
+        name: `ng-${g}`,
+        ingress: [{ port: 443, cidr: g % 10 === 0 ? '0.0.0.0/0' : '10.0.0.0/16' }],
+      })
+      .nodeGroup('big', `ng-${g}`, {
+        instanceType: 'm5.xlarge',
+        nodeSg: sg,
+        nodes: nodesPerGroup,
+        secondaryIpsPerNode: 28,
+      });
+  }
+  const snapshot = builder.build();
+  global.gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const loadStart = performance.now();
+  const inventory = inventoryFrom(snapshot);
+  const loadMs = performance.now() - loadStart;
+  const durations: number[] = [];
+  let findings = 0;
+  for (let i = 0; i < 5; i += 1) {
+    const start = performance.now();
+    findings = scanInventory(inventory, { config: defaultGuardConfig() }).findings.length;
+    durations.push(performance.now() - start);
+  }
+  const heapAfter = process.memoryUsage().heapUsed;
+  console.log(`\n2. Scan of a generated account: ${nodeGroups * nodesPerGroup} nodes in ${nodeGroups} node groups\n`);
+  console.log(
+    `load + index: ${ms(loadMs)}; scan median of 5: ${ms(quantile(durations, 0.5))}; findings: ${findings}; heap growth: ${(Math.max(0, heapAfter - heapBefore) / 1048576).toFixed(1)} MiB`,
+  );
+}
+
+async function benchBundles(): Promise<void> {
+  console.log('\n3. Lambda bundles (esbuild: ESM, node22, minified, tree-shaken, AWS SDK included)\n');
+  for (const entry of functionEntries()) {
+    const report = await bundleFunction(entry);
+    const name = entry.split('/').pop() ?? entry;
+    console.log(
+      `${name.padEnd(28)} ${kib(report.bytes).padStart(12)}   largest: ${report.largestInputs.map((input) => `${input.path} ${kib(input.bytes)}`).join(', ')}`,
+    );
+  }
+}
+
+await benchEvents();
+await benchScan();
+await benchBundles();
