@@ -1,0 +1,160 @@
+/**
+ * The stack's pure parts: cross-region forwarding, role names and own-principal patterns, the function environment
+ * (as the functions' own loader reads it), and the API routes (as the API handler serves them).
+ */
+import { handleApiRequest, loadRuntimeConfig } from '@podnet-guard/aws';
+import { eventPatterns, matchesArnPattern } from '@podnet-guard/core';
+import {
+  API_ROUTES,
+  cloudTrailRules,
+  defaultBusArn,
+  forwardingPlan,
+  functionEnvironment,
+  functionRoleName,
+  ownPrincipalPatterns,
+  STACK_FUNCTIONS,
+  stackSettings,
+} from '@podnet-guard/stack-tools';
+import { describe, expect, it } from 'vitest';
+
+const patterns = eventPatterns();
+
+describe('cloudTrailRules', () => {
+  it('makes one rule per generated pattern, with unique ids and descriptions EventBridge accepts', () => {
+    const rules = cloudTrailRules(patterns);
+    expect(rules).toHaveLength(patterns.length);
+    expect(new Set(rules.map((rule) => rule.id)).size).toBe(rules.length);
+    for (const rule of rules) expect(rule.description.length).toBeLessThanOrEqual(512);
+    expect(rules.map((rule) => rule.pattern)).toEqual(patterns);
+  });
+});
+
+describe('forwardingPlan', () => {
+  it('gives every watched region but home the same rules as home', () => {
+    const plan = forwardingPlan(patterns, ['eu-west-1', 'us-east-1', 'ap-southeast-2'], 'eu-west-1');
+    expect(plan.map((region) => region.region)).toEqual(['ap-southeast-2', 'us-east-1']);
+    for (const region of plan) expect(region.rules).toEqual(cloudTrailRules(patterns));
+    expect(plan.map((region) => region.suffix)).toEqual(['ApSoutheast2', 'UsEast1']);
+  });
+
+  it('forwards nothing when only the home region is watched', () => {
+    expect(forwardingPlan(patterns, ['eu-west-1'], 'eu-west-1')).toEqual([]);
+  });
+
+  it('forwards each region once, from settings that list regions twice', () => {
+    const settings = stackSettings({ WATCHED_REGIONS: 'us-east-1,us-east-1,eu-west-1' }, 'eu-west-1');
+    expect(forwardingPlan(patterns, settings.watchedRegions, 'eu-west-1').map((r) => r.region)).toEqual(['us-east-1']);
+  });
+
+  it('targets the home default bus', () => {
+    expect(defaultBusArn('eu-west-1', '111122223333')).toBe('arn:aws:events:eu-west-1:111122223333:event-bus/default');
+  });
+});
+
+describe('own principals', () => {
+  it('names each function role within IAM limits', () => {
+    expect(functionRoleName('podnet-guard', 'prod', 'on-cloudtrail-event', 'ap-southeast-2')).toBe(
+      'podnet-guard-prod-on-cloudtrail-event-ap-southeast-2',
+    );
+    expect(() =>
+      functionRoleName('podnet-guard', 'a-very-long-stage-name', 'on-cloudtrail-event', 'ap-southeast-2'),
+    ).toThrow(/at most 64/);
+  });
+
+  it("matches the functions' own sessions and no other role", () => {
+    const patternsForStack = ownPrincipalPatterns('podnet-guard', 'prod', 'eu-west-1');
+    expect(patternsForStack).toHaveLength(STACK_FUNCTIONS.length);
+    const own = 'arn:aws:sts::111122223333:assumed-role/podnet-guard-prod-sweep-eu-west-1/podnet-guard-prod-Sweep';
+    const otherStage = 'arn:aws:sts::111122223333:assumed-role/podnet-guard-dev-sweep-eu-west-1/x';
+    const person = 'arn:aws:sts::111122223333:assumed-role/Admin/alice';
+    expect(patternsForStack.some((pattern) => matchesArnPattern(own, pattern))).toBe(true);
+    expect(patternsForStack.some((pattern) => matchesArnPattern(otherStage, pattern))).toBe(false);
+    expect(patternsForStack.some((pattern) => matchesArnPattern(person, pattern))).toBe(false);
+  });
+});
+
+describe('functionEnvironment', () => {
+  it('is what the functions read with loadRuntimeConfig', () => {
+    const settings = stackSettings(
+      {
+        WATCHED_REGIONS: 'us-east-1',
+        OWN_PRINCIPALS: 'arn:aws:iam::111122223333:role/deployer',
+        INVENTORY_CACHE_SECONDS: '30',
+        GUARD_CONFIG: '{"subnetHeadroomPercent": 20}',
+      },
+      'eu-west-1',
+    );
+    const env = functionEnvironment(settings, {
+      tableName: 'podnet-guard-prod-FindingsTable',
+      topicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts',
+      busName: 'podnet-guard-prod-FindingsBus',
+      ownPrincipals: ownPrincipalPatterns('podnet-guard', 'prod', 'eu-west-1'),
+    });
+    const config = loadRuntimeConfig({ ...env, AWS_REGION: 'eu-west-1' });
+    expect(config).toMatchObject({
+      tableName: 'podnet-guard-prod-FindingsTable',
+      topicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts',
+      busName: 'podnet-guard-prod-FindingsBus',
+      regions: ['eu-west-1', 'us-east-1'],
+      inventoryCacheSeconds: 30,
+    });
+    expect(config.guard.subnetHeadroomPercent).toBe(20);
+    expect(config.guard.ownPrincipals).toEqual([
+      ...ownPrincipalPatterns('podnet-guard', 'prod', 'eu-west-1'),
+      'arn:aws:iam::111122223333:role/deployer',
+    ]);
+  });
+
+  it('leaves GUARD_CONFIG out when not set', () => {
+    const env = functionEnvironment(stackSettings({}, 'eu-west-1'), {
+      tableName: 't',
+      topicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts',
+      busName: 'b',
+      ownPrincipals: [],
+    });
+    expect(env).not.toHaveProperty('GUARD_CONFIG');
+  });
+});
+
+describe('API_ROUTES', () => {
+  const unusable = () => {
+    throw new Error('reached the route');
+  };
+  const deps = {
+    store: new Proxy({}, { get: () => unusable }),
+    evaluations: new Proxy({}, { get: () => unusable }),
+    evaluate: unusable,
+    deadlineMs: 1000,
+    handoff: unusable,
+    logger: { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} },
+    recordMetric: () => {},
+  } as unknown as Parameters<typeof handleApiRequest>[1];
+
+  function request(routeKey: string) {
+    const [method, template] = routeKey.split(' ') as [string, string];
+    const path = template.replace('{id}', 'abc123');
+    return {
+      version: '2.0',
+      routeKey,
+      rawPath: path,
+      body: '{}',
+      requestContext: {
+        http: { method, path },
+        stage: '$default',
+        requestId: 'req-1',
+        authorizer: { iam: { userArn: 'arn:aws:iam::111122223333:user/alice' } },
+      },
+    };
+  }
+
+  it.each([...API_ROUTES])('%s is served by the API handler', async (routeKey) => {
+    const response = await handleApiRequest(request(routeKey), deps);
+    expect(String(response.body)).not.toMatch(/no route/);
+  });
+
+  it('a route the stack does not declare is answered "no route"', async () => {
+    const response = await handleApiRequest(request('GET /nothing'), deps);
+    expect(response.statusCode).toBe(404);
+    expect(String(response.body)).toMatch(/no route/);
+  });
+});
