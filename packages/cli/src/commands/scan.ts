@@ -1,6 +1,7 @@
 /** `podnet-guard scan`: judges existing state (open rules on node SGs, grants to data stores) in a snapshot. */
 import { parseArgs } from 'node:util';
 import { DETECTOR_IDS, type DetectorId, scanInventory } from '@podnet-guard/core';
+import { scanViaApi } from '../api-client.ts';
 import type { Command } from '../cli.ts';
 import { loadConfigFile, loadSnapshotFile, parseFailOn, parseFormat, writeResult } from '../common.ts';
 import { EXIT, ExitError } from '../exit-codes.ts';
@@ -9,6 +10,7 @@ const USAGE = `usage: podnet-guard scan --snapshot <file|-> [options]
 
 options:
   --snapshot <file|->    inventory snapshot (AWS API response shapes; see README)
+  --api <url>            ask the deployed service instead (SigV4-signed with your AWS credentials)
   --config <file>        config file (JSON or YAML): allow-list, thresholds
   --cluster <name>       only findings for this cluster (repeatable)
   --detector <id>        only this detector (repeatable): ${DETECTOR_IDS.join(', ')}
@@ -31,11 +33,13 @@ export const scanCommand: Command = {
         format: { type: 'string' },
         'fail-on': { type: 'string' },
         region: { type: 'string', multiple: true },
+        api: { type: 'string' },
       },
     });
     const format = parseFormat(values.format);
     const failOn = parseFailOn(values['fail-on']);
     const detectors = parseDetectors(values.detector);
+    if (values.api) return scanViaApi(values.api, { clusters: values.cluster, detectors, format, failOn }, io);
     if (!values.snapshot)
       throw new ExitError(EXIT.usage, 'give --snapshot <file> (live scans: see `podnet-guard snapshot`)');
     const config = await loadConfigFile(values.config, io);
