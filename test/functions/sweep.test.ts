@@ -1,0 +1,82 @@
+/** The sweep function as Lambda runs it: env wiring, middy, a real DynamoDB engine, mocked EC2/EKS/SNS. */
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { createDynamoFindingStore, findingsCreateTableInput } from '@podnet-guard/aws';
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  answerAccount,
+  answerDelivery,
+  createWorldMocks,
+  publishedTransitions,
+  REGION,
+  TOPIC,
+} from '../aws/api/live-world.ts';
+import { dataStoreFinding } from '../core/findings/finding-fixture.ts';
+import { type Dynalite, startDynalite } from '../helpers/dynalite.ts';
+
+const mocks = createWorldMocks();
+let db: Dynalite;
+let handler: (event: unknown, context: Context) => Promise<unknown>;
+const context = (requestId: string) =>
+  ({
+    functionName: 'podnet-guard-sweep',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${REGION}:111122223333:function:podnet-guard-sweep`,
+    memoryLimitInMB: '1024',
+    awsRequestId: requestId,
+    logGroupName: '/aws/lambda/podnet-guard-sweep',
+    logStreamName: '2026/11/26/[$LATEST]abcdef',
+    getRemainingTimeInMillis: () => 800_000,
+  }) as unknown as Context;
+const scheduled = {
+  version: '0',
+  id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '111122223333',
+  time: '2026-11-26T13:00:00Z',
+  region: REGION,
+  resources: [`arn:aws:events:${REGION}:111122223333:rule/podnet-guard-sweep`],
+  detail: {},
+};
+
+beforeAll(async () => {
+  db = await startDynalite();
+  await db.client.send(new CreateTableCommand(findingsCreateTableInput('sweep-findings')));
+  vi.stubEnv('FINDINGS_TABLE', 'sweep-findings');
+  vi.stubEnv('ALERTS_TOPIC_ARN', TOPIC);
+  vi.stubEnv('AWS_REGION', REGION);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTEST');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test-secret');
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  handler = (await import('../../functions/sweep.ts')).handler as never;
+});
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await db.stop();
+});
+beforeEach(() => {
+  answerDelivery(mocks);
+  answerAccount(mocks, { worldOpenSsh: false });
+});
+
+describe('functions/sweep', () => {
+  it('resolves a stored finding the account no longer shows, and skips while another sweep holds the lease', async () => {
+    const store = createDynamoFindingStore({ client: db.client, tableName: 'sweep-findings' });
+    const old = '2026-01-01T00:00:00.000Z';
+    const [recorded] = await store.record([dataStoreFinding({ firstSeen: old, lastSeen: old })], { now: old });
+    await store.markDelivered(recorded!.finding.id, recorded!.version, old);
+    const outcome = await handler(scheduled, context('sweep-1'));
+    expect(outcome).toMatchObject({ status: 'swept', published: 1, republished: 0 });
+    expect(publishedTransitions(mocks)).toEqual(['node-sg-granted-to-data-store:resolved']);
+
+    expect(await store.acquireSweepLease('someone-else', 900, new Date().toISOString())).toBe(true);
+    answerAccount(mocks, { worldOpenSsh: false });
+    expect(await handler(scheduled, context('sweep-2'))).toEqual({
+      status: 'skipped',
+      reason: 'another sweep holds the lease',
+    });
+    expect(mocks.ec2.calls()).toHaveLength(0);
+  });
+});
