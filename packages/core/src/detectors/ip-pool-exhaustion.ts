@@ -12,9 +12,9 @@
 import { computeMaxPods } from '../capacity/max-pods.ts';
 import { readMaxPodsFromUserData } from '../capacity/user-data.ts';
 import type { CloudTrailEvent, EventDetail } from '../cloudtrail/types.ts';
-import { findingId } from '../findings/fingerprint.ts';
+import { buildFinding as buildSharedFinding, eventEvidence, type FindingDraft, unique } from '../findings/build.ts';
 import { clusterFromTags } from '../inventory/classify.ts';
-import type { BlastRadius, Evidence, Finding, Link, Remediation, ResourceRef, Severity } from '../types/finding.ts';
+import type { BlastRadius, Finding, Link, Remediation, ResourceRef, Severity } from '../types/finding.ts';
 import type { Inventory, LaunchTemplateVersion, NodeGroup } from '../types/inventory.ts';
 import { type DetailFilter, type DetectorContext, defineDetector, type RuleDefinition } from './define.ts';
 import { clusterOfEniTags, sgpStatus } from './sgp.ts';
@@ -391,7 +391,7 @@ function onSubnetFailure(event: CloudTrailEvent, context: DetectorContext): Find
         resources: [{ type: 'subnet', id: subnetId }],
         blastRadius: subnetBlast(inventory, subnetId, clusters),
         evidence: {
-          ...eventEvidence(event, list[0]?.code, list[0]?.message),
+          ...eventEvidence(event, list[0] ? { code: list[0].code, message: list[0].message } : undefined),
           state: describeHeadroom(subnetId, headroom),
           details: {
             subnetId,
@@ -491,7 +491,7 @@ function onNodeLimit(event: CloudTrailEvent, context: DetectorContext): Finding[
         nodeIds: [instanceId],
       },
       evidence: {
-        ...eventEvidence(event, event.errorCode, event.errorMessage),
+        ...eventEvidence(event),
         state: `${enis.length} ENIs attached to ${instanceId} (${instance.instanceType})`,
         details: {
           instanceType: instance.instanceType,
@@ -617,7 +617,7 @@ function judgeSubnetHeadroom(
     blastRadius: subnetBlast(inventory, subnetId, clusters),
     evidence: {
       ...(event
-        ? eventEvidence(event, undefined, undefined)
+        ? eventEvidence(event)
         : { state: `${subnetId}: DescribeSubnets, DescribeNetworkInterfaces, DescribeSubnetCidrReservations` }),
       details: {
         ...headroomDetails(headroom),
@@ -768,7 +768,7 @@ function judgeMaxPods(group: NodeGroup, context: DetectorContext, event: CloudTr
       },
       evidence: {
         ...(event
-          ? eventEvidence(event, undefined, undefined)
+          ? eventEvidence(event)
           : { state: `DescribeNodegroup ${cluster}/${group.name}, DescribeLaunchTemplateVersions user data` }),
         details: {
           instanceType,
@@ -852,61 +852,8 @@ function onLaunchTemplateVersion(event: CloudTrailEvent, context: DetectorContex
 // ---------------------------------------------------------------------------------------------------------------
 // Finding assembly
 
-interface FindingInput {
-  rule: IpPoolRuleId;
-  subject: string;
-  severity: Severity;
-  title: string;
-  summary: string;
-  clusters: string[];
-  resources: ResourceRef[];
-  blastRadius?: BlastRadius;
-  evidence: Evidence;
-  recommendation: { text: string; links: Link[] };
-  remediation?: Remediation;
-  context: DetectorContext;
-  event?: CloudTrailEvent;
-}
-
-function buildFinding(input: FindingInput): Finding {
-  const { inventory, now } = input.context;
-  const time = input.event?.eventTime ?? now;
-  const unknown = input.blastRadius
-    ? (['DescribeNetworkInterfaces', 'DescribeInstances'] as const).filter((key) => !inventory.knows(key))
-    : [];
-  return {
-    id: findingId(DETECTOR, input.rule, input.subject),
-    detector: DETECTOR,
-    rule: input.rule,
-    severity: input.severity,
-    status: 'open',
-    title: input.title,
-    summary: input.summary,
-    account: input.event?.account ?? inventory.account,
-    region: input.event?.region ?? inventory.region,
-    clusters: unique(input.clusters),
-    resources: input.resources,
-    ...(input.blastRadius
-      ? { blastRadius: { ...input.blastRadius, ...(unknown.length ? { unknown: [...unknown] } : {}) } }
-      : {}),
-    evidence: input.evidence,
-    recommendation: input.recommendation,
-    ...(input.remediation ? { remediation: input.remediation } : {}),
-    firstSeen: time,
-    lastSeen: time,
-  };
-}
-
-function eventEvidence(event: CloudTrailEvent, errorCode: string | undefined, errorMessage: string | undefined) {
-  return {
-    eventId: event.eventId,
-    eventName: event.eventName,
-    actor: event.actor.arn ?? event.actor.invokedBy ?? event.actor.type,
-    sourceIp: event.sourceIp,
-    time: event.eventTime,
-    ...(errorCode ? { errorCode } : {}),
-    ...(errorMessage ? { errorMessage } : {}),
-  } satisfies Evidence;
+function buildFinding(draft: FindingDraft<IpPoolRuleId>): Finding {
+  return buildSharedFinding(DETECTOR, draft);
 }
 
 function actorLabel(event: CloudTrailEvent): string {
@@ -915,8 +862,4 @@ function actorLabel(event: CloudTrailEvent): string {
 
 function stripPrefix(code: string): string {
   return code.replace(/^(Client|Server)\./, '');
-}
-
-function unique<T>(values: T[]): T[] {
-  return [...new Set(values)];
 }

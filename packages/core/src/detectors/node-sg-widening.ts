@@ -10,12 +10,17 @@
  */
 import type { CloudTrailEvent, RulePeer, SgRule, TrafficDirection } from '../cloudtrail/types.ts';
 import type { GuardConfig } from '../config.ts';
-import { findingId } from '../findings/fingerprint.ts';
+import {
+  buildResolvedFinding,
+  buildFinding as buildSharedFinding,
+  eventEvidence,
+  type FindingDraft,
+  unique,
+} from '../findings/build.ts';
 import { LINKS } from '../findings/links.ts';
 import { cidrContains, normalizeCidr } from '../inventory/cidr.ts';
 import {
   type BlastRadius,
-  type Evidence,
   type Finding,
   type Link,
   type ResourceRef,
@@ -903,46 +908,10 @@ function ingressRecommendation(sensitivePorts: number[]): { text: string; links:
   };
 }
 
-interface FindingInput {
-  rule: NodeSgRuleId;
-  subject: string;
-  severity: Severity;
-  title: string;
-  summary: string;
-  clusters: string[];
-  resources: ResourceRef[];
-  blastRadius?: BlastRadius;
-  evidence: Evidence;
-  recommendation: { text: string; links: Link[] };
-  remediation?: Finding['remediation'];
-  expectedBecause?: string | undefined;
-  context: DetectorContext;
-  event?: CloudTrailEvent;
-}
-
-function buildFinding(input: FindingInput): Finding {
-  const { inventory, now } = input.context;
-  const time = input.event?.eventTime ?? now;
-  return {
-    id: findingId(DETECTOR, input.rule, input.subject),
-    detector: DETECTOR,
-    rule: input.rule,
-    severity: input.expectedBecause && input.rule !== 'nodegroup-remote-access-open' ? 'info' : input.severity,
-    status: 'open',
-    title: input.title,
-    summary: input.summary,
-    account: input.event?.account ?? inventory.account,
-    region: input.event?.region ?? inventory.region,
-    clusters: unique(input.clusters),
-    resources: input.resources,
-    ...(input.blastRadius ? { blastRadius: input.blastRadius } : {}),
-    evidence: input.evidence,
-    recommendation: input.recommendation,
-    ...(input.remediation ? { remediation: input.remediation } : {}),
-    ...(input.expectedBecause ? { expectedBecause: input.expectedBecause } : {}),
-    firstSeen: time,
-    lastSeen: time,
-  };
+/** Expected widening (Kubernetes' own rules) is reported at `info`; remote access keeps its severity (one cause). */
+function buildFinding(draft: FindingDraft<NodeSgRuleId>): Finding {
+  const severity = draft.expectedBecause && draft.rule !== 'nodegroup-remote-access-open' ? 'info' : draft.severity;
+  return buildSharedFinding(DETECTOR, { ...draft, severity });
 }
 
 function resolvedFinding(
@@ -951,33 +920,15 @@ function resolvedFinding(
   subject: string,
   base: { event: CloudTrailEvent; context: DetectorContext },
 ): Finding {
-  return {
-    ...buildFinding({
-      rule,
-      subject,
-      severity: 'info',
-      title: `Resolved: ${TITLES[rule]}: ${groupId}`,
-      summary: `${base.event.eventName} on ${groupLabel(groupId, base.context.inventory)} removed what caused ${rule}.`,
-      clusters: [],
-      resources: [{ type: 'security-group', id: groupId }],
-      evidence: eventEvidence(base.event),
-      recommendation: { text: 'Nothing to do.', links: [] },
-      context: base.context,
-      event: base.event,
-    }),
-    status: 'resolved',
-  };
-}
-
-function eventEvidence(event: CloudTrailEvent): Evidence {
-  return {
-    eventId: event.eventId,
-    eventName: event.eventName,
-    actor: event.actor.arn ?? event.actor.invokedBy ?? event.actor.type,
-    sourceIp: event.sourceIp,
-    time: event.eventTime,
-    ...(event.errorCode ? { errorCode: event.errorCode } : {}),
-  };
+  return buildResolvedFinding(DETECTOR, {
+    rule,
+    subject,
+    title: `Resolved: ${TITLES[rule]}: ${groupId}`,
+    summary: `${base.event.eventName} on ${groupLabel(groupId, base.context.inventory)} removed what caused ${rule}.`,
+    resources: [{ type: 'security-group', id: groupId }],
+    event: base.event,
+    context: base.context,
+  });
 }
 
 function blastRadius(exposure: SgExposure, inventory: Inventory): BlastRadius {
@@ -1028,8 +979,4 @@ function joinState(existing: string | undefined, more: string): string {
 
 function rank(severity: Severity): number {
   return SEVERITY_RANK[severity];
-}
-
-function unique<T>(values: T[]): T[] {
-  return [...new Set(values)];
 }

@@ -16,10 +16,15 @@
 import { INSTANCE_LIMITS } from '../capacity/instance-limits.generated.ts';
 import { findInstanceLimits, type InstanceLimits } from '../capacity/instance-limits.ts';
 import type { CloudTrailEvent, EventDetail } from '../cloudtrail/types.ts';
-import { findingId } from '../findings/fingerprint.ts';
+import {
+  buildResolvedFinding,
+  buildFinding as buildSharedFinding,
+  eventEvidence,
+  type FindingDraft,
+} from '../findings/build.ts';
 import { LINKS } from '../findings/links.ts';
 import { isBranchEni, isTrunkEni, nodeIdentityFromTags, TRUNK_ENI_TAG } from '../inventory/classify.ts';
-import type { BlastRadius, Evidence, Finding, Link, ResourceRef, Severity } from '../types/finding.ts';
+import type { BlastRadius, Finding, Link, ResourceRef } from '../types/finding.ts';
 import type { Inventory, NetworkInterface, Node } from '../types/inventory.ts';
 import { type DetectorContext, defineDetector, type RuleDefinition } from './define.ts';
 import {
@@ -1144,44 +1149,8 @@ function nodesBlast(nodes: Node[], inventory: Inventory): BlastRadius {
   };
 }
 
-interface FindingInput {
-  rule: TrunkEniRuleId;
-  subject: string;
-  severity: Severity;
-  title: string;
-  summary: string;
-  clusters: string[];
-  resources: ResourceRef[];
-  blastRadius?: BlastRadius;
-  evidence: Evidence;
-  recommendation: { text: string; links: Link[] };
-  remediation?: Finding['remediation'];
-  context: DetectorContext;
-  event?: CloudTrailEvent;
-}
-
-function buildFinding(input: FindingInput): Finding {
-  const { inventory, now } = input.context;
-  const time = input.event?.eventTime ?? now;
-  return {
-    id: findingId(DETECTOR, input.rule, input.subject),
-    detector: DETECTOR,
-    rule: input.rule,
-    severity: input.severity,
-    status: 'open',
-    title: input.title,
-    summary: input.summary.trim(),
-    account: input.event?.account ?? inventory.account,
-    region: input.event?.region ?? inventory.region,
-    clusters: [...new Set(input.clusters)],
-    resources: input.resources,
-    ...(input.blastRadius ? { blastRadius: input.blastRadius } : {}),
-    evidence: input.evidence,
-    recommendation: input.recommendation,
-    ...(input.remediation ? { remediation: input.remediation } : {}),
-    firstSeen: time,
-    lastSeen: time,
-  };
+function buildFinding(draft: FindingDraft<TrunkEniRuleId>): Finding {
+  return buildSharedFinding(DETECTOR, draft);
 }
 
 function resolvedFinding(
@@ -1189,32 +1158,13 @@ function resolvedFinding(
   subject: string,
   base: { event: CloudTrailEvent; context: DetectorContext; what: string; resources: ResourceRef[] },
 ): Finding {
-  return {
-    ...buildFinding({
-      rule,
-      subject,
-      severity: 'info',
-      title: `Resolved: ${TITLES[rule]}: ${subject}`,
-      summary: `${base.event.eventName} succeeded: ${base.what}.`,
-      clusters: [],
-      resources: base.resources,
-      evidence: eventEvidence(base.event),
-      recommendation: { text: 'Nothing to do.', links: [] },
-      context: base.context,
-      event: base.event,
-    }),
-    status: 'resolved',
-  };
-}
-
-function eventEvidence(event: CloudTrailEvent): Evidence {
-  return {
-    eventId: event.eventId,
-    eventName: event.eventName,
-    actor: event.actor.arn ?? event.actor.invokedBy ?? event.actor.type,
-    sourceIp: event.sourceIp,
-    time: event.eventTime,
-    ...(event.errorCode ? { errorCode: event.errorCode } : {}),
-    ...(event.errorMessage ? { errorMessage: event.errorMessage } : {}),
-  };
+  return buildResolvedFinding(DETECTOR, {
+    rule,
+    subject,
+    title: `Resolved: ${TITLES[rule]}: ${subject}`,
+    summary: `${base.event.eventName} succeeded: ${base.what}.`,
+    resources: base.resources,
+    event: base.event,
+    context: base.context,
+  });
 }
