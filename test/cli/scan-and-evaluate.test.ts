@@ -1,13 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { InventoryLoadError } from '@podnet-guard/aws/errors';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../packages/cli/src/cli.ts';
+import { type Command, registerCommand, runCli } from '../../packages/cli/src/cli.ts';
+import { createScanCommand } from '../../packages/cli/src/commands/scan.ts';
 import '../../packages/cli/src/commands/index.ts';
 import { EXIT } from '../../packages/cli/src/exit-codes.ts';
-import { memoryIO } from '../../packages/cli/src/io.ts';
+import { type CommandIO, memoryIO } from '../../packages/cli/src/io.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SNAPSHOT = join(ROOT, 'events/inventory/sample-account.json');
@@ -179,3 +181,62 @@ describe('podnet-guard scan', () => {
     expect(failing.stdout).toContain('[CRITICAL]');
   });
 });
+
+describe('podnet-guard scan of the live account', () => {
+  const sample = JSON.parse(readFileSync(SNAPSHOT, 'utf8'));
+  const fakeClients = {} as never;
+
+  it('reads every --region once and judges each', async () => {
+    const loaded: string[] = [];
+    const command = createScanCommand({
+      clientsFor: () => fakeClients,
+      defaultRegion: async () => 'eu-west-1',
+      load: async (_clients, options) => {
+        loaded.push(options.region);
+        return { snapshot: { ...structuredClone(sample), region: options.region }, calls: {}, warnings: [] };
+      },
+    });
+    const { io, stdout } = memoryIO();
+    const code = await command.run(['--region', 'eu-west-1', '--region', 'us-east-1', '--format', 'json'], io);
+    expect(code).toBe(EXIT.ok);
+    expect(loaded).toEqual(['eu-west-1', 'us-east-1']);
+    const regions = new Set(JSON.parse(stdout()).findings.map((f: { region: string }) => f.region));
+    expect([...regions].sort()).toEqual(['eu-west-1', 'us-east-1']);
+  });
+
+  it('exits 3 with one line when AWS cannot be read', async () => {
+    const command = createScanCommand({
+      clientsFor: () => fakeClients,
+      defaultRegion: async () => 'eu-west-1',
+      load: async () => {
+        throw new InventoryLoadError(
+          { operation: 'DescribeSecurityGroups', kind: 'credentials', retryable: false },
+          'DescribeSecurityGroups failed (credentials): no credentials',
+        );
+      },
+    });
+    const { io, stderr } = memoryIO();
+    const code = await runWith(command, [], io);
+    expect(code).toBe(EXIT.aws);
+    expect(stderr().trim().split('\n')).toHaveLength(1);
+  });
+
+  it('exits 2 without a region, and for --snapshot with --region', async () => {
+    const command = createScanCommand({
+      clientsFor: () => fakeClients,
+      defaultRegion: async () => undefined,
+      load: async () => {
+        throw new Error('not called');
+      },
+    });
+    const { io } = memoryIO();
+    expect(await runWith(command, [], io)).toBe(EXIT.usage);
+    expect(await runWith(command, ['--snapshot', SNAPSHOT, '--region', 'eu-west-1'], io)).toBe(EXIT.usage);
+  });
+});
+
+/** Runs a command through cli.ts, which maps thrown errors to exit codes. */
+async function runWith(command: Command, argv: string[], io: CommandIO) {
+  registerCommand('scan-under-test', async () => command);
+  return runCli(['scan-under-test', ...argv], io);
+}

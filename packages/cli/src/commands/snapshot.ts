@@ -5,12 +5,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ClientSet } from '@podnet-guard/aws/clients';
-import { InventoryLoadError } from '@podnet-guard/aws/errors';
-import type { LoadFullOptions, LoadResult } from '@podnet-guard/aws/inventory';
 import type { Command } from '../cli.ts';
 import { EXIT, ExitError } from '../exit-codes.ts';
-import type { CommandIO } from '../io.ts';
+import { type LiveDeps, parseRegions, readRegion, realLiveDeps, resolveRegions } from '../live.ts';
 
 const USAGE = `usage: podnet-guard snapshot [--out FILE] [--region R]... [--cluster NAME]...
 
@@ -29,34 +26,17 @@ options:
 exit codes: 0 written, 2 bad usage, 3 AWS could not be read (credentials, permissions, network, throttling)`;
 
 /** What the command needs from the outside; tests pass fakes. */
-export interface SnapshotDeps {
-  /** AWS clients for one region. */
-  clientsFor: (region: string) => ClientSet;
-  /** The region of the standard chain when no --region is given. */
-  defaultRegion: (io: CommandIO) => Promise<string | undefined>;
-  load: (clients: ClientSet, options: LoadFullOptions) => Promise<LoadResult>;
+export interface SnapshotDeps extends LiveDeps {
   writeFile: (path: string, text: string) => Promise<void>;
 }
-
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 async function writeFileMakingDirs(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, text, 'utf8');
 }
 
-/** The real dependencies, loaded lazily so `--help` and usage errors never load the AWS SDK. */
 async function realDeps(): Promise<SnapshotDeps> {
-  const [{ createClientCache, resolveDefaultRegion }, { loadFullSnapshot }] = await Promise.all([
-    import('@podnet-guard/aws/clients'),
-    import('@podnet-guard/aws/inventory'),
-  ]);
-  return {
-    clientsFor: createClientCache(),
-    defaultRegion: async (io) => io.env.AWS_REGION || (await resolveDefaultRegion()),
-    load: loadFullSnapshot,
-    writeFile: writeFileMakingDirs,
-  };
+  return { ...(await realLiveDeps()), writeFile: writeFileMakingDirs };
 }
 
 /**
@@ -95,10 +75,7 @@ export function createSnapshotCommand(overrides: Partial<SnapshotDeps> = {}): Co
       if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 32)) {
         throw new ExitError(EXIT.usage, '--concurrency must be an integer from 1 to 32');
       }
-      const explicit = [...new Set(values.region ?? [])];
-      for (const region of explicit) {
-        if (!REGION_PATTERN.test(region)) throw new ExitError(EXIT.usage, `not a region: ${JSON.stringify(region)}`);
-      }
+      const explicit = parseRegions(values.region);
       const out = values.out;
       if (explicit.length > 1 && (out === undefined || !out.includes('{region}'))) {
         throw new ExitError(
@@ -110,32 +87,10 @@ export function createSnapshotCommand(overrides: Partial<SnapshotDeps> = {}): Co
 
       const complete = overrides.clientsFor && overrides.defaultRegion && overrides.load && overrides.writeFile;
       const deps: SnapshotDeps = complete ? (overrides as SnapshotDeps) : { ...(await realDeps()), ...overrides };
-      let regions = explicit;
-      if (regions.length === 0) {
-        const region = await deps.defaultRegion(io);
-        if (!region)
-          throw new ExitError(EXIT.usage, 'no region: give --region or set AWS_REGION (or a profile region)');
-        regions = [region];
-      }
+      const regions = await resolveRegions(explicit, deps, io);
 
       for (const region of regions) {
-        const progress = io.isTTY ? (message: string) => io.stderr(`[${region}] ${message}\n`) : undefined;
-        let result: LoadResult;
-        try {
-          result = await deps.load(deps.clientsFor(region), {
-            region,
-            ...(values.cluster ? { clusters: values.cluster } : {}),
-            ...(concurrency ? { concurrency } : {}),
-            ...(progress ? { onProgress: progress } : {}),
-          });
-        } catch (error) {
-          if (error instanceof InventoryLoadError) {
-            throw new ExitError(EXIT.aws, `cannot read AWS in ${region}: ${error.message}`, { cause: error });
-          }
-          throw error;
-        }
-        // Warnings are reasons, not progress: always on stderr (once; progress already showed them on a TTY).
-        if (!progress) for (const warning of result.warnings) io.stderr(`[${region}] warning: ${warning}\n`);
+        const result = await readRegion(deps, region, { clusters: values.cluster, concurrency }, io);
         const text = `${JSON.stringify(result.snapshot, null, 2)}\n`;
         if (out === undefined) {
           io.stdout(text);
