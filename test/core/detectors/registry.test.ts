@@ -38,6 +38,14 @@ describe('detector registry', () => {
     }
   });
 
+  it('says which of its rules a scan judges, so a sweep resolves those and only those', () => {
+    for (const detector of detectors) {
+      const rules = detector.rules.map((rule) => rule.id);
+      expect(detector.scanRules?.length, detector.id).toBeGreaterThan(0);
+      for (const rule of detector.scanRules ?? []) expect(rules, detector.id).toContain(rule);
+    }
+  });
+
   it('declares only snapshot keys as reads, and each rule once', () => {
     for (const key of requiredReads()) expect(SNAPSHOT_KEYS).toContain(key);
     for (const detector of detectors) {

@@ -106,6 +106,8 @@ const fleetErrorsFilter = (item: Record<string, unknown>): DetailFilter => ({
 export const ipPoolExhaustion = defineDetector({
   id: DETECTOR,
   rules: IP_POOL_RULES,
+  // State alone shows these; the failure rules come only from events, so a sweep never resolves them.
+  scanRules: ['subnet-headroom-low', 'max-pods-over-ip-capacity'],
   subscribes: [
     {
       source: EC2,
