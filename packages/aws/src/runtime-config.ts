@@ -2,33 +2,33 @@
  * The functions' settings, from their environment (set by the stack). Validated once per container; a wrong value
  * fails the cold start with a message that names the variable.
  */
-import { ConfigError, type GuardConfig, parseGuardConfig } from '@podnet-guard/core';
-import { z } from 'zod';
+import { ConfigError, type GuardConfig, parseGuardConfig, safeParseSchema } from '@podnet-guard/core';
+import * as z from 'zod/mini';
 
-const csv = z
-  .string()
-  .optional()
-  .transform((value) =>
+const csv = z.pipe(
+  z.optional(z.string()),
+  z.transform((value: string | undefined) =>
     (value ?? '')
       .split(',')
       .map((item) => item.trim())
       .filter(Boolean),
-  );
+  ),
+);
 
 const RuntimeEnvSchema = z.object({
-  FINDINGS_TABLE: z.string().min(1),
-  ALERTS_TOPIC_ARN: z.string().startsWith('arn:'),
+  FINDINGS_TABLE: z.string().check(z.minLength(1)),
+  ALERTS_TOPIC_ARN: z.string().check(z.startsWith('arn:')),
   /** Optional: the findings bus for machine consumers. */
-  FINDINGS_BUS_NAME: z.string().min(1).optional(),
+  FINDINGS_BUS_NAME: z.optional(z.string().check(z.minLength(1))),
   /** podnet-guard's own principals (ARNs or patterns with `*`): their calls are ignored. */
   OWN_PRINCIPALS: csv,
   /** Regions the sweep and API scan; the function's own region when empty. */
   WATCHED_REGIONS: csv,
   /** How long a warm container may reuse a full inventory it loaded (seconds). */
-  INVENTORY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  INVENTORY_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3600)), 60),
   /** Detector settings (thresholds, allow-list) as JSON; see the README. */
-  GUARD_CONFIG: z.string().optional(),
-  AWS_REGION: z.string().min(1),
+  GUARD_CONFIG: z.optional(z.string()),
+  AWS_REGION: z.string().check(z.minLength(1)),
 });
 
 export interface RuntimeConfig {
@@ -43,7 +43,7 @@ export interface RuntimeConfig {
 
 /** Reads and checks the environment; throws ConfigError naming each wrong variable. */
 export function loadRuntimeConfig(env: Record<string, string | undefined>): RuntimeConfig {
-  const parsed = RuntimeEnvSchema.safeParse(env);
+  const parsed = safeParseSchema(RuntimeEnvSchema, env);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
     throw new ConfigError(`invalid environment: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);

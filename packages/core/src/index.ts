@@ -21,5 +21,6 @@ export { plainText, renderFindingText } from './findings/render-text.ts';
 export * from './findings/transitions.ts';
 export * from './inventory/index.ts';
 export type * from './ports.ts';
+export * from './safe-parse.ts';
 export * from './types/finding.ts';
 export * from './types/inventory.ts';
