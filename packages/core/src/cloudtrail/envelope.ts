@@ -2,7 +2,7 @@
  * The EventBridge shell around a CloudTrail record and the fields every CloudTrail record shares. Event-specific
  * `requestParameters`/`responseElements` are left as `unknown` here; `cloudtrail/events/` validates them.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Actor } from './types.ts';
 
 /** The `detail-type` EventBridge gives CloudTrail management events. */
@@ -10,13 +10,13 @@ export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
 /** The EventBridge event Lambda receives; only what podnet-guard reads is checked. */
 export const EventBridgeEnvelopeSchema = z.object({
-  version: z.string().optional(),
-  id: z.string().optional(),
+  version: z.optional(z.string()),
+  id: z.optional(z.string()),
   'detail-type': z.string(),
-  source: z.string().optional(),
-  account: z.string().optional(),
-  time: z.string().optional(),
-  region: z.string().optional(),
+  source: z.optional(z.string()),
+  account: z.optional(z.string()),
+  time: z.optional(z.string()),
+  region: z.optional(z.string()),
   detail: z.unknown(),
 });
 export type EventBridgeEnvelope = z.output<typeof EventBridgeEnvelopeSchema>;
@@ -28,30 +28,32 @@ export function isEventBridgeEnvelope(raw: unknown): boolean {
 
 const UserIdentitySchema = z.object({
   type: z.string(),
-  arn: z.string().optional(),
-  principalId: z.string().optional(),
-  accountId: z.string().optional(),
-  invokedBy: z.string().optional(),
-  sessionContext: z
-    .object({
-      sessionIssuer: z.object({ arn: z.string().optional() }).optional(),
-    })
-    .optional(),
+  arn: z.optional(z.string()),
+  principalId: z.optional(z.string()),
+  accountId: z.optional(z.string()),
+  invokedBy: z.optional(z.string()),
+  sessionContext: z.optional(
+    z.object({
+      sessionIssuer: z.optional(z.object({ arn: z.optional(z.string()) })),
+    }),
+  ),
 });
+
+const nonEmpty = z.string().check(z.minLength(1));
 
 /** Fields every CloudTrail management record has (those podnet-guard reads). */
 export const CloudTrailRecordSchema = z.object({
-  eventID: z.string().min(1),
-  eventName: z.string().min(1),
-  eventSource: z.string().min(1),
-  eventTime: z.string().min(1),
-  awsRegion: z.string().min(1),
-  recipientAccountId: z.string().optional(),
+  eventID: nonEmpty,
+  eventName: nonEmpty,
+  eventSource: nonEmpty,
+  eventTime: nonEmpty,
+  awsRegion: nonEmpty,
+  recipientAccountId: z.optional(z.string()),
   userIdentity: UserIdentitySchema,
   sourceIPAddress: z.string(),
-  userAgent: z.string().optional(),
-  errorCode: z.string().optional(),
-  errorMessage: z.string().optional(),
+  userAgent: z.optional(z.string()),
+  errorCode: z.optional(z.string()),
+  errorMessage: z.optional(z.string()),
   requestParameters: z.unknown(),
   responseElements: z.unknown(),
 });

@@ -5,6 +5,7 @@
  */
 import type { EventSource } from '../detectors/define.ts';
 import { EventParseError, type InputIssue, UnsupportedEventError } from '../errors.ts';
+import { safeParseSchema } from '../safe-parse.ts';
 import {
   CLOUDTRAIL_DETAIL_TYPE,
   CloudTrailRecordSchema,
@@ -114,7 +115,7 @@ function parseUnsafe(raw: unknown): ParseCloudTrailEventResult {
   let prefix = '';
   let envelopeAccount: string | undefined;
   if (isEventBridgeEnvelope(raw)) {
-    const envelope = EventBridgeEnvelopeSchema.safeParse(raw);
+    const envelope = safeParseSchema(EventBridgeEnvelopeSchema, raw);
     if (!envelope.success) return parseFailure('invalid EventBridge event', toIssues(envelope.error));
     if (envelope.data['detail-type'] !== CLOUDTRAIL_DETAIL_TYPE) {
       // Another kind of EventBridge event (e.g. an instance state change): well-formed, not ours.
@@ -132,7 +133,7 @@ function parseUnsafe(raw: unknown): ParseCloudTrailEventResult {
     envelopeAccount = envelope.data.account;
   }
 
-  const parsed = CloudTrailRecordSchema.safeParse(recordInput);
+  const parsed = safeParseSchema(CloudTrailRecordSchema, recordInput);
   if (!parsed.success) {
     const partial = (typeof recordInput === 'object' && recordInput !== null ? recordInput : {}) as Record<
       string,

@@ -3,9 +3,10 @@
  * from the schema's output to an `EventDetail`. `defineEventParser` erases the schema's type so parsers of different
  * events fit in one map.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { EventSource } from '../detectors/define.ts';
 import type { InputIssue } from '../errors.ts';
+import { safeParseSchema } from '../safe-parse.ts';
 import type { CloudTrailRecord } from './envelope.ts';
 import { toIssues } from './shapes.ts';
 import type { EventDetail } from './types.ts';
@@ -25,7 +26,7 @@ export interface NormaliseContext {
   failed: boolean;
 }
 
-export interface EventParserDefinition<S extends z.ZodType> {
+export interface EventParserDefinition<S extends z.ZodMiniType> {
   source: EventSource;
   eventName: string;
   /** Validates `{ requestParameters, responseElements }` of the record. */
@@ -51,12 +52,12 @@ export interface EventParser {
  *   normalise: normaliseDeleteSecurityGroup,
  * });
  */
-export function defineEventParser<S extends z.ZodType>(definition: EventParserDefinition<S>): EventParser {
+export function defineEventParser<S extends z.ZodMiniType>(definition: EventParserDefinition<S>): EventParser {
   return {
     source: definition.source,
     eventName: definition.eventName,
     parse(record, failed) {
-      const result = definition.schema.safeParse({
+      const result = safeParseSchema(definition.schema, {
         requestParameters: record.requestParameters ?? undefined,
         responseElements: record.responseElements ?? undefined,
       });

@@ -3,30 +3,32 @@
  * flat form, `securityGroupRuleSet` in responses), turned into one `SgRule` per peer. Shared by the four
  * Authorize/Revoke Ingress/Egress parsers, whose records have the same shape.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { EventSource } from '../detectors/define.ts';
 import { defineEventParser, type EventParser, invalid, type Normalised } from './parser.ts';
 import { boolish, integer, items, stringish } from './shapes.ts';
 import type { RulePeer, SgRule, TrafficDirection } from './types.ts';
 
-const description = z.string().optional();
+const description = z.optional(z.string());
 
 const GroupPairSchema = z
   .object({
-    groupId: z.string().optional(),
-    groupName: z.string().optional(),
-    userId: z.string().optional(),
+    groupId: z.optional(z.string()),
+    groupName: z.optional(z.string()),
+    userId: z.optional(z.string()),
     description,
   })
-  .refine((pair) => pair.groupId !== undefined || pair.groupName !== undefined, {
-    message: 'a security group peer needs groupId or groupName',
-  });
+  .check(
+    z.refine((pair) => pair.groupId !== undefined || pair.groupName !== undefined, {
+      message: 'a security group peer needs groupId or groupName',
+    }),
+  );
 
 /** One `IpPermission` of a request (or of `unknownIpPermissionSet`). */
 export const IpPermissionSchema = z.object({
   ipProtocol: stringish,
-  fromPort: integer.optional(),
-  toPort: integer.optional(),
+  fromPort: z.optional(integer),
+  toPort: z.optional(integer),
   ipRanges: items(z.object({ cidrIp: z.string(), description })),
   ipv6Ranges: items(z.object({ cidrIpv6: z.string(), description })),
   prefixListIds: items(z.object({ prefixListId: z.string(), description })),
@@ -37,33 +39,33 @@ export type IpPermission = z.output<typeof IpPermissionSchema>;
 /** One item of `responseElements.securityGroupRuleSet` (or `revokedSecurityGroupRuleSet`). */
 export const ResponseRuleSchema = z.object({
   securityGroupRuleId: z.string(),
-  groupId: z.string().optional(),
-  isEgress: boolish.optional(),
-  ipProtocol: stringish.optional(),
-  fromPort: integer.optional(),
-  toPort: integer.optional(),
-  cidrIpv4: z.string().optional(),
-  cidrIpv6: z.string().optional(),
-  prefixListId: z.string().optional(),
-  referencedGroupInfo: z.object({ groupId: z.string().optional(), userId: z.string().optional() }).optional(),
+  groupId: z.optional(z.string()),
+  isEgress: z.optional(boolish),
+  ipProtocol: z.optional(stringish),
+  fromPort: z.optional(integer),
+  toPort: z.optional(integer),
+  cidrIpv4: z.optional(z.string()),
+  cidrIpv6: z.optional(z.string()),
+  prefixListId: z.optional(z.string()),
+  referencedGroupInfo: z.optional(z.object({ groupId: z.optional(z.string()), userId: z.optional(z.string()) })),
   description,
 });
 export type ResponseRule = z.output<typeof ResponseRuleSchema>;
 
 /** Request fields shared by the four calls: the group, `ipPermissions` and the legacy flat form. */
 const requestFields = {
-  groupId: z.string().optional(),
-  groupName: z.string().optional(),
+  groupId: z.optional(z.string()),
+  groupName: z.optional(z.string()),
   ipPermissions: items(IpPermissionSchema),
   // Legacy flat form: one permission spelled out at the top of requestParameters.
-  ipProtocol: stringish.optional(),
-  fromPort: integer.optional(),
-  toPort: integer.optional(),
-  cidrIp: z.string().optional(),
-  sourceSecurityGroupName: z.string().optional(),
-  sourceSecurityGroupOwnerId: z.string().optional(),
+  ipProtocol: z.optional(stringish),
+  fromPort: z.optional(integer),
+  toPort: z.optional(integer),
+  cidrIp: z.optional(z.string()),
+  sourceSecurityGroupName: z.optional(z.string()),
+  sourceSecurityGroupOwnerId: z.optional(z.string()),
 };
-type RequestFields = z.output<z.ZodObject<typeof requestFields>>;
+type RequestFields = z.output<z.ZodMiniObject<typeof requestFields>>;
 
 /** Lower-cased protocol; ports kept unless the rule covers all traffic (`-1`), which has none. */
 function ruleBase(protocol: string, fromPort: number | undefined, toPort: number | undefined): Omit<SgRule, 'peer'> {
@@ -212,7 +214,7 @@ function groupFields(request: RequestFields, fallbackGroupId: string | undefined
 /** `requestParameters`/`responseElements` of AuthorizeSecurityGroupIngress and AuthorizeSecurityGroupEgress. */
 export const AuthorizeSchema = z.object({
   requestParameters: z.object(requestFields),
-  responseElements: z.object({ securityGroupRuleSet: items(ResponseRuleSchema) }).optional(),
+  responseElements: z.optional(z.object({ securityGroupRuleSet: items(ResponseRuleSchema) })),
 });
 
 /** Builds the parser of AuthorizeSecurityGroupIngress or AuthorizeSecurityGroupEgress. */
@@ -249,12 +251,12 @@ export const RevokeSchema = z.object({
     ...requestFields,
     securityGroupRuleIds: items(z.object({ securityGroupRuleId: z.string() })),
   }),
-  responseElements: z
-    .object({
+  responseElements: z.optional(
+    z.object({
       unknownIpPermissionSet: items(IpPermissionSchema),
       revokedSecurityGroupRuleSet: items(ResponseRuleSchema),
-    })
-    .optional(),
+    }),
+  ),
 });
 
 /**

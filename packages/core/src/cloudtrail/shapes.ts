@@ -3,21 +3,24 @@
  * (lowerCamelCase records), one-or-many values and `{content, tag}` strings (PascalCase records converted from the
  * EC2 Query API's XML), numbers written as strings, and empty collections written as `{}` or `""`.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { InputIssue } from '../errors.ts';
 
 /** A whole number that CloudTrail may write as a JSON number or as a numeric string. */
-export const integer = z.preprocess(
-  (value) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value),
-  z.number().int(),
+export const integer = z.pipe(
+  z.transform((value: unknown) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value)),
+  z.int(),
 );
 
 /** A string CloudTrail may write as a number (e.g. a launch template version, a protocol number). */
-export const stringish = z.preprocess((value) => (typeof value === 'number' ? String(value) : value), z.string());
+export const stringish = z.pipe(
+  z.transform((value: unknown) => (typeof value === 'number' ? String(value) : value)),
+  z.string(),
+);
 
 /** A flag CloudTrail may write as a boolean or as `"true"`/`"false"`. */
-export const boolish = z.preprocess(
-  (value) => (value === 'true' ? true : value === 'false' ? false : value),
+export const boolish = z.pipe(
+  z.transform((value: unknown) => (value === 'true' ? true : value === 'false' ? false : value)),
   z.boolean(),
 );
 
@@ -34,40 +37,54 @@ function isEmptyCollection(value: unknown): boolean {
  * An `items` wrapper of the lowerCamelCase records: `{ "items": [...] }`, or `{}` when the list is empty. A bare array
  * is taken too. Absent means empty.
  */
-export const items = <T extends z.ZodType>(item: T) =>
-  z.preprocess(
-    (value) => {
+export const items = <T extends z.ZodMiniType>(item: T) => {
+  // Validated inside its wrapper, so issue paths read `ipPermissions.items.0.fromPort` as in the record.
+  const wrapper = z.object({ items: z.array(item) });
+  return z.pipe(
+    z.transform((value: unknown) => {
       if (isEmptyCollection(value)) return { items: [] };
       if (Array.isArray(value)) return { items: value };
       if (typeof value === 'object' && value !== null && 'items' in value && !Array.isArray(value.items)) {
         return { items: [value.items] };
       }
       return value;
-    },
-    // Validated inside its wrapper, so issue paths read `ipPermissions.items.0.fromPort` as in the record.
-    z.object({ items: z.array(item) }).transform((value) => value.items),
+    }),
+    z.pipe(
+      wrapper,
+      z.transform((value: z.output<typeof wrapper>) => value.items),
+    ),
   );
+};
 
 /**
  * A list in the PascalCase records, which CloudTrail converts from XML: one element is an object, several are an
  * array; an `item` wrapper (`errorSet.item`) is unwrapped. Absent, `""` or `{}` means empty.
  */
-export const oneOrMany = <T extends z.ZodType>(item: T) =>
-  z.preprocess((value) => {
-    if (isEmptyCollection(value)) return [];
-    if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'item' in value) {
-      const inner = value.item;
-      if (isEmptyCollection(inner)) return [];
-      return Array.isArray(inner) ? inner : [inner];
-    }
-    return Array.isArray(value) ? value : [value];
-  }, z.array(item));
+export const oneOrMany = <T extends z.ZodMiniType>(item: T) =>
+  z.pipe(
+    z.transform((value: unknown) => {
+      if (isEmptyCollection(value)) return [];
+      if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'item' in value) {
+        const inner = value.item;
+        if (isEmptyCollection(inner)) return [];
+        return Array.isArray(inner) ? inner : [inner];
+      }
+      return Array.isArray(value) ? value : [value];
+    }),
+    z.array(item),
+  );
 
 /** A string of a PascalCase list: `"sg-…"` or `{ "content": "sg-…", "tag": 1 }`. */
-export const content = z.union([z.string(), z.object({ content: z.string() }).transform((value) => value.content)]);
+export const content = z.union([
+  z.string(),
+  z.pipe(
+    z.object({ content: z.string() }),
+    z.transform((value: { content: string }) => value.content),
+  ),
+]);
 
 /** Issues of a failed safeParse, with paths as dotted strings under `prefix`. */
-export function toIssues(error: z.ZodError, prefix = ''): InputIssue[] {
+export function toIssues(error: z.core.$ZodError, prefix = ''): InputIssue[] {
   return error.issues.map((issue) => ({
     path: joinPath(prefix, issue.path.map(String).join('.')),
     message: issue.message,
@@ -94,8 +111,8 @@ export function tagsToRecord(tags: { key: string; value?: string | undefined }[]
 /** `tagSpecificationSet.items[{resourceType, tags: [{key, value}]}]` of the lowerCamelCase records. */
 export const tagSpecificationSet = items(
   z.object({
-    resourceType: z.string().optional(),
-    tags: items(z.object({ key: z.string(), value: z.string().optional() })),
+    resourceType: z.optional(z.string()),
+    tags: items(z.object({ key: z.string(), value: z.optional(z.string()) })),
   }),
 );
 

@@ -1,5 +1,5 @@
 /** `AssignPrivateIpAddresses` (ec2.amazonaws.com): the VPC CNI growing its warm pool of IPs or /28 prefixes. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineEventParser, type Normalised } from '../parser.ts';
 import { integer, items } from '../shapes.ts';
 import type { EventDetail } from '../types.ts';
@@ -8,8 +8,8 @@ import type { EventDetail } from '../types.ts';
 export const assignPrivateIpAddressesSchema = z.object({
   requestParameters: z.object({
     networkInterfaceId: z.string(),
-    secondaryPrivateIpAddressCount: integer.optional(),
-    ipv4PrefixCount: integer.optional(),
+    secondaryPrivateIpAddressCount: z.optional(integer),
+    ipv4PrefixCount: z.optional(integer),
     privateIpAddressesSet: items(z.object({ privateIpAddress: z.string() })),
   }),
 });

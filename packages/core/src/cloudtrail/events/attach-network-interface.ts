@@ -1,5 +1,5 @@
 /** `AttachNetworkInterface` (ec2.amazonaws.com): an ENI (e.g. a trunk) attached to an instance. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineEventParser, type Normalised } from '../parser.ts';
 import { integer } from '../shapes.ts';
 import type { EventDetail } from '../types.ts';
@@ -9,8 +9,8 @@ export const attachNetworkInterfaceSchema = z.object({
   requestParameters: z.object({
     networkInterfaceId: z.string(),
     instanceId: z.string(),
-    deviceIndex: integer.optional(),
-    networkCardIndex: integer.optional(),
+    deviceIndex: z.optional(integer),
+    networkCardIndex: z.optional(integer),
   }),
 });
 

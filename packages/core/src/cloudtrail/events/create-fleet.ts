@@ -3,25 +3,25 @@
  * (`requestParameters.CreateFleetRequest`) with XML-style lists (one element is an object, several an array), and the
  * response reports failed overrides in `CreateFleetResponse.errorSet.item` rather than as an event error.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { stripErrorPrefix } from '../envelope.ts';
 import { defineEventParser, type Normalised } from '../parser.ts';
 import { content, oneOrMany, stringish, unique } from '../shapes.ts';
 import type { EventDetail } from '../types.ts';
 
 const OverridesSchema = z.object({
-  instanceType: z.string().optional(),
-  subnetId: z.string().optional(),
+  instanceType: z.optional(z.string()),
+  subnetId: z.optional(z.string()),
 });
 
-const LaunchTemplateAndOverridesSchema = z
-  .object({
-    launchTemplateSpecification: z
-      .object({ launchTemplateId: z.string().optional(), launchTemplateName: z.string().optional() })
-      .optional(),
-    overrides: OverridesSchema.optional(),
-  })
-  .optional();
+const LaunchTemplateAndOverridesSchema = z.optional(
+  z.object({
+    launchTemplateSpecification: z.optional(
+      z.object({ launchTemplateId: z.optional(z.string()), launchTemplateName: z.optional(z.string()) }),
+    ),
+    overrides: z.optional(OverridesSchema),
+  }),
+);
 
 /** `requestParameters`/`responseElements` of CreateFleet. */
 export const createFleetSchema = z.object({
@@ -29,46 +29,46 @@ export const createFleetSchema = z.object({
     CreateFleetRequest: z.object({
       LaunchTemplateConfigs: oneOrMany(
         z.object({
-          LaunchTemplateSpecification: z
-            .object({
-              LaunchTemplateId: z.string().optional(),
-              LaunchTemplateName: z.string().optional(),
-              Version: stringish.optional(),
-            })
-            .optional(),
-          Overrides: oneOrMany(z.object({ InstanceType: z.string().optional(), SubnetId: z.string().optional() })),
+          LaunchTemplateSpecification: z.optional(
+            z.object({
+              LaunchTemplateId: z.optional(z.string()),
+              LaunchTemplateName: z.optional(z.string()),
+              Version: z.optional(stringish),
+            }),
+          ),
+          Overrides: oneOrMany(z.object({ InstanceType: z.optional(z.string()), SubnetId: z.optional(z.string()) })),
         }),
       ),
       TagSpecification: oneOrMany(
         z.object({
-          ResourceType: z.string().optional(),
-          Tag: oneOrMany(z.object({ Key: z.string(), Value: z.string().optional() })),
+          ResourceType: z.optional(z.string()),
+          Tag: oneOrMany(z.object({ Key: z.string(), Value: z.optional(z.string()) })),
         }),
       ),
     }),
   }),
-  responseElements: z
-    .object({
-      CreateFleetResponse: z
-        .object({
+  responseElements: z.optional(
+    z.object({
+      CreateFleetResponse: z.optional(
+        z.object({
           errorSet: oneOrMany(
             z.object({
               errorCode: z.string(),
-              errorMessage: z.string().optional(),
+              errorMessage: z.optional(z.string()),
               launchTemplateAndOverrides: LaunchTemplateAndOverridesSchema,
             }),
           ),
           fleetInstanceSet: oneOrMany(
             z.object({
               instanceIds: oneOrMany(content),
-              instanceType: z.string().optional(),
+              instanceType: z.optional(z.string()),
               launchTemplateAndOverrides: LaunchTemplateAndOverridesSchema,
             }),
           ),
-        })
-        .optional(),
-    })
-    .optional(),
+        }),
+      ),
+    }),
+  ),
 });
 
 type FleetDetail = Extract<EventDetail, { kind: 'instances-launched' }>;

@@ -4,7 +4,7 @@
  * whose lists are XML-style (`SecurityGroupId` may be `"sg-…"`, `{content, tag}` or a list of them). CloudTrail
  * replaces `UserData` with `<sensitiveDataRemoved>`, so only the fact that it was set is known.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineEventParser, type Normalised } from '../parser.ts';
 import { content, integer, oneOrMany, unique } from '../shapes.ts';
 import type { EventDetail } from '../types.ts';
@@ -18,35 +18,35 @@ const NetworkInterfaceSchema = z.object({
 export const createLaunchTemplateVersionSchema = z.object({
   requestParameters: z.object({
     CreateLaunchTemplateVersionRequest: z.object({
-      LaunchTemplateId: z.string().optional(),
-      LaunchTemplateName: z.string().optional(),
-      LaunchTemplateData: z
-        .object({
-          InstanceType: z.string().optional(),
-          UserData: z.string().optional(),
+      LaunchTemplateId: z.optional(z.string()),
+      LaunchTemplateName: z.optional(z.string()),
+      LaunchTemplateData: z.optional(
+        z.object({
+          InstanceType: z.optional(z.string()),
+          UserData: z.optional(z.string()),
           SecurityGroupId: oneOrMany(content),
           SecurityGroupIds: oneOrMany(content),
           NetworkInterface: oneOrMany(NetworkInterfaceSchema),
           NetworkInterfaces: oneOrMany(NetworkInterfaceSchema),
-        })
-        .optional(),
+        }),
+      ),
     }),
   }),
-  responseElements: z
-    .object({
-      CreateLaunchTemplateVersionResponse: z
-        .object({
-          launchTemplateVersion: z
-            .object({
-              launchTemplateId: z.string().optional(),
-              launchTemplateName: z.string().optional(),
-              versionNumber: integer.optional(),
-            })
-            .optional(),
-        })
-        .optional(),
-    })
-    .optional(),
+  responseElements: z.optional(
+    z.object({
+      CreateLaunchTemplateVersionResponse: z.optional(
+        z.object({
+          launchTemplateVersion: z.optional(
+            z.object({
+              launchTemplateId: z.optional(z.string()),
+              launchTemplateName: z.optional(z.string()),
+              versionNumber: z.optional(integer),
+            }),
+          ),
+        }),
+      ),
+    }),
+  ),
 });
 
 /** The template, the new version number (from the response), its instance type and security groups. */

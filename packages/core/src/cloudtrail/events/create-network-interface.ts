@@ -3,7 +3,7 @@
  * and the VPC CNI's secondary ENIs. A failed call (`InsufficientFreeAddressesInSubnet`, `UnauthorizedOperation`) is
  * the signal for trunk and IP failures, so the request is kept whatever the outcome.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineEventParser, type Normalised } from '../parser.ts';
 import { integer, items, tagSpecificationSet, tagsFor } from '../shapes.ts';
 import type { EventDetail } from '../types.ts';
@@ -11,25 +11,25 @@ import type { EventDetail } from '../types.ts';
 /** `requestParameters`/`responseElements` of CreateNetworkInterface. */
 export const createNetworkInterfaceSchema = z.object({
   requestParameters: z.object({
-    subnetId: z.string().optional(),
-    description: z.string().optional(),
+    subnetId: z.optional(z.string()),
+    description: z.optional(z.string()),
     groupSet: items(z.object({ groupId: z.string() })),
-    interfaceType: z.string().optional(),
-    secondaryPrivateIpAddressCount: integer.optional(),
-    ipv4PrefixCount: integer.optional(),
+    interfaceType: z.optional(z.string()),
+    secondaryPrivateIpAddressCount: z.optional(integer),
+    ipv4PrefixCount: z.optional(integer),
     tagSpecificationSet,
   }),
-  responseElements: z
-    .object({
-      networkInterface: z
-        .object({
-          networkInterfaceId: z.string().optional(),
-          subnetId: z.string().optional(),
-          interfaceType: z.string().optional(),
-        })
-        .optional(),
-    })
-    .optional(),
+  responseElements: z.optional(
+    z.object({
+      networkInterface: z.optional(
+        z.object({
+          networkInterfaceId: z.optional(z.string()),
+          subnetId: z.optional(z.string()),
+          interfaceType: z.optional(z.string()),
+        }),
+      ),
+    }),
+  ),
 });
 
 /** The ENI requested (and its id when the call succeeded). */

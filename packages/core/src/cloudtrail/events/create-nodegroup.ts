@@ -3,7 +3,7 @@
  * `nodegroupName` the node group. Values the request leaves to EKS defaults (instance types, subnets) are taken from
  * `responseElements.nodegroup` when present.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineEventParser, type Normalised } from '../parser.ts';
 import { integer, stringish } from '../shapes.ts';
 import type { EventDetail } from '../types.ts';
@@ -12,34 +12,34 @@ type NodegroupDetail = Extract<EventDetail, { kind: 'nodegroup-changed' }>;
 
 /** `launchTemplate` of the EKS node group APIs (`{id|name, version}`). */
 export const NodegroupLaunchTemplateSchema = z.object({
-  id: z.string().optional(),
-  name: z.string().optional(),
-  version: stringish.optional(),
+  id: z.optional(z.string()),
+  name: z.optional(z.string()),
+  version: z.optional(stringish),
 });
 
 /** `scalingConfig` of the EKS node group APIs. */
 export const ScalingConfigSchema = z.object({
-  minSize: integer.optional(),
-  maxSize: integer.optional(),
-  desiredSize: integer.optional(),
+  minSize: z.optional(integer),
+  maxSize: z.optional(integer),
+  desiredSize: z.optional(integer),
 });
 
 /** The node group fields shared by CreateNodegroup, UpdateNodegroupConfig and UpdateNodegroupVersion records. */
 export const nodegroupRequestFields = {
-  name: z.string().optional(),
-  clusterName: z.string().optional(),
+  name: z.optional(z.string()),
+  clusterName: z.optional(z.string()),
   nodegroupName: z.string(),
-  instanceTypes: z.array(z.string()).optional(),
-  remoteAccess: z
-    .object({ ec2SshKey: z.string().optional(), sourceSecurityGroups: z.array(z.string()).optional() })
-    .optional(),
-  launchTemplate: NodegroupLaunchTemplateSchema.optional(),
-  subnets: z.array(z.string()).optional(),
-  scalingConfig: ScalingConfigSchema.optional(),
-  amiType: z.string().optional(),
+  instanceTypes: z.optional(z.array(z.string())),
+  remoteAccess: z.optional(
+    z.object({ ec2SshKey: z.optional(z.string()), sourceSecurityGroups: z.optional(z.array(z.string())) }),
+  ),
+  launchTemplate: z.optional(NodegroupLaunchTemplateSchema),
+  subnets: z.optional(z.array(z.string())),
+  scalingConfig: z.optional(ScalingConfigSchema),
+  amiType: z.optional(z.string()),
 };
 
-type NodegroupFields = z.output<z.ZodObject<typeof nodegroupRequestFields>>;
+type NodegroupFields = z.output<z.ZodMiniObject<typeof nodegroupRequestFields>>;
 
 /** Builds the `nodegroup-changed` detail; the cluster name is required (as `name`, or `clusterName`). */
 export function nodegroupDetail(
@@ -86,18 +86,18 @@ export function nodegroupDetail(
 /** `requestParameters`/`responseElements` of CreateNodegroup. */
 export const createNodegroupSchema = z.object({
   requestParameters: z.object(nodegroupRequestFields),
-  responseElements: z
-    .object({
-      nodegroup: z
-        .object({
+  responseElements: z.optional(
+    z.object({
+      nodegroup: z.optional(
+        z.object({
           ...nodegroupRequestFields,
           // The response names the cluster `clusterName` and has no `name`.
-          nodegroupName: z.string().optional(),
-          scalingConfig: ScalingConfigSchema.optional(),
-        })
-        .optional(),
-    })
-    .optional(),
+          nodegroupName: z.optional(z.string()),
+          scalingConfig: z.optional(ScalingConfigSchema),
+        }),
+      ),
+    }),
+  ),
 });
 
 /** The new node group, with EKS defaults from the response where the request left them out. */

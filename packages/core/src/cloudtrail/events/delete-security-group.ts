@@ -1,11 +1,11 @@
 /** `DeleteSecurityGroup` (ec2.amazonaws.com): the group, by `groupId` or (default VPC) by `groupName`. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineEventParser, invalid, type Normalised } from '../parser.ts';
 
 /** `requestParameters` of DeleteSecurityGroup. */
 export const deleteSecurityGroupSchema = z.object({
-  requestParameters: z.object({ groupId: z.string().optional(), groupName: z.string().optional() }),
-  responseElements: z.object({ groupId: z.string().optional() }).optional(),
+  requestParameters: z.object({ groupId: z.optional(z.string()), groupName: z.optional(z.string()) }),
+  responseElements: z.optional(z.object({ groupId: z.optional(z.string()) })),
 });
 
 /** The deleted group; one of `groupId`/`groupName` is required. A call by name learns the id from the response. */

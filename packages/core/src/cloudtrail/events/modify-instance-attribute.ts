@@ -2,7 +2,7 @@
  * `ModifyInstanceAttribute` (ec2.amazonaws.com). Only `groupSet` (the primary ENI's security groups) matters; other
  * attribute changes (`instanceType`, `userData`, `disableApiTermination`, …) are acknowledged as unsupported.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineEventParser, type Normalised } from '../parser.ts';
 import { items } from '../shapes.ts';
 
@@ -10,9 +10,11 @@ import { items } from '../shapes.ts';
 export const modifyInstanceAttributeSchema = z.object({
   requestParameters: z.object({
     instanceId: z.string(),
-    groupSet: items(z.object({ groupId: z.string() }))
-      .refine((groups) => groups.length > 0, 'groupSet names no group')
-      .optional(),
+    groupSet: z.optional(
+      items(z.object({ groupId: z.string() })).check(
+        z.refine((groups) => groups.length > 0, 'groupSet names no group'),
+      ),
+    ),
   }),
 });
 

@@ -3,7 +3,7 @@
  * matters to podnet-guard; other attributes (`sourceDestCheck`, `description`, `attachment`) are acknowledged as
  * unsupported so they are not retried.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineEventParser, type Normalised } from '../parser.ts';
 import { items } from '../shapes.ts';
 
@@ -11,9 +11,11 @@ import { items } from '../shapes.ts';
 export const modifyNetworkInterfaceAttributeSchema = z.object({
   requestParameters: z.object({
     networkInterfaceId: z.string(),
-    groupSet: items(z.object({ groupId: z.string() }))
-      .refine((groups) => groups.length > 0, 'groupSet names no group')
-      .optional(),
+    groupSet: z.optional(
+      items(z.object({ groupId: z.string() })).check(
+        z.refine((groups) => groups.length > 0, 'groupSet names no group'),
+      ),
+    ),
   }),
 });
 

@@ -3,20 +3,20 @@
  * `requestParameters.ModifySecurityGroupRulesRequest.{GroupId, SecurityGroupRule}`, where the outer
  * `SecurityGroupRule` is one object or a list (with `tag` attributes) of `{SecurityGroupRuleId, SecurityGroupRule}`.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineEventParser, invalid, type Normalised } from '../parser.ts';
 import { integer, oneOrMany, stringish } from '../shapes.ts';
 import type { RulePeer, SgRule } from '../types.ts';
 
 const RuleValueSchema = z.object({
   IpProtocol: stringish,
-  FromPort: integer.optional(),
-  ToPort: integer.optional(),
-  CidrIpv4: z.string().optional(),
-  CidrIpv6: z.string().optional(),
-  PrefixListId: z.string().optional(),
-  ReferencedGroupId: z.string().optional(),
-  Description: z.string().optional(),
+  FromPort: z.optional(integer),
+  ToPort: z.optional(integer),
+  CidrIpv4: z.optional(z.string()),
+  CidrIpv6: z.optional(z.string()),
+  PrefixListId: z.optional(z.string()),
+  ReferencedGroupId: z.optional(z.string()),
+  Description: z.optional(z.string()),
 });
 
 /** `requestParameters`/`responseElements` of ModifySecurityGroupRules. */

@@ -2,7 +2,7 @@
  * `RunInstances` (ec2.amazonaws.com): instances launched (e.g. by an Auto Scaling group of a node group), with the
  * instance type and subnets, from the request and from `responseElements.instancesSet` when the call succeeded.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineEventParser, type Normalised } from '../parser.ts';
 import { items, stringish, tagSpecificationSet, tagsFor, unique } from '../shapes.ts';
 import type { EventDetail } from '../types.ts';
@@ -10,29 +10,29 @@ import type { EventDetail } from '../types.ts';
 /** `requestParameters`/`responseElements` of RunInstances. */
 export const runInstancesSchema = z.object({
   requestParameters: z.object({
-    instanceType: z.string().optional(),
-    subnetId: z.string().optional(),
-    networkInterfaceSet: items(z.object({ subnetId: z.string().optional() })),
-    launchTemplate: z
-      .object({
-        launchTemplateId: z.string().optional(),
-        launchTemplateName: z.string().optional(),
-        version: stringish.optional(),
-      })
-      .optional(),
+    instanceType: z.optional(z.string()),
+    subnetId: z.optional(z.string()),
+    networkInterfaceSet: items(z.object({ subnetId: z.optional(z.string()) })),
+    launchTemplate: z.optional(
+      z.object({
+        launchTemplateId: z.optional(z.string()),
+        launchTemplateName: z.optional(z.string()),
+        version: z.optional(stringish),
+      }),
+    ),
     tagSpecificationSet,
   }),
-  responseElements: z
-    .object({
+  responseElements: z.optional(
+    z.object({
       instancesSet: items(
         z.object({
           instanceId: z.string(),
-          instanceType: z.string().optional(),
-          subnetId: z.string().optional(),
+          instanceType: z.optional(z.string()),
+          subnetId: z.optional(z.string()),
         }),
       ),
-    })
-    .optional(),
+    }),
+  ),
 });
 
 /** The launched instances, their types and subnets. */

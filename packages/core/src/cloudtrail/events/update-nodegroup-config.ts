@@ -1,5 +1,5 @@
 /** `UpdateNodegroupConfig` (eks.amazonaws.com): a node group's scaling (and labels, taints, update settings). */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineEventParser, type Normalised } from '../parser.ts';
 import { nodegroupDetail, nodegroupRequestFields } from './create-nodegroup.ts';
 

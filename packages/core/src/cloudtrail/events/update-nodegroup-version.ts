@@ -1,5 +1,5 @@
 /** `UpdateNodegroupVersion` (eks.amazonaws.com): a node group moved to a new AMI release or launch template version. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineEventParser, type Normalised } from '../parser.ts';
 import { nodegroupDetail, nodegroupRequestFields } from './create-nodegroup.ts';
 
