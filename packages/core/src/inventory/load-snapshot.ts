@@ -3,9 +3,10 @@
  * in the same shape) and normalises it into `InventoryData`. One code path serves both, so a bug seen live can be
  * replayed from a file.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { RulePeer, TrafficDirection } from '../cloudtrail/types.ts';
 import { type InputIssue, SnapshotFormatError } from '../errors.ts';
+import { safeParseSchema } from '../safe-parse.ts';
 import {
   type Addon,
   type AutoScalingGroup,
@@ -80,13 +81,13 @@ function pathOf(key: string, path: readonly PropertyKey[]): string {
   );
 }
 
-function parseKey<S extends z.ZodType>(
+function parseKey<S extends z.ZodMiniType>(
   key: SnapshotKey,
   schema: S,
   value: unknown,
   context: { path?: string },
 ): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = safeParseSchema(schema, value);
   if (result.success) return result.data;
   const issues: InputIssue[] = result.error.issues.map((issue) => ({
     path: pathOf(key, issue.path),

@@ -4,23 +4,27 @@
  * objects are not strict (unknown fields such as `$metadata` are dropped) and dates accept both forms. Fields AWS
  * omits when empty are optional here.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 const str = z.string();
-const optStr = z.string().optional();
-const optNum = z.number().optional();
-const optBool = z.boolean().optional();
+const optStr = z.optional(z.string());
+const optNum = z.optional(z.number());
+const optBool = z.optional(z.boolean());
 /** `Date` from the SDK, ISO string from the CLI; both become an ISO string. */
-const optDate = z
-  .union([z.string(), z.date()])
-  .transform((value) => (value instanceof Date ? value.toISOString() : value))
-  .optional();
-const list = <T extends z.ZodType>(item: T) => z.array(item).optional();
+const optDate = z.optional(
+  z.pipe(
+    z.union([z.string(), z.date()]),
+    z.transform((value: string | Date) => (value instanceof Date ? value.toISOString() : value)),
+  ),
+);
+const list = <T extends z.ZodMiniType>(item: T) => z.optional(z.array(item));
+/** `IpProtocol` as a string; a number (`6`) is taken too. */
+const protocol = z.pipe(z.union([z.string(), z.number()]), z.transform(String));
 
 /** EC2 `[{Key, Value}]` tags. */
-export const Ec2Tags = list(z.object({ Key: str, Value: z.string().optional() }));
+export const Ec2Tags = list(z.object({ Key: str, Value: z.optional(z.string()) }));
 /** EKS tags and labels: a plain map. */
-const EksMap = z.record(z.string(), z.string()).optional().nullable();
+const EksMap = z.nullable(z.optional(z.record(z.string(), z.string())));
 
 export const DescribeVpcsSchema = z.object({
   Vpcs: list(
@@ -29,10 +33,10 @@ export const DescribeVpcsSchema = z.object({
       CidrBlock: optStr,
       OwnerId: optStr,
       CidrBlockAssociationSet: list(
-        z.object({ CidrBlock: str, CidrBlockState: z.object({ State: optStr }).optional() }),
+        z.object({ CidrBlock: str, CidrBlockState: z.optional(z.object({ State: optStr })) }),
       ),
       Ipv6CidrBlockAssociationSet: list(
-        z.object({ Ipv6CidrBlock: optStr, Ipv6CidrBlockState: z.object({ State: optStr }).optional() }),
+        z.object({ Ipv6CidrBlock: optStr, Ipv6CidrBlockState: z.optional(z.object({ State: optStr })) }),
       ),
       Tags: Ec2Tags,
     }),
@@ -55,7 +59,7 @@ export const DescribeSubnetsSchema = z.object({
 });
 
 const IpPermission = z.object({
-  IpProtocol: z.union([z.string(), z.number()]).transform(String),
+  IpProtocol: protocol,
   FromPort: optNum,
   ToPort: optNum,
   IpRanges: list(z.object({ CidrIp: str, Description: optStr })),
@@ -89,13 +93,13 @@ export const DescribeSecurityGroupRulesSchema = z.object({
       GroupId: str,
       GroupOwnerId: optStr,
       IsEgress: z.boolean(),
-      IpProtocol: z.union([z.string(), z.number()]).transform(String),
+      IpProtocol: protocol,
       FromPort: optNum,
       ToPort: optNum,
       CidrIpv4: optStr,
       CidrIpv6: optStr,
       PrefixListId: optStr,
-      ReferencedGroupInfo: z.object({ GroupId: optStr, UserId: optStr, VpcId: optStr }).optional(),
+      ReferencedGroupInfo: z.optional(z.object({ GroupId: optStr, UserId: optStr, VpcId: optStr })),
       Description: optStr,
       Tags: Ec2Tags,
     }),
@@ -120,15 +124,15 @@ export const DescribeNetworkInterfacesSchema = z.object({
       Ipv4Prefixes: list(z.object({ Ipv4Prefix: optStr })),
       Ipv6Addresses: list(z.object({ Ipv6Address: optStr })),
       Ipv6Prefixes: list(z.object({ Ipv6Prefix: optStr })),
-      Attachment: z
-        .object({
+      Attachment: z.optional(
+        z.object({
           InstanceId: optStr,
           DeviceIndex: optNum,
           NetworkCardIndex: optNum,
           Status: optStr,
           AttachTime: optDate,
-        })
-        .optional(),
+        }),
+      ),
       // DescribeNetworkInterfaces says `TagSet`; accept `Tags` too for hand-written snapshots.
       TagSet: Ec2Tags,
       Tags: Ec2Tags,
@@ -143,7 +147,7 @@ export const DescribeInstancesSchema = z.object({
         z.object({
           InstanceId: str,
           InstanceType: str,
-          State: z.object({ Name: str, Code: optNum }).optional(),
+          State: z.optional(z.object({ Name: str, Code: optNum })),
           SubnetId: optStr,
           VpcId: optStr,
           LaunchTime: optDate,
@@ -152,7 +156,7 @@ export const DescribeInstancesSchema = z.object({
           NetworkInterfaces: list(
             z.object({
               NetworkInterfaceId: str,
-              Attachment: z.object({ DeviceIndex: optNum, NetworkCardIndex: optNum }).optional(),
+              Attachment: z.optional(z.object({ DeviceIndex: optNum, NetworkCardIndex: optNum })),
               Groups: list(z.object({ GroupId: optStr, GroupName: optStr })),
             }),
           ),
@@ -166,15 +170,15 @@ export const DescribeInstanceTypesSchema = z.object({
   InstanceTypes: list(
     z.object({
       InstanceType: str,
-      VCpuInfo: z.object({ DefaultVCpus: optNum }).optional(),
-      NetworkInfo: z
-        .object({
+      VCpuInfo: z.optional(z.object({ DefaultVCpus: optNum })),
+      NetworkInfo: z.optional(
+        z.object({
           MaximumNetworkInterfaces: optNum,
           Ipv4AddressesPerInterface: optNum,
           DefaultNetworkCardIndex: optNum,
           NetworkCards: list(z.object({ NetworkCardIndex: z.number(), MaximumNetworkInterfaces: z.number() })),
-        })
-        .optional(),
+        }),
+      ),
       Hypervisor: optStr,
       BareMetal: optBool,
     }),
@@ -190,16 +194,16 @@ export const DescribeLaunchTemplateVersionsSchema = z.object({
       VersionNumber: z.number(),
       DefaultVersion: optBool,
       CreateTime: optDate,
-      LaunchTemplateData: z
-        .object({
+      LaunchTemplateData: z.optional(
+        z.object({
           InstanceType: optStr,
           SecurityGroupIds: LtGroups,
           SecurityGroups: LtGroups,
           NetworkInterfaces: list(z.object({ Groups: LtGroups, DeviceIndex: optNum, NetworkCardIndex: optNum })),
           UserData: optStr,
           TagSpecifications: list(z.object({ ResourceType: optStr, Tags: Ec2Tags })),
-        })
-        .optional(),
+        }),
+      ),
     }),
   ),
 });
@@ -214,17 +218,17 @@ export const DescribeAutoScalingGroupsSchema = z.object({
       DesiredCapacity: z.number(),
       VPCZoneIdentifier: optStr,
       Instances: list(z.object({ InstanceId: str, InstanceType: optStr })),
-      LaunchTemplate: AsgLaunchTemplate.optional(),
-      MixedInstancesPolicy: z
-        .object({
-          LaunchTemplate: z
-            .object({
-              LaunchTemplateSpecification: AsgLaunchTemplate.optional(),
+      LaunchTemplate: z.optional(AsgLaunchTemplate),
+      MixedInstancesPolicy: z.optional(
+        z.object({
+          LaunchTemplate: z.optional(
+            z.object({
+              LaunchTemplateSpecification: z.optional(AsgLaunchTemplate),
               Overrides: list(z.object({ InstanceType: optStr })),
-            })
-            .optional(),
-        })
-        .optional(),
+            }),
+          ),
+        }),
+      ),
       Tags: list(z.object({ Key: str, Value: optStr })),
     }),
   ),
@@ -252,15 +256,15 @@ export const DescribeClusterSchema = z.array(
       arn: optStr,
       version: optStr,
       status: optStr,
-      resourcesVpcConfig: z
-        .object({
+      resourcesVpcConfig: z.optional(
+        z.object({
           vpcId: optStr,
           subnetIds: list(z.string()),
           securityGroupIds: list(z.string()),
           clusterSecurityGroupId: optStr,
-        })
-        .optional(),
-      computeConfig: z.object({ enabled: optBool }).optional().nullable(),
+        }),
+      ),
+      computeConfig: z.nullable(z.optional(z.object({ enabled: optBool }))),
       tags: EksMap,
     }),
   }),
@@ -271,22 +275,19 @@ export const DescribeNodegroupSchema = z.array(
     nodegroup: z.object({
       nodegroupName: str,
       clusterName: str,
-      instanceTypes: list(z.string()).nullable(),
+      instanceTypes: z.nullable(list(z.string())),
       subnets: list(z.string()),
       capacityType: optStr,
       amiType: optStr,
-      scalingConfig: z.object({ minSize: optNum, maxSize: optNum, desiredSize: optNum }).optional(),
-      remoteAccess: z
-        .object({ ec2SshKey: optStr, sourceSecurityGroups: list(z.string()) })
-        .optional()
-        .nullable(),
-      launchTemplate: z.object({ name: optStr, version: optStr, id: optStr }).optional().nullable(),
-      resources: z
-        .object({
+      scalingConfig: z.optional(z.object({ minSize: optNum, maxSize: optNum, desiredSize: optNum })),
+      remoteAccess: z.nullable(z.optional(z.object({ ec2SshKey: optStr, sourceSecurityGroups: list(z.string()) }))),
+      launchTemplate: z.nullable(z.optional(z.object({ name: optStr, version: optStr, id: optStr }))),
+      resources: z.optional(
+        z.object({
           autoScalingGroups: list(z.object({ name: optStr })),
-          remoteAccessSecurityGroup: optStr.nullable(),
-        })
-        .optional(),
+          remoteAccessSecurityGroup: z.nullable(optStr),
+        }),
+      ),
       labels: EksMap,
       tags: EksMap,
     }),
