@@ -12,13 +12,9 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import {
   type ApiDeps,
-  createClientCache,
-  createDynamoDbClient,
   createDynamoEvaluationStore,
-  createDynamoFindingStore,
-  createEventBridgeClient,
   createEventBridgeHandoff,
-  createSnsClient,
+  createRuntimeDeps,
   deadlineFromEnv,
   evaluateLive,
   evaluationJobOf,
@@ -30,15 +26,7 @@ import {
 const config = loadRuntimeConfig(process.env);
 const logger = new Logger({ serviceName: 'podnet-guard' });
 const metrics = new Metrics({ namespace: 'PodnetGuard', serviceName: 'podnet-guard' });
-const clientsFor = createClientCache();
-const dynamo = createDynamoDbClient();
-const events = createEventBridgeClient();
-const store = createDynamoFindingStore({ client: dynamo, tableName: config.tableName });
-const targets = {
-  sns: createSnsClient(),
-  topicArn: config.topicArn,
-  ...(config.busName ? { bus: { client: events, name: config.busName } } : {}),
-};
+const { clientsFor, dynamo, events, store, targets } = createRuntimeDeps(config);
 
 const deps: ApiDeps = {
   store,

@@ -9,12 +9,8 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import {
-  createClientCache,
-  createDynamoDbClient,
-  createDynamoFindingStore,
-  createEventBridgeClient,
   createEventInventoryLoader,
-  createSnsClient,
+  createRuntimeDeps,
   handleCloudTrailEvent,
   loadRuntimeConfig,
   loadScopedSnapshotForEvent,
@@ -23,13 +19,7 @@ import {
 const config = loadRuntimeConfig(process.env);
 const logger = new Logger({ serviceName: 'podnet-guard' });
 const metrics = new Metrics({ namespace: 'PodnetGuard', serviceName: 'podnet-guard' });
-const clientsFor = createClientCache();
-const store = createDynamoFindingStore({ client: createDynamoDbClient(), tableName: config.tableName });
-const targets = {
-  sns: createSnsClient(),
-  topicArn: config.topicArn,
-  ...(config.busName ? { bus: { client: createEventBridgeClient(), name: config.busName } } : {}),
-};
+const { clientsFor, store, targets } = createRuntimeDeps(config);
 const loadInventory = createEventInventoryLoader({
   clientsFor,
   cacheSeconds: config.inventoryCacheSeconds,

@@ -8,28 +8,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import {
-  createClientCache,
-  createDynamoDbClient,
-  createDynamoFindingStore,
-  createEventBridgeClient,
-  createSnsClient,
-  loadRuntimeConfig,
-  runSweep,
-} from '@podnet-guard/aws';
+import { createRuntimeDeps, loadRuntimeConfig, runSweep } from '@podnet-guard/aws';
 import type { Context } from 'aws-lambda';
 
 const config = loadRuntimeConfig(process.env);
 const leaseSeconds = Number.parseInt(process.env.SWEEP_LEASE_SECONDS ?? '', 10) || 900;
 const logger = new Logger({ serviceName: 'podnet-guard' });
 const metrics = new Metrics({ namespace: 'PodnetGuard', serviceName: 'podnet-guard' });
-const clientsFor = createClientCache();
-const store = createDynamoFindingStore({ client: createDynamoDbClient(), tableName: config.tableName });
-const targets = {
-  sns: createSnsClient(),
-  topicArn: config.topicArn,
-  ...(config.busName ? { bus: { client: createEventBridgeClient(), name: config.busName } } : {}),
-};
+const { clientsFor, store, targets } = createRuntimeDeps(config);
 
 export const handler = middy(async (_event: unknown, context: Context) => {
   const outcome = await runSweep({

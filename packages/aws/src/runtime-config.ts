@@ -2,8 +2,21 @@
  * The functions' settings, from their environment (set by the stack). Validated once per container; a wrong value
  * fails the cold start with a message that names the variable.
  */
+
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { FindingStore } from '@podnet-guard/core';
 import { ConfigError, type GuardConfig, parseGuardConfig, safeParseSchema } from '@podnet-guard/core';
 import * as z from 'zod/mini';
+import {
+  type ClientSet,
+  createClientCache,
+  createDynamoDbClient,
+  createEventBridgeClient,
+  createSnsClient,
+} from './clients.ts';
+import type { DeliveryTargets } from './deliver.ts';
+import { createDynamoFindingStore } from './finding-store.ts';
 
 const csv = z.pipe(
   z.optional(z.string()),
@@ -70,5 +83,35 @@ export function loadRuntimeConfig(env: Record<string, string | undefined>): Runt
     inventoryCacheSeconds: values.INVENTORY_CACHE_SECONDS,
     guard: { ...guard, ownPrincipals: [...guard.ownPrincipals, ...values.OWN_PRINCIPALS] },
     region: values.AWS_REGION,
+  };
+}
+
+/** What every function builds once per container from its configuration: clients, the finding store, targets. */
+export interface RuntimeDeps {
+  clientsFor: (region: string) => ClientSet;
+  dynamo: DynamoDBClient;
+  events: EventBridgeClient;
+  store: FindingStore;
+  targets: DeliveryTargets;
+}
+
+/**
+ * Builds the shared dependencies of a function (no network I/O: clients connect on first use).
+ *
+ * @example const { store, targets } = createRuntimeDeps(loadRuntimeConfig(process.env));
+ */
+export function createRuntimeDeps(config: RuntimeConfig): RuntimeDeps {
+  const dynamo = createDynamoDbClient();
+  const events = createEventBridgeClient();
+  return {
+    clientsFor: createClientCache(),
+    dynamo,
+    events,
+    store: createDynamoFindingStore({ client: dynamo, tableName: config.tableName }),
+    targets: {
+      sns: createSnsClient(),
+      topicArn: config.topicArn,
+      ...(config.busName ? { bus: { client: events, name: config.busName } } : {}),
+    },
   };
 }
