@@ -12,7 +12,13 @@
  * API Gateway's `routeKey`; anything else is `404`. Bad input is `400` with `{ error, issues: [{ path, message }] }`.
  */
 import { randomUUID } from 'node:crypto';
-import { type FindingStore, type PodnetGuardError, publicFinding, type StoredFinding } from '@podnet-guard/core';
+import {
+  type FindingStore,
+  type PodnetGuardError,
+  publicFinding,
+  type StoredFinding,
+  safeParseSchema,
+} from '@podnet-guard/core';
 import { InventoryLoadError } from '../errors.ts';
 import type { LiveEvaluation } from '../evaluate-live.ts';
 import { InvalidFindingCursorError } from '../finding-store-errors.ts';
@@ -168,7 +174,7 @@ export async function handleApiRequest(raw: unknown, deps: ApiDeps): Promise<Api
  */
 export async function handleEvaluationJob(job: EvaluationJob, deps: ApiDeps): Promise<EvaluationOutcome | undefined> {
   const owner = `job:${deps.newId?.() ?? randomUUID()}`;
-  const parsed = EvaluationRequestSchema.safeParse(job.request);
+  const parsed = safeParseSchema(EvaluationRequestSchema, job.request);
   if (!parsed.success || !(await deps.evaluations.takeOver(job.id, owner))) {
     deps.logger.warn('evaluation job skipped: invalid, unknown or already finished', { id: job.id });
     return undefined;
@@ -179,7 +185,7 @@ export async function handleEvaluationJob(job: EvaluationJob, deps: ApiDeps): Pr
 async function startEvaluation(event: HttpEvent, caller: string, deps: ApiDeps): Promise<ApiResponse> {
   const body = parseBody(event, true);
   if (!body.ok) return badRequest(body.issues);
-  const parsed = EvaluationRequestSchema.safeParse(body.value);
+  const parsed = safeParseSchema(EvaluationRequestSchema, body.value);
   if (!parsed.success) return badRequest(fieldIssues(parsed.error));
   const request = parsed.data as EvaluationRequest;
   const id = deps.newId?.() ?? randomUUID();
@@ -250,7 +256,7 @@ function resultBody(evaluation: LiveEvaluation): EvaluationResultBody {
 }
 
 async function listFindings(event: HttpEvent, deps: ApiDeps): Promise<ApiResponse> {
-  const parsed = FindingsQuerySchema.safeParse({ ...(event.queryStringParameters ?? {}) });
+  const parsed = safeParseSchema(FindingsQuerySchema, { ...(event.queryStringParameters ?? {}) });
   if (!parsed.success) return badRequest(fieldIssues(parsed.error));
   try {
     const page = await deps.store.query(parsed.data);
@@ -267,7 +273,7 @@ async function suppress(event: HttpEvent, id: string, caller: string, deps: ApiD
   const body = parseBody(event, false);
   if (!body.ok) return badRequest(body.issues);
   const schema = suppressionSchema(deps.now?.() ?? new Date(), deps.maxSuppressDays ?? MAX_SUPPRESS_DAYS);
-  const parsed = schema.safeParse(body.value);
+  const parsed = safeParseSchema(schema, body.value);
   if (!parsed.success) return badRequest(fieldIssues(parsed.error));
   const until = new Date(parsed.data.until).toISOString();
   const stored = await deps.store.suppress(id, { reason: parsed.data.reason, until, by: caller });
