@@ -1,6 +1,4 @@
-/** The sweep function as Lambda runs it: env wiring, middy, a real DynamoDB engine, mocked EC2/EKS/SNS. */
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { createDynamoFindingStore, findingsCreateTableInput } from '@podnet-guard/aws';
+import { createDynamoFindingStore } from '@podnet-guard/aws';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -42,7 +40,7 @@ const scheduled = {
 
 beforeAll(async () => {
   db = await startDynalite();
-  await db.client.send(new CreateTableCommand(findingsCreateTableInput('sweep-findings')));
+  await db.createTable('sweep-findings');
   vi.stubEnv('FINDINGS_TABLE', 'sweep-findings');
   vi.stubEnv('ALERTS_TOPIC_ARN', TOPIC);
   vi.stubEnv('AWS_REGION', REGION);
