@@ -12,11 +12,11 @@ export type Command = {
   run: (argv: string[], io: CommandIO) => Promise<ExitCode>;
 };
 
-const commands: Record<string, () => Promise<Command>> = {};
+const commands: Record<string, { load: () => Promise<Command>; summary: string }> = {};
 
-/** Registers a command lazily, so `max-pods` never loads the AWS SDK. */
-export function registerCommand(name: string, load: () => Promise<Command>): void {
-  commands[name] = load;
+/** Registers a command lazily (so `max-pods` never loads the AWS SDK), with the line `--help` shows for it. */
+export function registerCommand(name: string, load: () => Promise<Command>, summary = ''): void {
+  commands[name] = { load, summary };
 }
 
 export function usageText(): string {
@@ -24,7 +24,7 @@ export function usageText(): string {
     'usage: podnet-guard <command> [options]',
     '',
     'commands:',
-    ...Object.keys(commands).map((name) => `  ${name}`),
+    ...Object.entries(commands).map(([name, { summary }]) => `  ${name.padEnd(16)}${summary}`.trimEnd()),
     '',
     "Run `podnet-guard <command> --help` for a command's options.",
     '',
@@ -37,7 +37,7 @@ export async function runCli(argv: string[], io: CommandIO): Promise<ExitCode> {
     (name === undefined ? io.stderr : io.stdout)(usageText());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const load = commands[name];
+  const load = commands[name]?.load;
   if (!load) {
     io.stderr(`podnet-guard: unknown command ${JSON.stringify(name)}\n${usageText()}`);
     return EXIT.usage;
