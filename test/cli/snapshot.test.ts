@@ -12,6 +12,7 @@ import {
 import { EKSClient } from '@aws-sdk/client-eks';
 import { createClientSet } from '@podnet-guard/aws/clients';
 import { EXIT, ExitError, memoryIO } from '@podnet-guard/cli';
+import { SNAPSHOT_KEYS } from '@podnet-guard/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSnapshotCommand } from '../../packages/cli/src/commands/snapshot.ts';
@@ -65,22 +66,7 @@ describe('podnet-guard snapshot', () => {
     const snapshot = JSON.parse(text);
     expect(snapshot.account).toBe(ACCOUNT);
     expect(snapshot.region).toBe(REGION);
-    for (const key of [
-      'DescribeVpcs',
-      'DescribeSubnets',
-      'DescribeSecurityGroups',
-      'DescribeSecurityGroupRules',
-      'DescribeNetworkInterfaces',
-      'DescribeInstances',
-      'DescribeInstanceTypes',
-      'DescribeLaunchTemplateVersions',
-      'DescribeAutoScalingGroups',
-      'DescribeSubnetCidrReservations',
-      'GetManagedPrefixListEntries',
-      'DescribeCluster',
-      'DescribeNodegroup',
-      'DescribeAddon',
-    ]) {
+    for (const key of SNAPSHOT_KEYS) {
       expect(snapshot).toHaveProperty(key);
     }
     expect(text).not.toContain(SECRET);

@@ -4,31 +4,15 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  answerAccount,
-  answerDelivery,
-  createWorldMocks,
-  publishedTransitions,
-  REGION,
-  TOPIC,
-} from '../aws/api/live-world.ts';
+import { answerAccount, answerDelivery, createWorldMocks, publishedTransitions, TOPIC } from '../aws/api/live-world.ts';
 import { type Dynalite, startDynalite } from '../helpers/dynalite.ts';
+import { lambdaContext, stubFunctionEnv } from '../helpers/lambda.ts';
 
 const mocks = createWorldMocks();
 let db: Dynalite;
 let handler: (event: unknown, context: Context) => Promise<unknown>;
 
-const context = {
-  functionName: 'podnet-guard-evaluate-api',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:${REGION}:111122223333:function:podnet-guard-evaluate-api`,
-  memoryLimitInMB: '512',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  logGroupName: '/aws/lambda/podnet-guard-evaluate-api',
-  logStreamName: '2026/11/26/[$LATEST]abcdef',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 290_000,
-} as unknown as Context;
+const context = lambdaContext('podnet-guard-evaluate-api');
 
 function httpEvent(method: string, path: string, routeKey: string, iam = true, body?: unknown) {
   return {
@@ -55,15 +39,12 @@ function httpEvent(method: string, path: string, routeKey: string, iam = true, b
 beforeAll(async () => {
   db = await startDynalite();
   await db.createTable('podnet-guard-findings');
-  vi.stubEnv('FINDINGS_TABLE', 'podnet-guard-findings');
-  vi.stubEnv('ALERTS_TOPIC_ARN', TOPIC);
-  vi.stubEnv('FINDINGS_BUS_NAME', 'podnet-guard-findings');
-  vi.stubEnv('AWS_REGION', REGION);
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTEST');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test-secret');
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
-  vi.stubEnv('POWERTOOLS_DEV', 'true');
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  stubFunctionEnv({
+    endpoint: db.endpoint,
+    table: 'podnet-guard-findings',
+    topicArn: TOPIC,
+    extra: { FINDINGS_BUS_NAME: 'podnet-guard-findings' },
+  });
   handler = (await import('../../functions/evaluate-api.ts')).handler as never;
 });
 afterAll(async () => {

@@ -11,9 +11,10 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Dynalite, startDynalite } from '../helpers/dynalite.ts';
 import { loadEvent } from '../helpers/events.ts';
+import { lambdaContext, stubFunctionEnv } from '../helpers/lambda.ts';
 import { sampleAccountSnapshot, serveSnapshot } from '../helpers/sample-aws.ts';
 
 const ec2 = mockClient(EC2Client);
@@ -22,20 +23,7 @@ const autoscaling = mockClient(AutoScalingClient);
 const sns = mockClient(SNSClient);
 const bus = mockClient(EventBridgeClient);
 
-const context = {
-  functionName: 'podnet-guard-OnCloudTrailEvent',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:podnet-guard-OnCloudTrailEvent',
-  memoryLimitInMB: '512',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
-  logGroupName: '/aws/lambda/podnet-guard',
-  logStreamName: '2026/11/26/[$LATEST]abc',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} as unknown as Context;
+const context = lambdaContext('podnet-guard-OnCloudTrailEvent');
 
 let db: Dynalite;
 let handler: (event: unknown, context: Context) => Promise<unknown>;
@@ -43,24 +31,20 @@ let handler: (event: unknown, context: Context) => Promise<unknown>;
 beforeAll(async () => {
   db = await startDynalite();
   await db.createTable('podnet-guard-findings');
-  Object.assign(process.env, {
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIDTEST',
-    AWS_SECRET_ACCESS_KEY: 'test-secret',
-    AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
-    FINDINGS_TABLE: 'podnet-guard-findings',
-    ALERTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:podnet-guard-alerts',
-    FINDINGS_BUS_NAME: 'podnet-guard-findings',
-    OWN_PRINCIPALS: 'arn:aws:sts::111122223333:assumed-role/podnet-guard-*',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_NAMESPACE: 'PodnetGuard',
-    POWERTOOLS_METRICS_DISABLED: 'true',
+  stubFunctionEnv({
+    endpoint: db.endpoint,
+    table: 'podnet-guard-findings',
+    topicArn: 'arn:aws:sns:eu-west-1:111122223333:podnet-guard-alerts',
+    extra: {
+      FINDINGS_BUS_NAME: 'podnet-guard-findings',
+      OWN_PRINCIPALS: 'arn:aws:sts::111122223333:assumed-role/podnet-guard-*',
+    },
   });
   ({ handler } = await import('../../functions/on-cloudtrail-event.ts'));
 });
 afterAll(async () => {
+  vi.unstubAllEnvs();
   await db.stop();
-  delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
 });
 
 beforeEach(() => {

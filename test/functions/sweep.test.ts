@@ -11,21 +11,12 @@ import {
 } from '../aws/api/live-world.ts';
 import { dataStoreFinding } from '../core/findings/finding-fixture.ts';
 import { type Dynalite, startDynalite } from '../helpers/dynalite.ts';
+import { lambdaContext, stubFunctionEnv } from '../helpers/lambda.ts';
 
 const mocks = createWorldMocks();
 let db: Dynalite;
 let handler: (event: unknown, context: Context) => Promise<unknown>;
-const context = (requestId: string) =>
-  ({
-    functionName: 'podnet-guard-sweep',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:111122223333:function:podnet-guard-sweep`,
-    memoryLimitInMB: '1024',
-    awsRequestId: requestId,
-    logGroupName: '/aws/lambda/podnet-guard-sweep',
-    logStreamName: '2026/11/26/[$LATEST]abcdef',
-    getRemainingTimeInMillis: () => 800_000,
-  }) as unknown as Context;
+const context = (requestId: string) => lambdaContext('podnet-guard-sweep', requestId);
 const scheduled = {
   version: '0',
   id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
@@ -41,13 +32,7 @@ const scheduled = {
 beforeAll(async () => {
   db = await startDynalite();
   await db.createTable('sweep-findings');
-  vi.stubEnv('FINDINGS_TABLE', 'sweep-findings');
-  vi.stubEnv('ALERTS_TOPIC_ARN', TOPIC);
-  vi.stubEnv('AWS_REGION', REGION);
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTEST');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test-secret');
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', db.endpoint);
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  stubFunctionEnv({ endpoint: db.endpoint, table: 'sweep-findings', topicArn: TOPIC });
   handler = (await import('../../functions/sweep.ts')).handler as never;
 });
 afterAll(async () => {

@@ -25,6 +25,7 @@ import {
 import { createClientSet } from '@podnet-guard/aws';
 import { InventoryLoadError } from '@podnet-guard/aws/errors';
 import { loadFullSnapshot, USER_DATA_MARKER } from '@podnet-guard/aws/inventory';
+import { SNAPSHOT_KEYS } from '@podnet-guard/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -73,24 +74,8 @@ describe('loadFullSnapshot', () => {
     });
     const { snapshot, calls, warnings } = await loadFullSnapshot(clients(), { region: REGION });
 
-    expect(Object.keys(snapshot)).toEqual([
-      'account',
-      'region',
-      'DescribeVpcs',
-      'DescribeSubnets',
-      'DescribeSecurityGroups',
-      'DescribeSecurityGroupRules',
-      'DescribeNetworkInterfaces',
-      'DescribeInstances',
-      'DescribeInstanceTypes',
-      'DescribeLaunchTemplateVersions',
-      'DescribeAutoScalingGroups',
-      'DescribeSubnetCidrReservations',
-      'GetManagedPrefixListEntries',
-      'DescribeCluster',
-      'DescribeNodegroup',
-      'DescribeAddon',
-    ]);
+    // Every key of the snapshot contract, in its order.
+    expect(Object.keys(snapshot)).toEqual(['account', 'region', ...SNAPSHOT_KEYS]);
     expect(snapshot.account).toBe(ACCOUNT);
     expect(snapshot.region).toBe(REGION);
     expect(warnings).toEqual([]);

@@ -10,39 +10,16 @@ import {
   type Transition,
 } from '@podnet-guard/core';
 import { describe, expect, it } from 'vitest';
+import { makeFinding, T0 } from '../../helpers/finding-store-contract.ts';
 
-const T0 = '2026-11-02T10:00:00.000Z';
 const T1 = '2026-11-02T10:05:00.000Z';
 const NOW = '2026-11-02T11:00:00.000Z';
 const FUTURE = '2026-11-09T00:00:00.000Z';
 const PAST = '2026-11-01T00:00:00.000Z';
 
-/** A world-open node SG finding as the node-sg-widening detector emits it. */
+/** A world-open node SG finding as the node-sg-widening detector emits it, with one fixed id. */
 function finding(overrides: Partial<Finding> = {}): Finding {
-  return {
-    id: 'nsw-0123456789abcdef01234567',
-    detector: 'node-sg-widening',
-    rule: 'world-open-ingress',
-    severity: 'high',
-    status: 'open',
-    title: 'Node security group sg-0d0de000000000001 admits 0.0.0.0/0 on tcp/22',
-    summary: 'Every pod on 3 nodes of prod/ng-a accepts SSH from the internet.',
-    account: '111122223333',
-    region: 'eu-west-1',
-    clusters: ['prod'],
-    resources: [{ type: 'security-group', id: 'sg-0d0de000000000001' }],
-    blastRadius: { nodes: 3, podIps: 87, podIpsIsUpperBound: true, nodeGroups: ['ng-a'], sgpPods: 0 },
-    evidence: {
-      eventId: 'ev-open',
-      eventName: 'AuthorizeSecurityGroupIngress',
-      actor: 'arn:aws:sts::111122223333:assumed-role/Admin/alice',
-      time: T0,
-    },
-    recommendation: { text: 'Revoke the rule.', links: [] },
-    firstSeen: T0,
-    lastSeen: T0,
-    ...overrides,
-  };
+  return makeFinding({ id: 'nsw-0123456789abcdef01234567', ...overrides });
 }
 
 function stored(overrides: Partial<StoredFinding> = {}): StoredFinding {
