@@ -15,8 +15,6 @@ import {
   loadSnapshot,
   parseCloudTrailEvent,
   planEvent,
-  requiredReads,
-  type SnapshotKey,
 } from '@podnet-guard/core';
 import { type DeliveryTargets, recordAndDeliver } from './deliver.ts';
 
@@ -31,11 +29,11 @@ export interface EventLogger {
 /** The metrics shape we use (Powertools' Metrics fits it through `recordMetric`). */
 export type RecordMetric = (name: string, value: number, dimensions?: Record<string, string>) => void;
 
-/** Loads the slice of inventory an event needs; throws InventoryLoadError when AWS cannot be read. */
-export type EventInventoryLoader = (
-  event: CloudTrailEvent,
-  reads: readonly SnapshotKey[],
-) => Promise<{ inventory: Inventory; calls: number }>;
+/**
+ * Loads the slice of inventory an event needs (the event says which: see `event-inventory.ts`); throws
+ * InventoryLoadError when AWS cannot be read.
+ */
+export type EventInventoryLoader = (event: CloudTrailEvent) => Promise<{ inventory: Inventory; calls: number }>;
 
 export interface EventHandlerDeps {
   config: GuardConfig;
@@ -85,7 +83,7 @@ export async function handleCloudTrailEvent(raw: unknown, deps: EventHandlerDeps
   let inventory: Inventory;
   let awsCalls = 0;
   if (plan.needsInventory) {
-    const loaded = await deps.loadInventory(event, requiredReads(plan.detectors));
+    const loaded = await deps.loadInventory(event);
     inventory = loaded.inventory;
     awsCalls = loaded.calls;
   } else {

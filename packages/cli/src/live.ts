@@ -32,6 +32,16 @@ export async function realLiveDeps(): Promise<LiveDeps> {
   };
 }
 
+/**
+ * The live dependencies with a test's fakes laid over the real ones; the AWS SDK is loaded only when some dependency
+ * is not faked.
+ */
+export async function resolveLiveDeps(overrides: Partial<LiveDeps>): Promise<LiveDeps> {
+  const { clientsFor, defaultRegion, load } = overrides;
+  if (clientsFor && defaultRegion && load) return { clientsFor, defaultRegion, load };
+  return { ...(await realLiveDeps()), ...overrides };
+}
+
 /** Checks `--region` values (unique, well-formed). */
 export function parseRegions(values: string[] | undefined): string[] {
   const regions = [...new Set(values ?? [])];

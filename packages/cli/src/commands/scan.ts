@@ -15,7 +15,7 @@ import { scanViaApi } from '../api-client.ts';
 import type { Command } from '../cli.ts';
 import { loadConfigFile, loadSnapshotFile, parseFailOn, parseFormat, writeResult } from '../common.ts';
 import { EXIT, ExitError } from '../exit-codes.ts';
-import { type LiveDeps, parseRegions, readRegion, realLiveDeps, resolveRegions } from '../live.ts';
+import { type LiveDeps, parseRegions, readRegion, resolveLiveDeps, resolveRegions } from '../live.ts';
 
 const USAGE = `usage: podnet-guard scan [--snapshot <file|-> | --region <region>... | --api <url>] [options]
 
@@ -71,7 +71,7 @@ export function createScanCommand(overrides: Partial<LiveDeps> = {}): Command {
 
       // Live: each region read once, judged alone, and the findings put together.
       const explicit = parseRegions(values.region);
-      const deps = await liveDeps(overrides);
+      const deps = await resolveLiveDeps(overrides);
       const combined: EvaluationResult = { findings: [], suppressed: 0, notJudged: [] };
       for (const region of await resolveRegions(explicit, deps, io)) {
         const loaded = await readRegion(deps, region, { clusters: values.cluster }, io);
@@ -84,12 +84,6 @@ export function createScanCommand(overrides: Partial<LiveDeps> = {}): Command {
       return writeResult(combined, { format, failOn }, io);
     },
   };
-}
-
-async function liveDeps(overrides: Partial<LiveDeps>): Promise<LiveDeps> {
-  const { clientsFor, defaultRegion, load } = overrides;
-  if (clientsFor && defaultRegion && load) return { clientsFor, defaultRegion, load };
-  return { ...(await realLiveDeps()), ...overrides };
 }
 
 /** The registered `scan` command, over the real AWS clients. */

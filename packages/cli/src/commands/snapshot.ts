@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../cli.ts';
 import { EXIT, ExitError } from '../exit-codes.ts';
-import { type LiveDeps, parseRegions, readRegion, realLiveDeps, resolveRegions } from '../live.ts';
+import { type LiveDeps, parseRegions, readRegion, resolveLiveDeps, resolveRegions } from '../live.ts';
 
 const USAGE = `usage: podnet-guard snapshot [--out FILE] [--region R]... [--cluster NAME]...
 
@@ -33,10 +33,6 @@ export interface SnapshotDeps extends LiveDeps {
 async function writeFileMakingDirs(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, text, 'utf8');
-}
-
-async function realDeps(): Promise<SnapshotDeps> {
-  return { ...(await realLiveDeps()), writeFile: writeFileMakingDirs };
 }
 
 /**
@@ -85,8 +81,10 @@ export function createSnapshotCommand(overrides: Partial<SnapshotDeps> = {}): Co
       }
       if (out === '') throw new ExitError(EXIT.usage, '--out needs a file name');
 
-      const complete = overrides.clientsFor && overrides.defaultRegion && overrides.load && overrides.writeFile;
-      const deps: SnapshotDeps = complete ? (overrides as SnapshotDeps) : { ...(await realDeps()), ...overrides };
+      const deps: SnapshotDeps = {
+        ...(await resolveLiveDeps(overrides)),
+        writeFile: overrides.writeFile ?? writeFileMakingDirs,
+      };
       const regions = await resolveRegions(explicit, deps, io);
 
       for (const region of regions) {

@@ -9,7 +9,6 @@
  * const findings = nodeSgWidening.evaluateEvent(parsedEvent, { inventory, config, now });
  */
 import type { CloudTrailEvent, RulePeer, SgRule, TrafficDirection } from '../cloudtrail/types.ts';
-import type { GuardConfig } from '../config.ts';
 import {
   buildResolvedFinding,
   buildFinding as buildSharedFinding,
@@ -18,7 +17,7 @@ import {
   unique,
 } from '../findings/build.ts';
 import { LINKS } from '../findings/links.ts';
-import { cidrContains, normalizeCidr } from '../inventory/cidr.ts';
+import { cidrContains, isPrivateCidr, normalizeCidr } from '../inventory/cidr.ts';
 import {
   type BlastRadius,
   type Finding,
@@ -497,7 +496,8 @@ function judgeIngress(
       openness !== 'world' &&
       siblingCidrs.length > 0 &&
       judgeCidrs([...cidrs, ...siblingCidrs], vpcCidrs, config) === 'world' &&
-      !isPrivateOnly(cidrs)
+      // A private rule is not made world-open by its public siblings: they are judged on their own.
+      !cidrs.every(isPrivateCidr)
     )
       openness = 'world';
     if (openness === 'within-vpc' || openness === 'unknown') continue;
@@ -525,7 +525,7 @@ function judgeIngress(
       trip.rules.push(rule);
       trip.sensitivePorts = unique([...trip.sensitivePorts, ...sensitive]);
       trip.alsoTripped = unique([...trip.alsoTripped, ...tripped.slice(1)]);
-      if (rank(severity) > rank(trip.severity)) trip.severity = severity;
+      if (SEVERITY_RANK[severity] > SEVERITY_RANK[trip.severity]) trip.severity = severity;
       // A trip is expected only when every rule in it is.
       if (!expected) delete trip.expectedBecause;
     } else {
@@ -541,14 +541,6 @@ function judgeIngress(
     }
   }
   return [...byRule.values()];
-}
-
-function isPrivateOnly(cidrs: string[]): boolean {
-  return cidrs.every(
-    (cidr) =>
-      judgeCidrs([cidr], [], { publicWidePrefixLength: 0, publicWidePrefixLengthV6: 0 } as GuardConfig) ===
-      'within-vpc',
-  );
 }
 
 function samePorts(a: RuleShape, b: RuleShape): boolean {
@@ -975,8 +967,4 @@ function ruleDetail(rule: RuleShape): Record<string, unknown> {
 
 function joinState(existing: string | undefined, more: string): string {
   return existing ? `${existing}; ${more}` : more;
-}
-
-function rank(severity: Severity): number {
-  return SEVERITY_RANK[severity];
 }

@@ -100,7 +100,7 @@ export function judgeCidrs(cidrs: string[], vpcCidrs: string[], config: GuardCon
 }
 
 /** Kubernetes (in-tree cloud provider, AWS Load Balancer Controller) writes these descriptions on node SG rules. */
-const KUBERNETES_RULE_DESCRIPTION = /^(kubernetes\.io\/rule\/nlb\/|elbv2\.k8s\.aws\/|kubernetes\.io\/rule\/)/;
+const KUBERNETES_RULE_DESCRIPTION = /^(kubernetes\.io\/rule\/|elbv2\.k8s\.aws\/)/;
 
 /** Why a rule is expected (Kubernetes' own LoadBalancer rules), or undefined. */
 export function expectedReason(rule: RuleShape): string | undefined {
