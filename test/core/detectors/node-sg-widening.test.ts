@@ -167,6 +167,42 @@ describe('node-sg-widening findings', () => {
   });
 });
 
+describe('node-sg-widening: rules that together cover the whole space', () => {
+  function withExisting(cidr: string) {
+    return inventoryFrom(
+      snapshotBuilder()
+        .cluster('prod', { clusterSg: CLUSTER_SG })
+        .securityGroup(NODE_SG, { name: 'prod-nodes', ingress: [{ port: 8443, cidr }] })
+        .nodeGroup('prod', 'ng-a', { nodeSg: NODE_SG, nodes: 1 })
+        .build(),
+    );
+  }
+
+  it('fires when a new half completes an existing half on the same port', () => {
+    const { findings } = evaluate(
+      authorize(NODE_SG, [{ from: 8443, cidrs: ['128.0.0.0/1'] }]),
+      withExisting('0.0.0.0/1'),
+    );
+    expect(open(findings, 'world-open-ingress')).toHaveLength(1);
+  });
+
+  it('does not call a private rule world-open because a sibling on its port already is', () => {
+    const { findings } = evaluate(
+      authorize(NODE_SG, [{ from: 8443, cidrs: ['10.0.0.0/16'] }]),
+      withExisting('0.0.0.0/0'),
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('does not complete the space across different ports', () => {
+    const { findings } = evaluate(
+      authorize(NODE_SG, [{ from: 9443, cidrs: ['128.0.0.0/1'] }]),
+      withExisting('0.0.0.0/1'),
+    );
+    expect(open(findings, 'world-open-ingress')).toEqual([]);
+  });
+});
+
 describe('node-sg-widening resolution', () => {
   function withWorldOpenSsh() {
     return inventoryFrom(
