@@ -33,6 +33,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadEvent } from '../../helpers/events.ts';
+import { NODE_TAG_SHAPES } from '../../helpers/node-tag-shapes.ts';
 import { awsError, type Item, type SampleAccount, serveSnapshot } from '../../helpers/sample-aws.ts';
 
 const ec2 = mockClient(EC2Client);
@@ -484,5 +485,34 @@ describe('loadScopedSnapshotForEvent: no plan, pages, errors', () => {
     ).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(InventoryLoadError);
     expect(failure).toMatchObject({ operation: 'DescribeNetworkInterfaces', kind: 'access-denied', retryable: false });
+  });
+});
+
+describe('loadScopedSnapshotForEvent: every node tag shape core knows', () => {
+  const NODE_TAG_KEYS = new Set(['eks:cluster-name', 'eks:nodegroup-name', 'kubernetes.io/cluster/prod']);
+
+  /** The sample world with the nodes' cluster tags replaced by one provisioner's shape. */
+  function worldTaggedAs(tags: Record<string, string>): SampleAccount {
+    const world = sampleWorld();
+    for (const reservation of world.DescribeInstances.Reservations) {
+      for (const instance of reservation.Instances) {
+        if (!NODES.includes(instance.InstanceId as string)) continue;
+        const kept = (instance.Tags as { Key: string; Value: string }[]).filter((tag) => !NODE_TAG_KEYS.has(tag.Key));
+        instance.Tags = [...kept, ...Object.entries(tags).map(([Key, Value]) => ({ Key, Value }))];
+      }
+    }
+    return world;
+  }
+
+  // Shapes that make no node are the bastion case above (the scoped plan stops at the instance).
+  const nodeShapes = NODE_TAG_SHAPES.filter((shape) => shape.cluster !== undefined);
+
+  it.each(nodeShapes)('$name: the slice judges the node SG as the whole account does', async (shape) => {
+    const result = await loadAndCompare(
+      worldTaggedAs(shape.tags),
+      event('AuthorizeSecurityGroupIngress', 'world-open-ssh'),
+    );
+    const nodes = result.verdicts.find((verdict) => verdict.rule === 'world-open-ingress')?.nodes ?? 0;
+    expect(nodes).toBe(3);
   });
 });

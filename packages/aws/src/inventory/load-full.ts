@@ -38,7 +38,7 @@ import {
   paginateListClusters,
   paginateListNodegroups,
 } from '@aws-sdk/client-eks';
-import type { Snapshot } from '@podnet-guard/core';
+import { clusterFromTagList, type Snapshot } from '@podnet-guard/core';
 import type { ClientSet } from '../clients.ts';
 import { hasErrorCode, toInventoryLoadError } from '../errors.ts';
 import { ASG_NAMES_PER_CALL, INSTANCE_TYPES_PER_CALL, PAGE_SIZE } from '../page-sizes.ts';
@@ -79,19 +79,11 @@ function tagValue(resource: Tagged, key: string): string | undefined {
 }
 
 /**
- * The EKS cluster an instance serves as a node, from its tags (`kubernetes.io/cluster/<name>` on managed,
- * self-managed and Karpenter nodes; `eks:cluster-name`; `eks:eks-cluster-name` on Auto Mode nodes).
+ * The EKS cluster an instance serves as a node: core's one classification (`clusterFromTags`), so the loader reads
+ * the Auto Scaling groups, launch templates and subnets of exactly the nodes the detectors count.
  */
 export function nodeClusterOf(instance: Tagged): string | undefined {
-  for (const tag of instance.Tags ?? []) {
-    if (tag.Key === 'eks:cluster-name' || tag.Key === 'eks:eks-cluster-name' || tag.Key === 'aws:eks:cluster-name') {
-      if (tag.Value) return tag.Value;
-    }
-  }
-  for (const tag of instance.Tags ?? []) {
-    if (tag.Key?.startsWith('kubernetes.io/cluster/')) return tag.Key.slice('kubernetes.io/cluster/'.length);
-  }
-  return undefined;
+  return clusterFromTagList(instance.Tags);
 }
 
 function chunk<T>(items: T[], size: number): T[][] {

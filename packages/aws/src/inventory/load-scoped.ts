@@ -48,6 +48,8 @@ import {
   buildInventory,
   type CloudTrailEvent,
   type Inventory,
+  isTrunkEni,
+  KUBERNETES_CLUSTER_TAG_PREFIX,
   loadSnapshot,
   NODE_CLUSTER_TAGS,
   type RulePeer,
@@ -83,8 +85,8 @@ export const SCOPED_EVENT_KINDS = [
  */
 export const FILTER_VALUES_PER_CALL = 200;
 
-/** Tag keys that make an instance an EKS node (core's `NODE_CLUSTER_TAGS` plus `kubernetes.io/cluster/*`). */
-const NODE_TAG_KEYS = [...NODE_CLUSTER_TAGS, 'kubernetes.io/cluster/*'];
+/** EC2 `tag-key` filter values for instances that may be EKS nodes: core's tag keys, the cluster tag as a wildcard. */
+const NODE_TAG_KEY_FILTER = [...NODE_CLUSTER_TAGS, `${KUBERNETES_CLUSTER_TAG_PREFIX}*`];
 const NODE_STATES = ['pending', 'running'];
 const CLUSTER_SG_PREFIX = 'eks-cluster-sg-';
 
@@ -263,7 +265,7 @@ class ScopedLoader {
       (input) => this.clients.ec2.send(new DescribeInstancesCommand(input)),
       [
         { Name: 'instance-state-name', Values: NODE_STATES },
-        { Name: 'tag-key', Values: NODE_TAG_KEYS },
+        { Name: 'tag-key', Values: NODE_TAG_KEY_FILTER },
       ],
     );
     const found = pages.flatMap((page) => (page.Reservations ?? []).flatMap((r) => r.Instances ?? []));
@@ -448,8 +450,9 @@ function clusterSgClusters(groups: SecurityGroup[]): string[] {
   );
 }
 
+/** Core's trunk test on the SDK shape. */
 function isTrunk(eni: NetworkInterface): boolean {
-  return eni.InterfaceType === 'trunk' || eni.Description === 'aws-k8s-trunk-eni';
+  return isTrunkEni({ interfaceType: eni.InterfaceType ?? '', description: eni.Description ?? '' });
 }
 
 function nodeClusters(instances: Instance[]): string[] {

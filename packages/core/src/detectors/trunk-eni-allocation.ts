@@ -23,7 +23,14 @@ import {
   type FindingDraft,
 } from '../findings/build.ts';
 import { LINKS } from '../findings/links.ts';
-import { isBranchEni, isTrunkEni, nodeIdentityFromTags, TRUNK_ENI_TAG } from '../inventory/classify.ts';
+import {
+  isBranchEni,
+  isTrunkEni,
+  KUBERNETES_CLUSTER_TAG_PREFIX,
+  NODE_CLUSTER_TAGS,
+  nodeIdentityFromTags,
+  TRUNK_ENI_TAG,
+} from '../inventory/classify.ts';
 import type { BlastRadius, Finding, Link, ResourceRef } from '../types/finding.ts';
 import type { Inventory, NetworkInterface, Node } from '../types/inventory.ts';
 import { type DetectorContext, defineDetector, type RuleDefinition } from './define.ts';
@@ -307,13 +314,7 @@ function cannotTrunk(instanceType: string, inventory?: Inventory): boolean {
 const FAILED = { errorCode: [{ exists: true }] };
 const SUCCEEDED = { errorCode: [{ exists: false }] };
 /** Tag keys that make a launch a cluster node (values of the `key` field, so a prefix can match the cluster tag). */
-const NODE_TAG_KEYS = [
-  'eks:cluster-name',
-  'aws:eks:cluster-name',
-  'eks:eks-cluster-name',
-  'alpha.eksctl.io/cluster-name',
-  { prefix: 'kubernetes.io/cluster/' },
-];
+const NODE_TAG_KEYS = [...NODE_CLUSTER_TAGS, { prefix: KUBERNETES_CLUSTER_TAG_PREFIX }];
 
 export const trunkEniAllocation = defineDetector({
   id: DETECTOR,

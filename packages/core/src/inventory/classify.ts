@@ -20,10 +20,16 @@ export const NODE_CLUSTER_TAGS = [
   'alpha.eksctl.io/cluster-name',
 ] as const;
 
-const KUBERNETES_CLUSTER_TAG = 'kubernetes.io/cluster/';
+/**
+ * Prefix of the `kubernetes.io/cluster/<name>` tag that EKS, eksctl, self-managed node templates and Karpenter put
+ * on nodes and subnets. Its value is `owned` or `shared`; older templates and kops write `1`.
+ */
+export const KUBERNETES_CLUSTER_TAG_PREFIX = 'kubernetes.io/cluster/';
+const KUBERNETES_CLUSTER_TAG_VALUES = new Set(['owned', 'shared', '1']);
 
 /**
- * The cluster a resource belongs to by its tags, or undefined.
+ * The cluster a resource belongs to by its tags, or undefined. The one classification of an EKS node: the CLI, the
+ * loaders (which decide what else to read for a node) and the detectors all ask this.
  *
  * @example
  * clusterFromTags({ 'kubernetes.io/cluster/prod': 'owned' }); // 'prod'
@@ -34,11 +40,26 @@ export function clusterFromTags(tags: Tags): string | undefined {
     if (value) return value;
   }
   for (const [key, value] of Object.entries(tags)) {
-    if (key.startsWith(KUBERNETES_CLUSTER_TAG) && (value === 'owned' || value === 'shared')) {
-      return key.slice(KUBERNETES_CLUSTER_TAG.length);
+    if (key.startsWith(KUBERNETES_CLUSTER_TAG_PREFIX) && KUBERNETES_CLUSTER_TAG_VALUES.has(value)) {
+      const name = key.slice(KUBERNETES_CLUSTER_TAG_PREFIX.length);
+      if (name) return name;
     }
   }
   return undefined;
+}
+
+/**
+ * `clusterFromTags` for tags as the AWS APIs list them (`[{Key, Value}]`).
+ *
+ * @example
+ * clusterFromTagList([{ Key: 'alpha.eksctl.io/cluster-name', Value: 'prod' }]); // 'prod'
+ */
+export function clusterFromTagList(
+  tags: readonly { Key?: string | undefined; Value?: string | undefined }[] | undefined,
+): string | undefined {
+  const record: Tags = {};
+  for (const tag of tags ?? []) if (tag.Key !== undefined) record[tag.Key] = tag.Value ?? '';
+  return clusterFromTags(record);
 }
 
 /** What a node's tags say about it; undefined when the tags do not make it an EKS node. */
@@ -99,7 +120,7 @@ export function isBranchEni(eni: NetworkInterface): boolean {
  * @example
  * inventory.networkInterfaces.some((eni) => isTrunkEni(eni) && eni.attachment?.instanceId === instanceId);
  */
-export function isTrunkEni(eni: NetworkInterface): boolean {
+export function isTrunkEni(eni: Pick<NetworkInterface, 'interfaceType' | 'description'>): boolean {
   return eni.interfaceType === 'trunk' || eni.description === 'aws-k8s-trunk-eni';
 }
 

@@ -1,9 +1,11 @@
 export * from './cidr.ts';
 export {
+  clusterFromTagList,
   clusterFromTags,
   isBranchEni,
   isFargateEni,
   isTrunkEni,
+  KUBERNETES_CLUSTER_TAG_PREFIX,
   NODE_CLUSTER_TAGS,
   type NodeIdentity,
   nodeIdentityFromTags,
