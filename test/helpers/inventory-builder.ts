@@ -97,7 +97,7 @@ export interface EniSpec {
   tags?: Record<string, string>;
 }
 
-/** Network facts of the instance types tests use (from DescribeInstanceTypes; see data/README.md). */
+/** Network facts of the instance types tests use (from DescribeInstanceTypes; see docs/aws-facts.md). */
 const KNOWN_TYPES: Record<string, { vcpus: number; enis: number; ipsPerEni: number }> = {
   't3.micro': { vcpus: 2, enis: 2, ipsPerEni: 2 },
   't3.medium': { vcpus: 2, enis: 3, ipsPerEni: 6 },

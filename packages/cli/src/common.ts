@@ -50,7 +50,7 @@ export function parseJson(text: string, what: string): unknown {
   }
 }
 
-/** Loads a snapshot file (AWS API response shapes, see DESIGN.md) into the inventory. */
+/** Loads a snapshot file (AWS API response shapes, see docs/architecture.md) into the inventory. */
 export async function loadSnapshotFile(path: string, io: CommandIO): Promise<Inventory> {
   const raw = parseJson(await readInput(path, io), `snapshot ${path}`);
   return buildInventory(loadSnapshot(raw, { path }));

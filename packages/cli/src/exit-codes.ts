@@ -1,4 +1,4 @@
-/** Exit codes scripts can rely on (DESIGN.md "CLI"). Only this file defines them. */
+/** Exit codes scripts can rely on (README "Command line"). Only this file defines them. */
 export const EXIT = {
   /** The command ran, whatever it found. */
   ok: 0,

@@ -582,7 +582,7 @@ export function referencedPrefixLists(groups: SecurityGroup[], rules: SecurityGr
 }
 
 /**
- * Reads one region's inventory from AWS and returns it as a snapshot (see DESIGN.md "Inventory snapshot"), with the
+ * Reads one region's inventory from AWS and returns it as a snapshot (see docs/architecture.md, "Contracts"), with the
  * number of calls made per operation.
  *
  * - EC2 collections are read region-wide with the largest page size (`PAGE_SIZE`), each paginator in one of

@@ -1,6 +1,6 @@
 /**
  * maxPods as the VPC CNI and EKS compute it, with the arithmetic shown (the CLI prints it, findings quote it).
- * Rules (see shared data/README.md): secondary IPs `ENIs × (IPs per ENI − 1) + 2`, prefix delegation `× 16`, ENIs
+ * Rules (see docs/aws-facts.md): secondary IPs `ENIs × (IPs per ENI − 1) + 2`, prefix delegation `× 16`, ENIs
  * from the default network card only, custom networking and the SGP trunk each take one ENI, and the EKS cap
  * (managed node groups, max-pods-calculator.sh) of 110, or 250 above 30 vCPUs.
  */

@@ -1,4 +1,4 @@
-/** Finding contract (DESIGN.md "Contracts"): JSON that users, SNS subscribers and the API rely on. */
+/** Finding contract (docs/architecture.md, "Contracts"): JSON that users, SNS subscribers and the API rely on. */
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];

@@ -266,7 +266,7 @@ export interface Inventory extends InventoryData {
   /** Why `groupId` is a node SG; empty when it is not one. */
   nodeSecurityGroupReasons(groupId: string): NodeSgReason[];
   isNodeSecurityGroup(groupId: string): boolean;
-  /** The nodes and pod IPs whose traffic `groupId` governs (see DESIGN.md: judged by the ENI holding each pod IP). */
+  /** The nodes and pod IPs whose traffic `groupId` governs (see docs/architecture.md: judged by the ENI holding each pod IP). */
   exposureOf(groupId: string): SgExposure;
   /** What the SG protects, from its ENIs (e.g. `RDS`, `ElastiCache`, `EFS`); empty when nothing recognised. */
   protectedServices(groupId: string): string[];
