@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The report in a real headless Chromium: it loads from a file with no network request and no console error, its
  * stylesheet and script run under its own Content-Security-Policy, the pictures hold the expected boxes, edges and
@@ -115,7 +116,9 @@ describe.runIf(browserTestsRun())('the report in headless Chromium', () => {
   }
 
   const visibleRows = (page: Page) =>
-    page.$$eval('#findings tbody tr', (rows) => rows.filter((row) => !row.hidden).map((row) => row.dataset.id));
+    page.$$eval('#findings tbody tr', (rows) =>
+      (rows as HTMLTableRowElement[]).filter((row) => !row.hidden).map((row) => row.dataset.id),
+    );
 
   for (const sample of SAMPLES) {
     describe(sample, () => {
@@ -192,7 +195,7 @@ describe.runIf(browserTestsRun())('the report in headless Chromium', () => {
             gs.map((g) => ({
               name: g.getAttribute('data-nodegroup')!,
               over: g.getAttribute('data-over') === 'true',
-              bars: [...g.querySelectorAll('rect[data-bar]')].map((rect) => ({
+              bars: Array.from(g.querySelectorAll('rect[data-bar]')).map((rect) => ({
                 bar: rect.getAttribute('data-bar'),
                 value: Number(rect.getAttribute('data-value')),
                 width: (rect as SVGRectElement).getBBox().width,
@@ -217,7 +220,7 @@ describe.runIf(browserTestsRun())('the report in headless Chromium', () => {
         const all = await visibleRows(page);
         expect(all).toHaveLength(findingCount);
         const rows = await page.$$eval('#findings tbody tr', (trs) =>
-          trs.map((tr) => ({
+          (trs as HTMLTableRowElement[]).map((tr) => ({
             id: tr.dataset.id!,
             severity: JSON.parse(tr.dataset.severity!)[0] as string,
             clusters: JSON.parse(tr.dataset.cluster!) as string[],
@@ -243,7 +246,9 @@ describe.runIf(browserTestsRun())('the report in headless Chromium', () => {
         expect(await visibleRows(page)).toHaveLength(findingCount);
 
         const podIps = () =>
-          page.$$eval('#findings tbody tr', (trs) => trs.map((tr) => Number(tr.cells[6]!.dataset.value)));
+          page.$$eval('#findings tbody tr', (trs) =>
+            (trs as HTMLTableRowElement[]).map((tr) => Number(tr.cells[6]!.dataset.value)),
+          );
         await page.click('#findings th:nth-child(7) button');
         expect(await podIps()).toEqual(rows.map((row) => row.podIps).sort((a, b) => a - b));
         expect(await page.getAttribute('#findings th:nth-child(7)', 'aria-sort')).toBe('ascending');
