@@ -67,6 +67,17 @@ describe('exposure graph', () => {
     expect(graph.nodes.filter((node) => node.kind === 'node')).toHaveLength(6);
     expect(graph.nodes.find((node) => node.kind === 'more-nodes')?.label).toBe('+3 more');
   });
+
+  it('draws fewer nodes per group when a cluster has many node groups (48 node boxes at most)', () => {
+    let builder = snapshotBuilder().cluster('big');
+    for (let g = 0; g < 12; g += 1) builder = builder.nodeGroup('big', `ng-${g}`, { nodeSg: NODE_SG, nodes: 5 });
+    const graph = buildExposureGraph(inventoryFrom(builder.build()), 'big', []);
+    // 48 / 12 = 4 nodes per group, and one "+1 more" box each.
+    expect(graph.nodes.filter((node) => node.kind === 'node')).toHaveLength(48);
+    expect(graph.nodes.filter((node) => node.kind === 'more-nodes').map((node) => node.label)).toEqual(
+      Array(12).fill('+1 more'),
+    );
+  });
 });
 
 describe('capacity bars', () => {

@@ -45,6 +45,8 @@ export interface ExposureGraph {
 
 /** Nodes drawn per node group; the rest are folded into one "+N more" box so large groups stay readable. */
 export const NODES_SHOWN_PER_GROUP = 6;
+/** Node boxes drawn per cluster at most (before "+N more" boxes): clusters with many node groups show fewer per group. */
+const NODES_SHOWN_PER_CLUSTER = 48;
 const NO_GROUP = '(no node group)';
 
 /** Findings that mark edges: open and at least medium (info and low never light the picture up). */
@@ -69,23 +71,29 @@ function portText(rule: SecurityGroupRule): string {
   return `${rule.protocol}/${ports}`;
 }
 
-/** Pod IPs a node holds: secondary addresses and delegated prefixes on its ENIs, not counting trunk and branch ENIs. */
-function podIpsOfNode(inventory: Inventory, instanceId: string): { podIps: number; sgpPods: number } {
-  let podIps = 0;
-  const trunks = new Set<string>();
+/**
+ * Pod IPs each node holds (secondary addresses and delegated prefixes, not counting trunk and branch ENIs) and its SGP
+ * pods (branch ENIs on its trunks), indexed once per graph: large accounts have thousands of ENIs.
+ */
+function podIpsByNode(inventory: Inventory): (instanceId: string) => { podIps: number; sgpPods: number } {
+  const podIps = new Map<string, number>();
+  const trunkOwner = new Map<string, string>();
   for (const eni of inventory.networkInterfaces) {
-    if (eni.attachment?.instanceId !== instanceId) continue;
-    if (isTrunkEni(eni)) {
-      trunks.add(eni.id);
-      continue;
-    }
-    if (isBranchEni(eni)) continue;
-    podIps += Math.max(0, eni.privateIps.length - 1) + eni.ipv4Prefixes.length * 16;
+    const instanceId = eni.attachment?.instanceId;
+    if (!instanceId) continue;
+    if (isTrunkEni(eni)) trunkOwner.set(eni.id, instanceId);
+    else if (!isBranchEni(eni))
+      podIps.set(
+        instanceId,
+        (podIps.get(instanceId) ?? 0) + Math.max(0, eni.privateIps.length - 1) + eni.ipv4Prefixes.length * 16,
+      );
   }
-  const sgpPods = inventory.networkInterfaces.filter(
-    (eni) => isBranchEni(eni) && trunks.has(eni.tags[TRUNK_ENI_TAG] ?? ''),
-  ).length;
-  return { podIps, sgpPods };
+  const sgpPods = new Map<string, number>();
+  for (const eni of inventory.networkInterfaces) {
+    const owner = isBranchEni(eni) ? trunkOwner.get(eni.tags[TRUNK_ENI_TAG] ?? '') : undefined;
+    if (owner) sgpPods.set(owner, (sgpPods.get(owner) ?? 0) + 1);
+  }
+  return (instanceId) => ({ podIps: podIps.get(instanceId) ?? 0, sgpPods: sgpPods.get(instanceId) ?? 0 });
 }
 
 /** Node SGs of a cluster: SGs that are node SGs for it, or that govern its nodes. */
@@ -113,6 +121,14 @@ export function buildExposureGraph(inventory: Inventory, cluster: string, findin
     else nodes.set(node.key, node);
   };
   const drawnNodes = new Set<string>();
+  const podIpsOfNode = podIpsByNode(inventory);
+  const groupCount = new Set(
+    inventory
+      .nodes()
+      .filter((node) => node.cluster === cluster)
+      .map((node) => node.nodeGroup ?? NO_GROUP),
+  ).size;
+  const shownPerGroup = Math.max(1, Math.min(NODES_SHOWN_PER_GROUP, Math.floor(NODES_SHOWN_PER_CLUSTER / groupCount)));
 
   for (const sgId of nodeSecurityGroupsOf(inventory, cluster)) {
     const exposure = inventory.exposureOf(sgId);
@@ -155,7 +171,9 @@ export function buildExposureGraph(inventory: Inventory, cluster: string, findin
     const byGroup = new Map<string, Node[]>();
     for (const node of clusterNodes) {
       const group = node.nodeGroup ?? NO_GROUP;
-      byGroup.set(group, [...(byGroup.get(group) ?? []), node]);
+      const members = byGroup.get(group);
+      if (members) members.push(node);
+      else byGroup.set(group, [node]);
     }
     for (const [group, members] of [...byGroup].sort(([a], [b]) => a.localeCompare(b))) {
       const groupKey = `ng:${group}`;
@@ -169,11 +187,11 @@ export function buildExposureGraph(inventory: Inventory, cluster: string, findin
         dangerous: false,
       });
       edges.push({ from: sgKey, to: groupKey, dangerous: false });
-      members.slice(0, NODES_SHOWN_PER_GROUP).forEach((node) => {
+      members.slice(0, shownPerGroup).forEach((node) => {
         const key = `node:${node.instance.id}`;
         if (!drawnNodes.has(key)) {
           drawnNodes.add(key);
-          const { podIps, sgpPods } = podIpsOfNode(inventory, node.instance.id);
+          const { podIps, sgpPods } = podIpsOfNode(node.instance.id);
           add({
             key,
             kind: 'node',
@@ -185,7 +203,7 @@ export function buildExposureGraph(inventory: Inventory, cluster: string, findin
           edges.push({ from: groupKey, to: key, dangerous: false });
         }
       });
-      const hidden = members.length - NODES_SHOWN_PER_GROUP;
+      const hidden = members.length - shownPerGroup;
       if (hidden > 0 && !nodes.has(`more:${group}`)) {
         add({ key: `more:${group}`, kind: 'more-nodes', label: `+${hidden} more`, detail: group, dangerous: false });
         edges.push({ from: groupKey, to: `more:${group}`, dangerous: false });
