@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { SEVERITIES } from '@podnet-guard/core';
 import {
   buildExposureGraph,
@@ -185,5 +186,20 @@ describe('renderReport', () => {
     const { html } = reportOf(inventory);
     expect(html).toContain('No findings: nothing to report.');
     expect(html).not.toContain('<section class="cluster"');
+  });
+});
+
+describe('the report package', () => {
+  it('imports nothing but core, node:crypto and its own files (no AWS SDK, no file system)', () => {
+    const dir = new URL('../../packages/report/src/', import.meta.url);
+    const imports = readdirSync(dir).flatMap((file) =>
+      [...readFileSync(new URL(file, dir), 'utf8').matchAll(/^(?:import|export)[^'"]*from '([^']+)'/gm)].map(
+        (m) => m[1],
+      ),
+    );
+    expect(imports.length).toBeGreaterThan(5);
+    expect(new Set(imports.filter((spec) => !spec!.startsWith('./')))).toEqual(
+      new Set(['@podnet-guard/core', 'node:crypto']),
+    );
   });
 });

@@ -52,7 +52,7 @@ svg .gnode .label { font-weight: 600; } svg .gnode .id { font-size: 11px; }
 svg .empty-column { fill: var(--muted); font-style: italic; } svg .gnode .detail { fill: var(--muted); font-size: 11px; }
 svg .edge path { fill: none; stroke: #8a96a8; stroke-width: 1.4; }
 svg .edge.dangerous path { stroke: var(--danger); stroke-width: 3; stroke-dasharray: 7 4; }
-svg .edge-label { font-size: 11px; fill: var(--muted); } svg .edge.dangerous .edge-label { fill: var(--danger); font-weight: 600; }
+svg .edge-label { font-size: 11px; fill: var(--muted); paint-order: stroke; stroke: #fff; stroke-width: 3px; } svg .edge.dangerous .edge-label { fill: var(--danger); font-weight: 600; }
 svg marker.arrow path { fill: #8a96a8; } svg marker.arrow.dangerous path { fill: var(--danger); }
 svg .track { fill: #eceff1; }
 svg .part-used { fill: #5b6b7f; } svg .part-reserved { fill: #b0b7c3; } svg .part-free { fill: #43a047; }

@@ -59,8 +59,9 @@ function names(finding: Finding, type: string, id: string): boolean {
 }
 
 /** The name people know an SG by (its Name tag, else its group name) and its id. */
-export function securityGroupLabel(group: SecurityGroup | undefined, id: string): { label: string; id: string } {
-  return { label: group?.tags.Name || group?.name || id, id };
+export function securityGroupLabel(group: SecurityGroup | undefined, id: string): { label: string; id?: string } {
+  const name = group?.tags.Name || group?.name;
+  return name && name !== id ? { label: name, id } : { label: id };
 }
 
 function portText(rule: SecurityGroupRule): string {

@@ -96,8 +96,8 @@ export function renderExposureSvg(graph: ExposureGraph, cluster: string, index: 
     })
     .join('');
   const defs =
-    `<defs><marker id="${marker}" class="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0 0 L10 5 L0 10 z"/></marker>` +
-    `<marker id="${dangerMarker}" class="arrow dangerous" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0 0 L10 5 L0 10 z"/></marker></defs>`;
+    `<defs><marker id="${marker}" class="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto"><path d="M0 0 L10 5 L0 10 z"/></marker>` +
+    `<marker id="${dangerMarker}" class="arrow dangerous" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto"><path d="M0 0 L10 5 L0 10 z"/></marker></defs>`;
   const boxes = [...placed.values()].map(box).join('');
   const noSource = graph.nodes.some((node) => node.kind === 'source')
     ? ''
