@@ -52,6 +52,20 @@ describe('exposure graph', () => {
     expect(graph.nodes.find((node) => node.key === 'sg:sg-0c1a5000000000001')?.dangerous).toBe(false);
   });
 
+  it('marks public ingress from a finding that names only the SG when its rule is about open ingress', () => {
+    const inventory = riskyInventory();
+    const open = reportOf(inventory).result.findings.find((finding) => finding.rule === 'world-open-ingress')!;
+    const sgOnly = { ...open, resources: open.resources.filter((resource) => resource.type === 'security-group') };
+    const marked = (rule: string) =>
+      dangerous(buildExposureGraph(inventory, 'prod', [{ ...sgOnly, rule }])).includes(
+        `src:0.0.0.0/0 -> sg:${NODE_SG}`,
+      );
+    expect(marked('nodegroup-remote-access-open')).toBe(true);
+    expect(marked('world-open-ingress')).toBe(true);
+    // A finding about egress says nothing about who reaches in.
+    expect(marked('egress-widened')).toBe(false);
+  });
+
   it('does not mark an edge whose finding the allow-list suppressed', () => {
     const inventory = riskyInventory();
     const { result } = reportOf(inventory, {

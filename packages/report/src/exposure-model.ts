@@ -49,6 +49,15 @@ export const NODES_SHOWN_PER_GROUP = 6;
 const NODES_SHOWN_PER_CLUSTER = 48;
 const NO_GROUP = '(no node group)';
 
+/** Rules about a node SG open to public sources: they mark the SG's public ingress edges. */
+const OPEN_INGRESS_RULES: ReadonlySet<string> = new Set([
+  'world-open-ingress',
+  'public-wide-ingress',
+  'sensitive-port-ingress',
+  'nodegroup-remote-access-open',
+  'open-sg-attached-to-nodes',
+]);
+
 /** Findings that mark edges: open and at least medium (info and low never light the picture up). */
 function alarming(findings: readonly Finding[]): Finding[] {
   return findings.filter((finding) => finding.status === 'open' && SEVERITY_RANK[finding.severity] >= 2);
@@ -156,13 +165,13 @@ export function buildExposureGraph(inventory: Inventory, cluster: string, findin
             : undefined;
       if (!peer) continue;
       const ruleId = rule.ruleId;
+      // Findings name the rule when they know its id; a remote-access or attachment finding names only the SG.
       const dangerous = alarms.some(
         (finding) =>
           names(finding, 'security-group-rule', ruleId) ||
-          (finding.detector === 'node-sg-widening' &&
+          (OPEN_INGRESS_RULES.has(finding.rule) &&
             names(finding, 'security-group', sgId) &&
-            !finding.resources.some((resource) => resource.type === 'security-group-rule') &&
-            finding.resources.filter((resource) => resource.type === 'security-group').length === 1),
+            !finding.resources.some((resource) => resource.type === 'security-group-rule')),
       );
       add({ key: `src:${peer}`, kind: 'source', label: peer, detail: 'reaches in', dangerous });
       edges.push({ from: `src:${peer}`, to: sgKey, label: portText(rule), dangerous });
