@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { SEVERITIES } from '@podnet-guard/core';
+import { buildInventory, loadSnapshot, SEVERITIES, SNAPSHOT_KEYS } from '@podnet-guard/core';
 import {
   buildExposureGraph,
   capacityBarsOf,
@@ -193,6 +193,16 @@ describe('renderReport', () => {
     expect(sections(renderReport(base))).toEqual(['batch', 'payments']);
     expect(sections(renderReport({ ...base, clusters: ['payments'] }))).toEqual(['payments']);
     expect(renderReport(base)).toContain('generated 2026-12-02T12:00:00.000Z');
+  });
+
+  it.each(SNAPSHOT_KEYS)('draws the sample account with %s unknown, and says what was not judged', (key) => {
+    const path = new URL('../../events/inventory/sample-account.json', import.meta.url);
+    const snapshot = JSON.parse(readFileSync(path, 'utf8'));
+    delete snapshot[key];
+    const { html, result } = reportOf(buildInventory(loadSnapshot(snapshot)));
+    expect(html).toContain('</html>');
+    for (const entry of result.notJudged)
+      expect(html).toContain(`${entry.detector}: missing ${entry.missing.join(', ')}`);
   });
 
   it('says so when there is nothing to show', () => {
