@@ -19,6 +19,7 @@ import {
   loadScopedSnapshotForEvent,
 } from '@podnet-guard/aws';
 import { createMemoryFindingStore, defaultGuardConfig, scanInventory } from '@podnet-guard/core';
+import { renderReport } from '@podnet-guard/report';
 import { mockClient } from 'aws-sdk-client-mock';
 import { listEventSamples, loadEvent } from '../test/helpers/events.ts';
 import { inventoryFrom, snapshotBuilder } from '../test/helpers/inventory-builder.ts';
@@ -146,6 +147,16 @@ async function benchScan(): Promise<void> {
   console.log(
     `load + index: ${ms(loadMs)}; scan median of 5: ${ms(quantile(durations, 0.5))}; findings: ${findings}; heap growth: ${(Math.max(0, heapAfter - heapBefore) / 1048576).toFixed(1)} MiB`,
   );
+  const config = defaultGuardConfig();
+  const result = scanInventory(inventory, { config });
+  const renders: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < 5; i += 1) {
+    const start = performance.now();
+    bytes = renderReport({ findings: result.findings, inventory, config, generatedAt: new Date() }).length;
+    renders.push(performance.now() - start);
+  }
+  console.log(`HTML report (podnet-guard report): median of 5: ${ms(quantile(renders, 0.5))}; ${kib(bytes)}`);
 }
 
 async function benchBundles(): Promise<void> {

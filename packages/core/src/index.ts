@@ -4,8 +4,16 @@ export type * from './cloudtrail/types.ts';
 export * from './config.ts';
 export * from './detectors/define.ts';
 export * from './detectors/index.ts';
-export { effectiveMaxPods, IP_POOL_RULES, ipPoolExhaustion } from './detectors/ip-pool-exhaustion.ts';
+export {
+  clusterSubnets,
+  effectiveMaxPods,
+  type GroupNeed,
+  groupNeed,
+  IP_POOL_RULES,
+  ipPoolExhaustion,
+} from './detectors/ip-pool-exhaustion.ts';
 export { NODE_SG_RULES, nodeSgWidening } from './detectors/node-sg-widening.ts';
+export { type SgpStatus, sgpStatus } from './detectors/sgp.ts';
 export * from './detectors/subnet-headroom.ts';
 export * from './detectors/trunk-eni-allocation.ts';
 export * from './errors.ts';

@@ -31,3 +31,8 @@ registerCommand(
   async () => (await import('./suppress.ts')).suppressCommand,
   'mute a finding until a date, or lift it',
 );
+registerCommand(
+  'report',
+  async () => (await import('./report.ts')).reportCommand,
+  'write a self-contained HTML report with pictures of exposure and IP capacity',
+);

@@ -3,19 +3,13 @@
  * a snapshot file, in the live account (every `--region`), or through the deployed API (`--api`).
  */
 import { parseArgs } from 'node:util';
-import {
-  buildInventory,
-  DETECTOR_IDS,
-  type DetectorId,
-  type EvaluationResult,
-  loadSnapshot,
-  scanInventory,
-} from '@podnet-guard/core';
+import { DETECTOR_IDS, type DetectorId } from '@podnet-guard/core';
 import { scanViaApi } from '../api-client.ts';
 import type { Command } from '../cli.ts';
-import { loadConfigFile, loadSnapshotFile, parseFailOn, parseFormat, writeResult } from '../common.ts';
+import { loadConfigFile, parseFailOn, parseFormat, writeResult } from '../common.ts';
 import { EXIT, ExitError } from '../exit-codes.ts';
-import { type LiveDeps, parseRegions, readRegion, resolveLiveDeps, resolveRegions } from '../live.ts';
+import type { LiveDeps } from '../live.ts';
+import { scanFromSource } from '../scan-source.ts';
 
 const USAGE = `usage: podnet-guard scan [--snapshot <file|-> | --region <region>... | --api <url>] [options]
 
@@ -59,29 +53,14 @@ export function createScanCommand(overrides: Partial<LiveDeps> = {}): Command {
       const failOn = parseFailOn(values['fail-on']);
       const detectors = parseDetectors(values.detector);
       if (values.api) return scanViaApi(values.api, { clusters: values.cluster, detectors, format, failOn }, io);
-      if (values.snapshot && values.region) throw new ExitError(EXIT.usage, 'give --snapshot or --region, not both');
       const config = await loadConfigFile(values.config, io);
       const options = {
         config,
         ...(detectors ? { detectors } : {}),
         ...(values.cluster ? { clusters: values.cluster } : {}),
       };
-      if (values.snapshot)
-        return writeResult(scanInventory(await loadSnapshotFile(values.snapshot, io), options), { format, failOn }, io);
-
-      // Live: each region read once, judged alone, and the findings put together.
-      const explicit = parseRegions(values.region);
-      const deps = await resolveLiveDeps(overrides);
-      const combined: EvaluationResult = { findings: [], suppressed: 0, notJudged: [] };
-      for (const region of await resolveRegions(explicit, deps, io)) {
-        const loaded = await readRegion(deps, region, { clusters: values.cluster }, io);
-        const result = scanInventory(buildInventory(loadSnapshot(loaded.snapshot)), options);
-        combined.findings.push(...result.findings);
-        combined.suppressed += result.suppressed;
-        for (const entry of result.notJudged)
-          if (!combined.notJudged.some((known) => known.detector === entry.detector)) combined.notJudged.push(entry);
-      }
-      return writeResult(combined, { format, failOn }, io);
+      const { result } = await scanFromSource(values, options, overrides, io);
+      return writeResult(result, { format, failOn }, io);
     },
   };
 }

@@ -274,8 +274,14 @@ function clustersUsingSubnet(inventory: Inventory, subnetId: string): string[] {
   return [...clusters].sort();
 }
 
-/** Every subnet some cluster uses, with those clusters. */
-function clusterSubnets(inventory: Inventory): Map<string, string[]> {
+/**
+ * Every subnet some cluster uses (its own subnets, its node groups', its nodes', subnets tagged for it), with those
+ * clusters.
+ *
+ * @example
+ * clusterSubnets(inventory).get('subnet-0f00000000000000f'); // ['prod']
+ */
+export function clusterSubnets(inventory: Inventory): Map<string, string[]> {
   const ids = new Set<string>();
   for (const cluster of inventory.clusters) for (const id of cluster.subnetIds) ids.add(id);
   for (const group of inventory.nodeGroups) for (const id of group.subnets) ids.add(id);
@@ -514,7 +520,8 @@ function onNodeLimit(event: CloudTrailEvent, context: DetectorContext): Finding[
 // ---------------------------------------------------------------------------------------------------------------
 // subnet-headroom-low
 
-interface GroupNeed {
+/** What a node group needs from one of its subnets to reach its maximum size (see {@link groupNeed}). */
+export interface GroupNeed {
   nodeGroup: string;
   cluster: string;
   instanceType: string;
@@ -526,8 +533,14 @@ interface GroupNeed {
   formula: string;
 }
 
-/** What a node group still needs from one of its subnets to reach its maximum size, spread evenly over its subnets. */
-function groupNeed(inventory: Inventory, group: NodeGroup, subnetId: string): GroupNeed | undefined {
+/**
+ * What a node group still needs from one of its subnets to reach its maximum size, spread evenly over its subnets; the
+ * worst of its instance types. Undefined when the group does not use the subnet, has no maximum or is at it.
+ *
+ * @example
+ * groupNeed(inventory, inventory.nodeGroup('prod', 'ng-sgp')!, 'subnet-0f00000000000000f')?.ips; // 46
+ */
+export function groupNeed(inventory: Inventory, group: NodeGroup, subnetId: string): GroupNeed | undefined {
   const max = group.scaling.maxSize;
   if (max === undefined || !group.subnets.includes(subnetId)) return undefined;
   const current = nodesOfGroup(inventory, group.clusterName, group.name).length;
