@@ -1,0 +1,2 @@
+export * from './deliver-slack.ts';
+export * from './slack-sink.ts';
