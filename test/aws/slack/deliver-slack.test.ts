@@ -8,8 +8,8 @@ import {
   deliverSlackDigest,
   deliverToSlack,
   MemorySlackStateStore,
-  SlackDeliveryError,
   type SlackDelivery,
+  SlackDeliveryError,
   type SlackSink,
 } from '@podnet-guard/aws/slack';
 import { type Finding, parseGuardConfig, type SlackConfig } from '@podnet-guard/core';
