@@ -3,6 +3,7 @@
  * as Slack documents (test/helpers/slack-server.ts).
  */
 import {
+  createDynamoSlackStateStore,
   createSlackAppSink,
   createSlackWebhookSink,
   deliverSlackDigest,
@@ -11,10 +12,12 @@ import {
   type SlackDelivery,
   SlackDeliveryError,
   type SlackSink,
+  type SlackStateStore,
 } from '@podnet-guard/aws/slack';
 import { type Finding, parseGuardConfig, type SlackConfig } from '@podnet-guard/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dataStoreFinding } from '../../core/findings/finding-fixture.ts';
+import { type Dynalite, startDynalite } from '../../helpers/dynalite.ts';
 import { type SlackServer, startSlackServer } from '../../helpers/slack-server.ts';
 
 const TOKEN = 'xoxb-1111-2222-not-a-real-token';
@@ -22,6 +25,26 @@ const config = (slack: unknown = { defaultChannel: '#eks-alerts' }): SlackConfig
   parseGuardConfig({ slack }).slack as SlackConfig;
 
 let server: SlackServer;
+let db: Dynalite;
+let tables = 0;
+beforeAll(async () => {
+  db = await startDynalite();
+});
+afterAll(async () => {
+  await db.stop();
+});
+
+/** Each test runs on both state stores: memory (local service) and the findings table on dynalite. */
+const STORES: [string, () => Promise<SlackStateStore>][] = [
+  ['memory', async () => new MemorySlackStateStore()],
+  [
+    'dynamodb',
+    async () => {
+      tables += 1;
+      return createDynamoSlackStateStore({ client: db.client, tableName: await db.createTable(`slack-${tables}`) });
+    },
+  ],
+];
 beforeEach(async () => {
   server = await startSlackServer();
 });
@@ -68,9 +91,9 @@ async function deliverWithRetries(delivery: SlackDelivery, deps: Parameters<type
   }
 }
 
-describe('Slack app: one message per finding, its thread holds the history', () => {
+describe.each(STORES)('Slack app: one message per finding, its thread holds the history (%s)', (_name, newState) => {
   it('gives one parent and three thread replies over a whole life, and the parent ends resolved', async () => {
-    const deps = { sink: app(), config: config(), state: new MemorySlackStateStore() };
+    const deps = { sink: app(), config: config(), state: await newState() };
     const outcomes = [];
     for (const delivery of life()) outcomes.push(await deliverToSlack(delivery, deps));
     expect(outcomes).toEqual(['posted', 'replied', 'replied', 'replied']);
@@ -87,7 +110,7 @@ describe('Slack app: one message per finding, its thread holds the history', () 
   });
 
   it('never posts twice for a redelivered event', async () => {
-    const deps = { sink: app(), config: config(), state: new MemorySlackStateStore() };
+    const deps = { sink: app(), config: config(), state: await newState() };
     const [opened, worsened] = life();
     expect(await deliverToSlack(opened!, deps)).toBe('posted');
     expect(await deliverToSlack(opened!, deps)).toBe('duplicate');
@@ -97,7 +120,7 @@ describe('Slack app: one message per finding, its thread holds the history', () 
   });
 
   it('loses nothing through an outage: rate limit (Retry-After), a 500, and failed updates are delivered on retry', async () => {
-    const deps = { sink: app(), config: config(), state: new MemorySlackStateStore() };
+    const deps = { sink: app(), config: config(), state: await newState() };
     const [opened, worsened, suppressed, resolved] = life();
     await deliverWithRetries(opened!, deps);
     server.failNext({ method: 'chat.postMessage', status: 429, retryAfter: 7 });
@@ -118,7 +141,7 @@ describe('Slack app: one message per finding, its thread holds the history', () 
   });
 
   it('finishes a parent update that failed after its reply went out, without replying again', async () => {
-    const deps = { sink: app(), config: config(), state: new MemorySlackStateStore() };
+    const deps = { sink: app(), config: config(), state: await newState() };
     const [opened, worsened] = life();
     await deliverToSlack(opened!, deps);
     // The client retries twice itself: three 500s make the update fail.
@@ -139,7 +162,7 @@ describe('Slack app: one message per finding, its thread holds the history', () 
       routes: [{ channel: 'C0CRITICAL', severities: ['critical'] }],
       defaultChannel: 'C0GENERAL1',
     });
-    const deps = { sink: app(), config: routed, state: new MemorySlackStateStore() };
+    const deps = { sink: app(), config: routed, state: await newState() };
     const [opened, worsened] = life();
     await deliverToSlack(opened!, deps);
     await deliverToSlack(worsened!, deps);
@@ -157,7 +180,7 @@ describe('Slack app: one message per finding, its thread holds the history', () 
   ] as const)(
     'maps ok:false %s to %s (retryable %s), and keeps the token out of the error',
     async (code, kind, retryable) => {
-      const deps = { sink: app(), config: config(), state: new MemorySlackStateStore() };
+      const deps = { sink: app(), config: config(), state: await newState() };
       server.failNext({ method: 'chat.postMessage', error: code });
       const error = await deliverToSlack(life()[0]!, deps).catch((caught: unknown) => caught);
       expect(error).toMatchObject({ kind, code, retryable });
@@ -172,19 +195,19 @@ describe('Slack app: one message per finding, its thread holds the history', () 
     const deps = {
       sink: app(),
       config: config({ routes: [{ channel: '#x', clusters: ['other'] }] }),
-      state: new MemorySlackStateStore(),
+      state: await newState(),
     };
     expect(await deliverToSlack(life()[0]!, deps)).toBe('not-routed');
     expect(server.messages).toHaveLength(0);
   });
 });
 
-describe('low and info findings go to the hourly digest', () => {
+describe.each(STORES)('low and info findings go to the hourly digest (%s)', (_name, newState) => {
   const low = (id: string, overrides: Partial<Finding> = {}) =>
     dataStoreFinding({ id, severity: 'low', title: `Low finding ${id}`, ...overrides });
 
   it('posts one digest per channel listing the open ones, then nothing until new ones wait', async () => {
-    const deps = { sink: app(), config: config(), state: new MemorySlackStateStore() };
+    const deps = { sink: app(), config: config(), state: await newState() };
     expect(await deliverToSlack({ finding: low('a'), version: 1, event: { kind: 'opened', at: 't' } }, deps)).toBe(
       'digest',
     );
@@ -207,7 +230,7 @@ describe('low and info findings go to the hourly digest', () => {
   });
 
   it('posts a digest finding on its own once it worsens above the digest severities', async () => {
-    const deps = { sink: app(), config: config(), state: new MemorySlackStateStore() };
+    const deps = { sink: app(), config: config(), state: await newState() };
     await deliverToSlack({ finding: low('a'), version: 1, event: { kind: 'opened', at: 't' } }, deps);
     const worse = low('a', { severity: 'high' });
     expect(
@@ -220,12 +243,12 @@ describe('low and info findings go to the hourly digest', () => {
   });
 });
 
-describe('incoming webhook: one message per event, no threads', () => {
+describe.each(STORES)('incoming webhook: one message per event, no threads (%s)', (_name, newState) => {
   it('sends each event of a life as its own message with the same blocks', async () => {
     const deps = {
       sink: createSlackWebhookSink({ url: server.webhookUrl }),
       config: config(),
-      state: new MemorySlackStateStore(),
+      state: await newState(),
     };
     const outcomes = [];
     for (const delivery of life()) outcomes.push(await deliverToSlack(delivery, deps));
@@ -247,7 +270,7 @@ describe('incoming webhook: one message per event, no threads', () => {
     const error = await deliverToSlack(life()[0]!, {
       sink,
       config: config(),
-      state: new MemorySlackStateStore(),
+      state: await newState(),
     }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ kind, retryable });
     expect(String((error as Error).message)).not.toContain('not-a-real-secret');
@@ -259,7 +282,7 @@ describe('incoming webhook: one message per event, no threads', () => {
     const error = await deliverToSlack(life()[0]!, {
       sink,
       config: config(),
-      state: new MemorySlackStateStore(),
+      state: await newState(),
     }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ kind: 'rate-limited', retryAfterSeconds: 30 });
     const unreachable = createSlackWebhookSink({ url: 'http://127.0.0.1:9/services/T0/B0/not-a-real-secret' });
