@@ -1,3 +1,4 @@
 export * from './deliver-slack.ts';
+export * from './handle-finding-event.ts';
 export * from './slack-sink.ts';
 export * from './slack-state-store.ts';
