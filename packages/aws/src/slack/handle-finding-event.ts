@@ -8,6 +8,7 @@ import type { Severity, SlackConfig, SlackEvent } from '@podnet-guard/core';
 import { SEVERITIES, safeParseSchema } from '@podnet-guard/core';
 import * as z from 'zod/mini';
 import { FINDING_DETAIL_TYPES, FINDING_EVENT_SOURCE } from '../bus.ts';
+import type { EventLogger } from '../handle-cloudtrail-event.ts';
 import { deliverToSlack, type SlackOutcome, type SlackStateStore } from './deliver-slack.ts';
 import { SlackDeliveryError, type SlackSink } from './slack-sink.ts';
 
@@ -51,11 +52,7 @@ export interface SlackHandlerDeps {
   sink: SlackSink;
   config: SlackConfig;
   state: SlackStateStore;
-  logger: {
-    info(message: string, extra?: object): void;
-    warn(message: string, extra?: object): void;
-    error(message: string, extra?: object): void;
-  };
+  logger: Pick<EventLogger, 'info' | 'warn' | 'error'>;
 }
 
 /**
