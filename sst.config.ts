@@ -81,12 +81,19 @@ export default $config({
 
     // ---- functions ----
 
+    /**
+     * The Slack credential (SLACK_DELIVERY=on): created empty; its value is put by hand, never through the deploy
+     * (`{"botToken": "xoxb-…"}` or `{"webhookUrl": "https://hooks.slack.com/services/…"}`, see the README).
+     */
+    const slackSecret = settings.slackDelivery ? new aws.secretsmanager.Secret('SlackCredential') : undefined;
+
     const resources = {
       findingsTable: table.arn,
       findingsTableIndexes: $interpolate`${table.arn}/index/*`,
       alertsTopic: alerts.arn,
       findingsBus: bus.arn,
       failureQueue: failedInvocations.arn,
+      ...(slackSecret ? { slackSecret: slackSecret.arn } : {}),
     };
     const environment = tools.functionEnvironment(settings, {
       tableName: table.name,
@@ -95,7 +102,7 @@ export default $config({
       ownPrincipals: tools.ownPrincipalPatterns($app.name, $app.stage, home, partition),
     });
     const functions = Object.fromEntries(
-      tools.STACK_FUNCTIONS.map((spec) => {
+      tools.deployedFunctions(settings).map((spec) => {
         const fn = new sst.aws.Function(spec.component, {
           handler: spec.handler,
           // Explicit: SST 4 defaults to a newer runtime than the one the code is tested against.
@@ -105,7 +112,10 @@ export default $config({
           memory: `${spec.memoryMb} MB`,
           nodejs: { format: 'esm', minify: true, sourcemap: true },
           logging: { retention: '1 month', format: 'json' },
-          environment,
+          environment:
+            slackSecret && spec.name === 'deliver-slack'
+              ? { ...environment, SLACK_SECRET_ARN: slackSecret.arn }
+              : environment,
           permissions: tools.stackFunctionPermissions(spec.name, resources),
           ...(spec.name === 'on-cloudtrail-event' ? { concurrency: { reserved: settings.reservedConcurrency } } : {}),
           transform: {
@@ -178,6 +188,31 @@ export default $config({
       sourceArn: jobRule.arn,
     });
     ruleArns.push(jobRule.arn);
+
+    // ---- Slack: a consumer of the findings bus, off the CloudTrail hot path ----
+
+    const deliverSlack = functions['deliver-slack'] as sst.aws.Function | undefined;
+    if (deliverSlack) {
+      const slackRule = new aws.cloudwatch.EventRule('SlackDelivery', {
+        eventBusName: bus.name,
+        description: 'podnet-guard: finding transitions to Slack',
+        eventPattern: JSON.stringify(tools.FINDING_TRANSITION_PATTERN),
+      });
+      new aws.cloudwatch.EventTarget('SlackDeliveryTarget', {
+        rule: slackRule.name,
+        eventBusName: bus.name,
+        arn: deliverSlack.arn,
+        retryPolicy,
+        deadLetterConfig: { arn: deliveryDlq.arn },
+      });
+      new aws.lambda.Permission('SlackDeliveryInvoke', {
+        action: 'lambda:InvokeFunction',
+        function: deliverSlack.name,
+        principal: 'events.amazonaws.com',
+        sourceArn: slackRule.arn,
+      });
+      ruleArns.push(slackRule.arn);
+    }
 
     // ---- the sweep ----
 
@@ -310,7 +345,7 @@ export default $config({
         statistic: 'Maximum',
       });
     }
-    for (const spec of tools.STACK_FUNCTIONS) {
+    for (const spec of tools.deployedFunctions(settings)) {
       new aws.cloudwatch.MetricAlarm(`${spec.component}Errors`, {
         ...alarmArgs,
         alarmDescription: `podnet-guard: ${spec.name} failed; see its logs`,
@@ -329,6 +364,7 @@ export default $config({
       findingsTable: table.name,
       cloudTrailRules: rules.map((rule) => rule.id),
       forwardingRegions: plan.map((region) => region.region),
+      ...(slackSecret ? { slackSecret: slackSecret.arn } : {}),
     };
   },
 });

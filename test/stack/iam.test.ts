@@ -28,6 +28,7 @@ const RESOURCES = {
   alertsTopic: 'arn:aws:sns:eu-west-1:111122223333:alerts',
   findingsBus: 'arn:aws:events:eu-west-1:111122223333:event-bus/findings',
   failureQueue: 'arn:aws:sqs:eu-west-1:111122223333:failed',
+  slackSecret: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:slack-AbCdEf',
 };
 
 const entries = functionEntries();

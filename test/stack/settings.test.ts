@@ -1,6 +1,12 @@
 /** The stack's settings from the environment: alert emails and their severity filters, regions, schedule, limits. */
 import { SEVERITIES } from '@podnet-guard/core';
-import { parseAlertEmails, StackSettingsError, severityFilterPolicy, stackSettings } from '@podnet-guard/stack-tools';
+import {
+  deployedFunctions,
+  parseAlertEmails,
+  StackSettingsError,
+  severityFilterPolicy,
+  stackSettings,
+} from '@podnet-guard/stack-tools';
 import { describe, expect, it } from 'vitest';
 
 describe('parseAlertEmails', () => {
@@ -53,7 +59,23 @@ describe('stackSettings', () => {
       inventoryCacheSeconds: 60,
       reservedConcurrency: 5,
       guardConfig: undefined,
+      slackDelivery: false,
     });
+  });
+
+  it('turns Slack delivery on only with a slack section in GUARD_CONFIG, and refuses other values', () => {
+    const slack = JSON.stringify({ slack: { defaultChannel: '#eks-alerts' } });
+    expect(stackSettings({ SLACK_DELIVERY: 'on', GUARD_CONFIG: slack }, 'eu-west-1').slackDelivery).toBe(true);
+    expect(() => stackSettings({ SLACK_DELIVERY: 'on' }, 'eu-west-1')).toThrow(
+      /SLACK_DELIVERY: is on, but GUARD_CONFIG has no slack section/,
+    );
+    expect(() => stackSettings({ SLACK_DELIVERY: 'yes', GUARD_CONFIG: slack }, 'eu-west-1')).toThrow(
+      /SLACK_DELIVERY: "yes" is not on or off/,
+    );
+    expect(deployedFunctions(stackSettings({}, 'eu-west-1')).map((fn) => fn.name)).not.toContain('deliver-slack');
+    expect(
+      deployedFunctions(stackSettings({ SLACK_DELIVERY: 'on', GUARD_CONFIG: slack }, 'eu-west-1')).map((fn) => fn.name),
+    ).toContain('deliver-slack');
   });
 
   it('puts the home region first and drops duplicates', () => {

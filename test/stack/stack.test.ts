@@ -2,12 +2,13 @@
  * The stack's pure parts: cross-region forwarding, role names and own-principal patterns, the function environment
  * (as the functions' own loader reads it), and the API routes (as the API handler serves them).
  */
-import { handleApiRequest, loadRuntimeConfig } from '@podnet-guard/aws';
+import { FINDING_DETAIL_TYPES, FINDING_EVENT_SOURCE, handleApiRequest, loadRuntimeConfig } from '@podnet-guard/aws';
 import { eventPatterns, matchesArnPattern } from '@podnet-guard/core';
 import {
   API_ROUTES,
   cloudTrailRules,
   defaultBusArn,
+  FINDING_TRANSITION_PATTERN,
   forwardingPlan,
   functionEnvironment,
   functionRoleName,
@@ -16,6 +17,7 @@ import {
   stackSettings,
 } from '@podnet-guard/stack-tools';
 import { describe, expect, it } from 'vitest';
+import { EVALUATION_JOB_DETAIL_TYPE } from '../../packages/aws/src/api/evaluations.ts';
 
 const patterns = eventPatterns();
 
@@ -156,5 +158,13 @@ describe('API_ROUTES', () => {
     const response = await handleApiRequest(request('GET /nothing'), deps);
     expect(response.statusCode).toBe(404);
     expect(String(response.body)).toMatch(/no route/);
+  });
+});
+
+describe('FINDING_TRANSITION_PATTERN', () => {
+  it('matches every transition the findings bus carries, and nothing else the bus carries', () => {
+    expect(FINDING_TRANSITION_PATTERN.source).toEqual([FINDING_EVENT_SOURCE]);
+    expect([...FINDING_TRANSITION_PATTERN['detail-type']].sort()).toEqual(Object.values(FINDING_DETAIL_TYPES).sort());
+    expect(FINDING_TRANSITION_PATTERN['detail-type']).not.toContain(EVALUATION_JOB_DETAIL_TYPE);
   });
 });

@@ -5,6 +5,7 @@
 import * as z from 'zod/mini';
 import { ConfigError } from './errors.ts';
 import { safeParseSchema } from './safe-parse.ts';
+import { SlackConfigSchema } from './slack-routing.ts';
 
 const whole = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 
@@ -43,6 +44,8 @@ export const GuardConfigSchema = z.strictObject({
   /** Minutes after launch before a trunk-capable SGP node without a trunk ENI is reported. */
   trunkGraceMinutes: z._default(z.int().check(z.gte(0)), 5),
   allow: z._default(z.array(AllowEntrySchema), []),
+  /** Slack channels per severity, cluster and detector (see slack-routing.ts); absent: no Slack delivery. */
+  slack: z.optional(SlackConfigSchema),
 });
 
 export type GuardConfig = z.infer<typeof GuardConfigSchema>;

@@ -3,6 +3,13 @@
  * SDK commands each function can send. Do not edit; test/stack/iam.test.ts fails when this no longer matches the code.
  */
 export const FUNCTION_COMMANDS: Readonly<Record<string, readonly string[]>> = {
+  'deliver-slack': [
+    '@aws-sdk/client-dynamodb:DescribeEndpointsCommand',
+    '@aws-sdk/client-dynamodb:GetItemCommand',
+    '@aws-sdk/client-dynamodb:PutItemCommand',
+    '@aws-sdk/client-dynamodb:QueryCommand',
+    '@aws-sdk/client-secrets-manager:GetSecretValueCommand',
+  ],
   'evaluate-api': [
     '@aws-sdk/client-auto-scaling:DescribeAutoScalingGroupsCommand',
     '@aws-sdk/client-dynamodb:DeleteItemCommand',

@@ -10,7 +10,13 @@
  */
 
 /** Where an action may act: a stack resource, or `inventory` (account-wide reads, resource `*`). */
-export type ResourceKind = 'inventory' | 'findingsTable' | 'findingsTableIndexes' | 'alertsTopic' | 'findingsBus';
+export type ResourceKind =
+  | 'inventory'
+  | 'findingsTable'
+  | 'findingsTableIndexes'
+  | 'alertsTopic'
+  | 'findingsBus'
+  | 'slackSecret';
 
 /** What one SDK command needs: the IAM actions it is authorised by and the resources they act on. */
 export interface CommandGrant {
@@ -80,6 +86,9 @@ export const COMMAND_ACTIONS: Readonly<Record<string, Readonly<Record<string, Co
   },
   '@aws-sdk/client-eventbridge': {
     PutEventsCommand: { actions: ['events:PutEvents'], resources: ['findingsBus'] },
+  },
+  '@aws-sdk/client-secrets-manager': {
+    GetSecretValueCommand: { actions: ['secretsmanager:GetSecretValue'], resources: ['slackSecret'] },
   },
 };
 

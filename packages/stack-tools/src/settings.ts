@@ -26,6 +26,8 @@ export interface StackSettings {
   reservedConcurrency: number;
   /** Detector settings (`GUARD_CONFIG`), JSON checked against core's schema; `undefined` when not set. */
   guardConfig: string | undefined;
+  /** `SLACK_DELIVERY=on`: deploy the Slack consumer and its secret; needs `GUARD_CONFIG` with a `slack` section. */
+  slackDelivery: boolean;
 }
 
 /** A setting that cannot be used; `variable` names the environment variable. */
@@ -129,6 +131,17 @@ export function stackSettings(env: Record<string, string | undefined>, homeRegio
       throw new StackSettingsError('GUARD_CONFIG', `not a valid detector configuration: ${(cause as Error).message}`);
     }
   }
+  const slackSetting = env.SLACK_DELIVERY?.trim().toLowerCase() || 'off';
+  if (slackSetting !== 'on' && slackSetting !== 'off') {
+    throw new StackSettingsError('SLACK_DELIVERY', `"${slackSetting}" is not on or off`);
+  }
+  const slackDelivery = slackSetting === 'on';
+  if (slackDelivery && !(guardConfig && JSON.parse(guardConfig).slack)) {
+    throw new StackSettingsError(
+      'SLACK_DELIVERY',
+      'is on, but GUARD_CONFIG has no slack section (routes, defaultChannel)',
+    );
+  }
   const alertEmails = parseAlertEmails(env.ALERT_EMAILS);
   const operationsEmails = list(env.OPERATIONS_EMAILS).map((email) => {
     if (!EMAIL.test(email)) throw new StackSettingsError('OPERATIONS_EMAILS', `"${email}" is not an email address`);
@@ -143,5 +156,6 @@ export function stackSettings(env: Record<string, string | undefined>, homeRegio
     inventoryCacheSeconds: integer(env, 'INVENTORY_CACHE_SECONDS', 60, 0, 3600),
     reservedConcurrency: integer(env, 'RESERVED_CONCURRENCY', 5, 1, 1000),
     guardConfig,
+    slackDelivery,
   };
 }

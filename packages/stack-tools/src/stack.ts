@@ -24,6 +24,8 @@ export interface StackFunction {
   memoryMb: number;
   /** Grants beyond its SDK calls (see `EXTRA_ACTIONS`). */
   extras: readonly ExtraGrant[];
+  /** Deployed only when this feature is on (see `deployedFunctions`). */
+  optional?: 'slack';
 }
 
 /**
@@ -58,7 +60,22 @@ export const STACK_FUNCTIONS: readonly StackFunction[] = [
     memoryMb: 1024,
     extras: ['failureQueue'],
   },
+  {
+    name: 'deliver-slack',
+    component: 'DeliverSlack',
+    handler: 'functions/deliver-slack.handler',
+    // A few Slack calls; room for the client's own retries. Deployed only when SLACK_DELIVERY is set.
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    extras: ['failureQueue'],
+    optional: 'slack',
+  },
 ];
+
+/** The functions a deployment with these settings gets: the optional ones only when their setting asks for them. */
+export function deployedFunctions(settings: Pick<StackSettings, 'slackDelivery'>): readonly StackFunction[] {
+  return STACK_FUNCTIONS.filter((fn) => fn.optional !== 'slack' || settings.slackDelivery);
+}
 
 /** The function spec by name; throws for an unknown one. */
 export function stackFunction(name: string): StackFunction {
@@ -150,6 +167,15 @@ export const API_ROUTES = [
   'POST /findings/{id}/suppress',
   'DELETE /findings/{id}/suppress',
 ] as const;
+
+/**
+ * The findings-bus pattern of every finding transition (`source: podnet-guard`, `Finding Opened|Worsened|Resolved`),
+ * which the Slack consumer subscribes to. Kept equal to packages/aws/src/bus.ts by test/stack/stack.test.ts.
+ */
+export const FINDING_TRANSITION_PATTERN = {
+  source: ['podnet-guard'],
+  'detail-type': ['Finding Opened', 'Finding Worsened', 'Finding Resolved'],
+} as const;
 
 /** One EventBridge rule the stack creates for CloudTrail calls: its name suffix, description and pattern. */
 export interface CloudTrailRule<P> {

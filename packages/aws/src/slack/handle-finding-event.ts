@@ -1,0 +1,99 @@
+/**
+ * The Slack consumer of the findings bus: one `Finding Opened|Worsened|Resolved` event in, one Slack delivery out.
+ * It runs apart from the CloudTrail hot path. A malformed event is rejected with a reason and not retried; a failure
+ * Slack may get over (429, 5xx, network) throws so Lambda retries it, and past its retries the event lands in the
+ * failure queue (an operations alarm); a refused token or webhook throws too, so the alarm says Slack is cut off.
+ */
+import type { Severity, SlackConfig, SlackEvent } from '@podnet-guard/core';
+import { SEVERITIES, safeParseSchema } from '@podnet-guard/core';
+import * as z from 'zod/mini';
+import { FINDING_DETAIL_TYPES, FINDING_EVENT_SOURCE } from '../bus.ts';
+import type { EventLogger } from '../handle-cloudtrail-event.ts';
+import { deliverToSlack, type SlackOutcome, type SlackStateStore } from './deliver-slack.ts';
+import { SlackDeliveryError, type SlackSink } from './slack-sink.ts';
+
+const TRANSITION_OF_DETAIL_TYPE = Object.fromEntries(
+  Object.entries(FINDING_DETAIL_TYPES).map(([transition, detailType]) => [detailType, transition]),
+) as Record<string, 'opened' | 'worsened' | 'resolved'>;
+
+/** What Slack rendering reads of the event's finding; the rest of the finding is passed through as is. */
+const FindingEventSchema = z.object({
+  source: z.literal(FINDING_EVENT_SOURCE),
+  'detail-type': z.enum(Object.values(FINDING_DETAIL_TYPES) as [string, ...string[]]),
+  time: z.optional(z.string()),
+  detail: z.object({
+    dedupeKey: z.string().check(z.regex(/#\d+$/)),
+    previousSeverity: z.optional(z.enum(SEVERITIES)),
+    finding: z.looseObject({
+      id: z.string().check(z.minLength(1)),
+      detector: z.string(),
+      rule: z.string(),
+      severity: z.enum(SEVERITIES),
+      status: z.enum(['open', 'resolved', 'suppressed']),
+      title: z.string(),
+      summary: z.string(),
+      account: z.string(),
+      region: z.string(),
+      clusters: z.array(z.string()),
+      resources: z.array(z.object({ type: z.string(), id: z.string() })),
+      evidence: z.record(z.string(), z.unknown()),
+      recommendation: z.object({ text: z.string(), links: z.array(z.object({ title: z.string(), url: z.string() })) }),
+      firstSeen: z.string(),
+      lastSeen: z.string(),
+    }),
+  }),
+});
+
+export type SlackHandlerResult =
+  | { status: 'delivered'; findingId: string; outcome: SlackOutcome }
+  | { status: 'rejected'; reason: string };
+
+export interface SlackHandlerDeps {
+  sink: SlackSink;
+  config: SlackConfig;
+  state: SlackStateStore;
+  logger: Pick<EventLogger, 'info' | 'warn' | 'error'>;
+}
+
+/**
+ * Handles one findings-bus event.
+ *
+ * @example
+ * await handleFindingEventForSlack(eventBridgeEvent, { sink, config, state, logger }); // { status: 'delivered', … }
+ */
+export async function handleFindingEventForSlack(event: unknown, deps: SlackHandlerDeps): Promise<SlackHandlerResult> {
+  const parsed = safeParseSchema(FindingEventSchema, event);
+  if (!parsed.success) {
+    const reason = parsed.error.issues
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      .join('; ');
+    deps.logger.warn('finding event rejected', { reason });
+    return { status: 'rejected', reason };
+  }
+  const { detail } = parsed.data;
+  const finding = detail.finding as unknown as Parameters<typeof deliverToSlack>[0]['finding'];
+  const version = Number(detail.dedupeKey.slice(detail.dedupeKey.lastIndexOf('#') + 1));
+  const kind = TRANSITION_OF_DETAIL_TYPE[parsed.data['detail-type']] ?? 'opened';
+  const slackEvent: SlackEvent = {
+    kind,
+    at: parsed.data.time ?? finding.lastSeen,
+    ...(detail.previousSeverity ? { previousSeverity: detail.previousSeverity as Severity } : {}),
+  };
+  try {
+    const outcome = await deliverToSlack({ finding, version, event: slackEvent }, deps);
+    deps.logger.info('slack delivery', { findingId: finding.id, version, outcome });
+    return { status: 'delivered', findingId: finding.id, outcome };
+  } catch (error) {
+    if (error instanceof SlackDeliveryError) {
+      const log = error.kind === 'auth' || error.kind === 'invalid' ? deps.logger.error : deps.logger.warn;
+      log.call(deps.logger, 'slack delivery failed', {
+        findingId: finding.id,
+        version,
+        kind: error.kind,
+        code: error.code,
+        retryAfterSeconds: error.retryAfterSeconds,
+      });
+    }
+    throw error;
+  }
+}

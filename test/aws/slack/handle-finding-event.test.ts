@@ -1,0 +1,107 @@
+import { findingEventEntry } from '@podnet-guard/aws';
+import {
+  createSlackAppSink,
+  handleFindingEventForSlack,
+  MemorySlackStateStore,
+  SlackDeliveryError,
+} from '@podnet-guard/aws/slack';
+import { parseGuardConfig, type SlackConfig, type StoredFinding } from '@podnet-guard/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dataStoreFinding } from '../../core/findings/finding-fixture.ts';
+import { type SlackServer, startSlackServer } from '../../helpers/slack-server.ts';
+
+const TOKEN = 'xoxb-3333-4444-not-a-real-token';
+const config = parseGuardConfig({ slack: { defaultChannel: '#eks-alerts' } }).slack as SlackConfig;
+
+let server: SlackServer;
+beforeEach(async () => {
+  server = await startSlackServer();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+/** The EventBridge event the findings bus delivers for one transition (built by the publisher's own code). */
+function busEvent(transition: 'opened' | 'worsened' | 'resolved', version: number, overrides = {}) {
+  const finding = { ...dataStoreFinding(overrides), version } as unknown as StoredFinding;
+  const entry = findingEventEntry('podnet-guard-findings', {
+    transition,
+    dedupeKey: `${finding.id}#${version}`,
+    finding,
+  } as Parameters<typeof findingEventEntry>[1]);
+  return {
+    version: '0',
+    id: `event-${version}`,
+    source: entry.Source,
+    'detail-type': entry.DetailType,
+    account: '111122223333',
+    time: '2026-12-02T10:00:00Z',
+    region: 'eu-west-1',
+    resources: [],
+    detail: JSON.parse(entry.Detail ?? '{}'),
+  };
+}
+
+function logger() {
+  const lines: { level: string; message: string; extra?: object }[] = [];
+  const at = (level: string) => (message: string, extra?: object) =>
+    lines.push({ level, message, ...(extra ? { extra } : {}) });
+  return { lines, info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+describe('handleFindingEventForSlack', () => {
+  it('posts the parent for Finding Opened and replies for Finding Resolved', async () => {
+    const deps = {
+      sink: createSlackAppSink({ token: TOKEN, apiUrl: server.apiUrl }),
+      config,
+      state: new MemorySlackStateStore(),
+      logger: logger(),
+    };
+    expect(await handleFindingEventForSlack(busEvent('opened', 1), deps)).toMatchObject({
+      status: 'delivered',
+      outcome: 'posted',
+    });
+    expect(await handleFindingEventForSlack(busEvent('opened', 1), deps)).toMatchObject({ outcome: 'duplicate' });
+    expect(await handleFindingEventForSlack(busEvent('resolved', 2, { status: 'resolved' }), deps)).toMatchObject({
+      outcome: 'replied',
+    });
+    expect(server.messages.filter((m) => m.threadTs).map((m) => m.text?.split(':')[0])).toEqual(['Resolved']);
+  });
+
+  it('rejects a malformed event with a reason, without throwing (no endless retries)', async () => {
+    const deps = {
+      sink: createSlackAppSink({ token: TOKEN, apiUrl: server.apiUrl }),
+      config,
+      state: new MemorySlackStateStore(),
+      logger: logger(),
+    };
+    const broken = busEvent('opened', 1);
+    broken.detail.dedupeKey = 'no-version';
+    const result = await handleFindingEventForSlack(broken, deps);
+    expect(result).toMatchObject({ status: 'rejected' });
+    expect((result as { reason: string }).reason).toContain('detail.dedupeKey');
+    expect(await handleFindingEventForSlack({ source: 'aws.ec2' }, deps)).toMatchObject({ status: 'rejected' });
+    expect(deps.logger.lines.map((line) => line.level)).toEqual(['warn', 'warn']);
+    expect(server.messages).toHaveLength(0);
+  });
+
+  it('throws what Slack refused, so Lambda retries and the failure queue alarms; the token is never logged', async () => {
+    const deps = {
+      sink: createSlackAppSink({ token: TOKEN, apiUrl: server.apiUrl }),
+      config,
+      state: new MemorySlackStateStore(),
+      logger: logger(),
+    };
+    server.failNext({ method: 'chat.postMessage', error: 'token_revoked' });
+    await expect(handleFindingEventForSlack(busEvent('opened', 1), deps)).rejects.toBeInstanceOf(SlackDeliveryError);
+    expect(deps.logger.lines).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        extra: expect.objectContaining({ kind: 'auth', code: 'token_revoked' }),
+      }),
+    ]);
+    expect(JSON.stringify(deps.logger.lines)).not.toContain(TOKEN);
+    // The retry after the token is fixed delivers the event.
+    expect(await handleFindingEventForSlack(busEvent('opened', 1), deps)).toMatchObject({ outcome: 'posted' });
+  });
+});
