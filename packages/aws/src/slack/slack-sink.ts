@@ -157,11 +157,13 @@ function webhookKind(status: number, body: string): SlackFailureKind {
  */
 export function createSlackWebhookSink(options: { url: string; timeoutMs?: number }): SlackWebhookSink {
   let retryAfter: number | undefined;
-  const fetchKeepingRetryAfter: typeof fetch = async (input, init) => {
-    const response = await fetch(input, init);
+  type WebhookFetch = NonNullable<NonNullable<ConstructorParameters<typeof IncomingWebhook>[1]>['fetch']>;
+  const fetchKeepingRetryAfter: WebhookFetch = async (input, init) => {
+    const response = await fetch(input as string, init as RequestInit);
     const header = response.headers.get('retry-after');
     retryAfter = header && /^\d+$/.test(header) ? Number(header) : undefined;
-    return response;
+    // Node's Response is the webhook client's FetchResponse; the cast only bridges the DOM and Node typings.
+    return response as unknown as Awaited<ReturnType<WebhookFetch>>;
   };
   const webhook = new IncomingWebhook(options.url, {
     timeout: options.timeoutMs ?? 10_000,
