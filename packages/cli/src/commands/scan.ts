@@ -30,6 +30,7 @@ options:
   --cluster <name>       only findings for this cluster (repeatable)
   --detector <id>        only this detector (repeatable): ${DETECTOR_IDS.join(', ')}
   --format json|text     output format (default text)
+  --verbose              text output: add each finding's evidence (event or state, details, nodes, resources) and links
   --fail-on <severity>   exit 1 when an open finding reaches this severity
 
 exit codes: 0 ran, 1 --fail-on reached, 2 bad usage or input, 3 AWS could not be read`;
@@ -50,6 +51,7 @@ export function createScanCommand(overrides: Partial<LiveDeps> = {}): Command {
           cluster: { type: 'string', multiple: true },
           detector: { type: 'string', multiple: true },
           format: { type: 'string' },
+          verbose: { type: 'boolean' },
           'fail-on': { type: 'string' },
           region: { type: 'string', multiple: true },
           api: { type: 'string' },
@@ -58,7 +60,8 @@ export function createScanCommand(overrides: Partial<LiveDeps> = {}): Command {
       const format = parseFormat(values.format);
       const failOn = parseFailOn(values['fail-on']);
       const detectors = parseDetectors(values.detector);
-      if (values.api) return scanViaApi(values.api, { clusters: values.cluster, detectors, format, failOn }, io);
+      const output = { format, failOn, verbose: values.verbose };
+      if (values.api) return scanViaApi(values.api, { clusters: values.cluster, detectors, ...output }, io);
       if (values.snapshot && values.region) throw new ExitError(EXIT.usage, 'give --snapshot or --region, not both');
       const config = await loadConfigFile(values.config, io);
       const options = {
@@ -67,7 +70,7 @@ export function createScanCommand(overrides: Partial<LiveDeps> = {}): Command {
         ...(values.cluster ? { clusters: values.cluster } : {}),
       };
       if (values.snapshot)
-        return writeResult(scanInventory(await loadSnapshotFile(values.snapshot, io), options), { format, failOn }, io);
+        return writeResult(scanInventory(await loadSnapshotFile(values.snapshot, io), options), output, io);
 
       // Live: each region read once, judged alone, and the findings put together.
       const explicit = parseRegions(values.region);
@@ -81,7 +84,7 @@ export function createScanCommand(overrides: Partial<LiveDeps> = {}): Command {
         for (const entry of result.notJudged)
           if (!combined.notJudged.some((known) => known.detector === entry.detector)) combined.notJudged.push(entry);
       }
-      return writeResult(combined, { format, failOn }, io);
+      return writeResult(combined, output, io);
     },
   };
 }

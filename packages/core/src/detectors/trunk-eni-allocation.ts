@@ -23,6 +23,7 @@ import {
   type FindingDraft,
 } from '../findings/build.ts';
 import { LINKS } from '../findings/links.ts';
+import { humanDuration, plural } from '../findings/wording.ts';
 import { isBranchEni, isTrunkEni, nodeIdentityFromTags, TRUNK_ENI_TAG } from '../inventory/classify.ts';
 import type { BlastRadius, Finding, Link, ResourceRef } from '../types/finding.ts';
 import type { Inventory, NetworkInterface, Node } from '../types/inventory.ts';
@@ -864,7 +865,7 @@ function trunkMissing(node: Node, sgp: SgpStatus, context: DetectorContext): Fin
   if (trunkOf(instance.id, inventory) !== undefined) return undefined;
   const slots = eniSlots(instance.id, limits, inventory);
   const full = slots.used >= slots.max;
-  const age = minutes >= 120 ? `${Math.floor(minutes / 60)} hours` : `${Math.floor(minutes)} minutes`;
+  const age = humanDuration(minutes);
   return buildFinding({
     rule: 'trunk-missing',
     subject: instance.id,
@@ -1095,7 +1096,7 @@ function instanceTypeFinding(input: {
     subject: `${input.cluster}/${input.group}`,
     severity: 'medium',
     title: `${TITLES['instance-type-not-trunk-compatible']}: ${input.cluster}/${input.group} (${input.types.join(', ')})`,
-    summary: `Cluster ${input.cluster} runs security groups for pods, but ${label} uses ${input.types.join(', ')}, which cannot hold a trunk ENI: no pod with its own security groups can run on ${input.nodeCount ? `its ${input.nodeCount} node(s)` : 'its nodes'}, and such pods scheduled there stay pending.${input.note ? ` ${input.note}` : ''} Nearest trunk-capable type: ${suggestionText}. ${describeSgp(input.sgp)}`,
+    summary: `Cluster ${input.cluster} runs security groups for pods, but ${label} uses ${input.types.join(', ')}, which cannot hold a trunk ENI: no pod with its own security groups can run on ${input.nodeCount ? `its ${plural(input.nodeCount, 'node')}` : 'its nodes'}, and such pods scheduled there stay pending.${input.note ? ` ${input.note}` : ''} Nearest trunk-capable type: ${suggestionText}. ${describeSgp(input.sgp)}`,
     clusters: [input.cluster],
     resources: [
       input.target,
