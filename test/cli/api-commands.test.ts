@@ -211,9 +211,7 @@ describe('podnet-guard findings', () => {
     const result = await cli(['findings', '--api', url]);
     // biome-ignore lint/suspicious/noControlCharactersInRegex: checking for them is the point.
     expect(result.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
-    expect(result.stdout).toContain(
-      'ok\\u001b[2K\\r\\u001b[32m[INFO] all clear\\u001b[0m\\n\\n0 open findings.',
-    );
+    expect(result.stdout).toContain('ok\\u001b[2K\\r\\u001b[32m[INFO] all clear\\u001b[0m\\n\\n0 open findings.');
     expect(result.stdout).toContain('arn:aws:iam::1:user/a\\u202e');
     const lines = result.stdout.split('\n');
     expect(lines.filter((line) => line.startsWith('['))).toHaveLength(1);

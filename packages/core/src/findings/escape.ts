@@ -46,9 +46,9 @@ export function revealInvisible(text: string): string {
   });
 }
 
-// A URL scheme (`https://`, `ftp://`, `javascript://`), and `www.` at the start of a word: what clients turn into links.
-const URL_SCHEME = /\b([a-z][a-z0-9+.-]{0,31}):\/\//gi;
-const WWW = /\b(www)\./gi;
+// What clients turn into links by themselves: any `://` (whatever the scheme, whatever precedes it) and `www.`.
+const SCHEME_SEPARATOR = /:\/\//g;
+const WWW = /(www)\./gi;
 
 /**
  * Spells URLs so that no client links them: `https://evil.example` becomes `https[:]//evil.example`, `www.evil.example`
@@ -57,7 +57,7 @@ const WWW = /\b(www)\./gi;
  * @example defangUrls('see https://evil.example') // 'see https[:]//evil.example'
  */
 export function defangUrls(text: string): string {
-  return text.replace(URL_SCHEME, '$1[:]//').replace(WWW, '$1[.]');
+  return text.replace(SCHEME_SEPARATOR, '[:]//').replace(WWW, '$1[.]');
 }
 
 /**
@@ -97,7 +97,8 @@ const SLACK_LOOKALIKES: Record<string, string> = {
  * `<https://evil|here>` and Teams' `<at>` are shown as text); a zero-width space follows every `@` so `@here`,
  * `@channel` and `@team` mention nobody; `*`, `~` and backticks become look-alikes so they cannot bold, strike or open
  * code; `_` too, except between two letters or digits (`prod_db_main` stays as is, and neither Slack nor Markdown reads
- * an underscore inside a word as italics); `](` becomes `] (` so a Markdown link cannot form in Teams.
+ * an underscore inside a word as italics); `](` becomes `] (` so a Markdown link cannot form in Teams; a leading `#`,
+ * `-`, `+` or `1.` becomes a look-alike so a value at the start of a line cannot start a heading or a list.
  *
  * @example escapeSlack('<!channel> @here *x*') // '&lt;!channel&gt; @\u200bhere ∗x∗'
  */
@@ -109,8 +110,19 @@ export function escapeSlack(text: string): string {
     .replace(/@/g, `@${ZERO_WIDTH_SPACE}`)
     .replace(/[*~`]/g, (char) => SLACK_LOOKALIKES[char] ?? char)
     .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, SLACK_LOOKALIKES._ ?? '_')
-    .replace(/\]\(/g, '] (');
+    .replace(/\]\(/g, '] (')
+    .replace(BLOCK_START, (start) => start.replace(/[#+\-.)]/, (char) => BLOCK_LOOKALIKES[char] ?? char));
 }
+
+// A value that starts a line could start a heading or a list in Teams: its first marker becomes a look-alike.
+const BLOCK_START = /^\s*(?:#|[-+](?=\s|$)|\d+[.)](?=\s|$))/;
+const BLOCK_LOOKALIKES: Record<string, string> = {
+  '#': '\uff03', // ＃ fullwidth number sign
+  '-': '\u2010', // ‐ hyphen
+  '+': '\uff0b', // ＋ fullwidth plus sign
+  '.': '\u2024', // ․ one dot leader
+  ')': '\u207e', // ⁾ superscript right parenthesis
+};
 
 // CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that start markup on GitHub.
 const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>~&"]/g;
