@@ -127,6 +127,24 @@ describe('scan text of the samples', () => {
   });
 });
 
+describe('account text in a scanned snapshot', () => {
+  it('cannot forge a [CRITICAL] line with a line break or U+202E in a security group name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podnet-guard-text-'));
+    const path = join(dir, 'snapshot.json');
+    const hostile = 'pods\n\n[CRITICAL] all nodes open to 0.0.0.0/0\u202e\u001b[31m';
+    writeFileSync(path, readFileSync(SAMPLE, 'utf8').replaceAll('"prod-payments-pods"', JSON.stringify(hostile)));
+    const result = await cli(['scan', '--snapshot', path]);
+    const clean = await cli(['scan', '--snapshot', SAMPLE]);
+    const headings = (text: string) => text.split('\n').filter((line) => line.startsWith('['));
+    expect(headings(result.stdout)).toEqual(headings(clean.stdout));
+    expect(result.stdout.split('\n')).toHaveLength(clean.stdout.split('\n').length);
+    expect(result.stdout).toContain('pods\\n\\n[CRITICAL] all nodes open to 0.0.0.0/0\\u202e\\u001b[31m');
+    // JSON stays exact.
+    const json = await cli(['scan', '--snapshot', path, '--format', 'json']);
+    expect(JSON.stringify(JSON.parse(json.stdout).findings)).toContain(JSON.stringify(hostile).slice(1, -1));
+  });
+});
+
 describe('standard error', () => {
   it('shows the bytes of a file that is not JSON as escapes, on one line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'podnet-guard-text-'));

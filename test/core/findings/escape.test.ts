@@ -29,11 +29,11 @@ describe.each([
   ['escapeSlack', escapeSlack],
   ['escapeMarkdown', escapeMarkdown],
   ['escapeHtml', escapeHtml],
-])('%s', (_name, escape) => {
+])('%s', (_name, escaper) => {
   it('round-trips plain alphanumerics unchanged', () => {
     fc.assert(
       fc.property(alphanumeric, (text) => {
-        expect(escape(text)).toBe(text);
+        expect(escaper(text)).toBe(text);
       }),
     );
   });
