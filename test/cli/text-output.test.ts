@@ -114,7 +114,7 @@ describe('scan text of the samples', () => {
   it('shows a node group without nodes there as "no nodes yet", not "0 node(s)"', async () => {
     const { stdout } = await cli(['scan', '--snapshot', SAMPLE]);
     const headroom = blocksOf(stdout).findings.find((block) => block.includes('subnet-headroom-low'));
-    expect(headroom).toContain('  where: cluster prod, node group ng-sgp, eu-west-1');
+    expect(headroom).toContain('  where: cluster prod; node group ng-sgp; eu-west-1');
     expect(headroom).toContain('  blast radius: no nodes yet');
   });
 

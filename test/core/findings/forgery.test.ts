@@ -104,7 +104,7 @@ function sum(items: Record<string, number>[]): Record<string, number> {
 
 // The labels the text renderer starts its lines with.
 const LABEL =
-  /^(?:\[HIGH\] | {2}(?:expected:|suppressed by the allow-list:|suppressed until|where:|blast radius:|what to do:|event:|error:|seen in:|details:|nodes:|not known:|resources:|first seen|id:| {2}- ))/;
+  /^(?:\[HIGH\] | {2}(?:expected:|suppressed by the allow-list:|suppressed until|where:|blast radius:|what to do:|event:|error:|seen in:|details:|nodes:|not known:|resources:|first seen|read more:|id:| {2}- ))/;
 
 describe('the terminal text of a finding', () => {
   const shape = (t: Texts, verbose: boolean) => {

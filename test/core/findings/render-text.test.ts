@@ -75,7 +75,7 @@ describe('renderFindingText', () => {
     expect(lines).toEqual([
       '[HIGH] Data store admits a node security group: sg-0a1b2c3d4e5f60718 admits sg-0f9e8d7c6b5a43210',
       expect.stringMatching(/^ {2}RDS behind sg-0a1b2c3d4e5f60718 \(orders-db\) now admits/),
-      '  where: cluster prod, node groups ng-general, ng-batch, eu-west-1',
+      '  where: cluster prod; node groups ng-general, ng-batch; eu-west-1',
       '  blast radius: 3 nodes, up to 27 pod IPs (an upper bound); 2 pods with their own security groups counted apart; protects RDS',
       expect.stringMatching(/^ {2}what to do: Admit only the pods/),
       expect.stringMatching(/^ {2}id: nsw-[0-9a-f]{24} \(node-sg-widening\/node-sg-granted-to-data-store\)$/),
@@ -90,7 +90,7 @@ describe('renderFindingText', () => {
     expect(text).toMatch(/\n {2}details: \{"target":"sg-0a1b2c3d4e5f60718",/);
     expect(text).toContain('  nodes: i-0aaaaaaaaaaaaaaa1, i-0aaaaaaaaaaaaaaa2, i-0aaaaaaaaaaaaaaa3');
     expect(text).toContain('  resources: sg-0a1b2c3d4e5f60718 (security-group), sg-0f9e8d7c6b5a43210 (security-group)');
-    expect(text).toContain('  where: cluster prod, node groups ng-general, ng-batch, eu-west-1, account 111122223333');
+    expect(text).toContain('  where: cluster prod; node groups ng-general, ng-batch; eu-west-1, account 111122223333');
     expect(text).toMatch(/\n {4}- Security groups for pods: https:\/\/docs\.aws\.amazon\.com\/eks\//);
     expect(text.split('\n').length).toBeGreaterThan(renderFindingText(dataStoreFinding()).split('\n').length + 4);
   });
@@ -98,8 +98,8 @@ describe('renderFindingText', () => {
   it('lists the first five node groups in compact output, all of them with verbose', () => {
     const many = dataStoreFinding();
     many.blastRadius!.nodeGroups = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
-    expect(renderFindingText(many)).toContain('node groups a, b, c, d, e and 2 more, eu-west-1');
-    expect(renderFindingText(many, { verbose: true })).toContain('node groups a, b, c, d, e, f, g, eu-west-1');
+    expect(renderFindingText(many)).toContain('node groups a, b, c, d, e and 2 more; eu-west-1');
+    expect(renderFindingText(many, { verbose: true })).toContain('node groups a, b, c, d, e, f, g; eu-west-1');
   });
 
   it('says one node and leaves out pod IPs it does not count', () => {

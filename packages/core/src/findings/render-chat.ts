@@ -14,6 +14,7 @@
 import type { Finding, Severity } from '../types/finding.ts';
 import { escapeSlack, isSafeUrl, truncateText } from './escape.ts';
 import { type RenderOptions, transitionOf, undoSteps } from './render-email.ts';
+import { blastRadiusText } from './wording.ts';
 
 /** Documented limits of the custom notification fields (characters), plus list lengths we keep for readability. */
 export const CHATBOT_LIMITS = {
@@ -122,13 +123,10 @@ function description(finding: Finding, resolved: boolean): string[] {
     lines.push(`*Seen in:* ${text(evidence.state)}`);
   }
   const radius = finding.blastRadius;
-  if (radius && !resolved) {
-    const groups = radius.nodeGroups.length ? ` (node groups ${shortList(radius.nodeGroups)})` : '';
-    const sgp = radius.sgpPods > 0 ? `; ${radius.sgpPods} SGP pod(s) with their own security groups counted apart` : '';
-    const target = radius.targetServices?.length ? `; target: ${shortList(radius.targetServices)}` : '';
-    lines.push(
-      `*Exposes:* ${radius.nodes} node(s)${groups}, up to ${radius.podIps} pod IPs (upper bound)${sgp}${target}`,
-    );
+  const exposes = blastRadiusText(radius, shortList);
+  if (radius && exposes && !resolved) {
+    const groups = radius.nodeGroups.length ? `; node groups ${shortList(radius.nodeGroups)}` : '';
+    lines.push(`*Exposes:* ${exposes}${groups}`);
   }
   if (finding.expectedBecause) lines.push(`*Expected:* ${truncateText(text(finding.expectedBecause), 1000)}`);
   if (finding.suppressedBy?.length) lines.push(`*Suppressed by:* ${shortList(finding.suppressedBy)}`);

@@ -6,7 +6,7 @@
 import type { Finding, Severity } from '../types/finding.ts';
 import { SEVERITIES, SEVERITY_RANK } from '../types/finding.ts';
 import { escapePlainText, isSafeUrl, truncateText } from './escape.ts';
-import { plural } from './wording.ts';
+import { blastRadiusText, plural } from './wording.ts';
 
 /** A finding as listed: the API adds who suppressed it, until when and why. */
 export type ListedFinding = Finding & { suppression?: { reason: string; until: string; by?: string } };
@@ -101,7 +101,7 @@ export function renderFindingText(finding: ListedFinding, options: TextOptions =
     lines.push(`  suppressed until ${field(finding.suppression.until)}${by}: ${field(finding.suppression.reason)}`);
   }
   lines.push(`  where: ${where(finding, verbose)}`);
-  const radius = blastRadiusText(finding, verbose);
+  const radius = blastRadiusText(finding.blastRadius, (values) => names(values, verbose));
   if (radius) lines.push(`  blast radius: ${radius}`);
   if (finding.status !== 'resolved') lines.push(`  what to do: ${field(finding.recommendation.text)}`);
   if (verbose) lines.push(...evidenceLines(finding));
@@ -117,26 +117,8 @@ function where(finding: Finding, verbose: boolean): string {
   const groups = finding.blastRadius?.nodeGroups ?? [];
   if (groups.length) parts.push(`${groups.length === 1 ? 'node group' : 'node groups'} ${names(groups, verbose)}`);
   parts.push(verbose ? `${field(finding.region)}, account ${field(finding.account)}` : field(finding.region));
-  return parts.join(', ');
-}
-
-/** Nodes and pod IPs reached, said plainly: no "0 pod IPs", no "0 node(s)". */
-function blastRadiusText(finding: Finding, verbose: boolean): string | undefined {
-  const radius = finding.blastRadius;
-  if (!radius) return undefined;
-  const parts: string[] = [];
-  if (radius.nodes === 0) {
-    if (radius.nodeGroups.length) parts.push('no nodes yet');
-  } else {
-    const ips = radius.podIps > 0 ? `, up to ${plural(radius.podIps, 'pod IP')} (an upper bound)` : '';
-    parts.push(`${plural(radius.nodes, 'node')}${ips}`);
-  }
-  if (radius.sgpPods > 0) {
-    const whose = radius.sgpPods === 1 ? 'its' : 'their';
-    parts.push(`${plural(radius.sgpPods, 'pod')} with ${whose} own security groups counted apart`);
-  }
-  if (radius.targetServices?.length) parts.push(`protects ${names(radius.targetServices, verbose)}`);
-  return parts.length ? parts.join('; ') : undefined;
+  // Semicolons between the parts: the names within a part are comma-separated.
+  return parts.join('; ');
 }
 
 function evidenceLines(finding: Finding): string[] {
@@ -165,9 +147,9 @@ function evidenceLines(finding: Finding): string[] {
   lines.push(`  first seen ${field(finding.firstSeen)}, last seen ${field(finding.lastSeen)}`);
   if (finding.status !== 'resolved') {
     // Only https URLs that cannot break out of the line are printed (ours, from links.ts).
-    for (const link of finding.recommendation.links.filter((candidate) => isSafeUrl(candidate.url))) {
-      lines.push(`    - ${field(link.title)}: ${link.url}`);
-    }
+    const links = finding.recommendation.links.filter((candidate) => isSafeUrl(candidate.url));
+    if (links.length) lines.push('  read more:');
+    for (const link of links) lines.push(`    - ${field(link.title)}: ${link.url}`);
   }
   return lines;
 }
