@@ -514,7 +514,7 @@ function onTrunkCreated(
       subject,
       severity: 'high',
       title: `${TITLES['trunk-create-failed']}: ${cluster ?? 'unknown cluster'} (${event.errorCode})`,
-      summary: `The VPC resource controller could not create a trunk ENI${cluster ? ` for cluster ${cluster}` : ''} in ${detail.subnetId ?? 'its subnet'}: ${event.errorCode}, ${meaning.meaning}. ${waiting.length ? `${waiting.length} node(s) there have no trunk ENI and cannot run pods with their own security groups (${lost} branch ENIs of capacity lost).` : 'The node that waits for it cannot run pods with their own security groups.'}${sgp ? ` ${describeSgp(sgp)}` : ''}`,
+      summary: `The VPC resource controller could not create a trunk ENI${cluster ? ` for cluster ${cluster}` : ''} in ${detail.subnetId ?? 'its subnet'}: ${event.errorCode}, ${meaning.meaning}. ${waiting.length ? `${plural(waiting.length, 'node')} there ${waiting.length === 1 ? 'has' : 'have'} no trunk ENI and cannot run pods with their own security groups (${lost} branch ENIs of capacity lost).` : 'The node that waits for it cannot run pods with their own security groups.'}${sgp ? ` ${describeSgp(sgp)}` : ''}`,
       clusters: cluster ? [cluster] : [],
       resources: [
         ...(detail.subnetId ? [{ type: 'subnet' as const, id: detail.subnetId }] : []),
