@@ -186,13 +186,36 @@ describe('podnet-guard findings', () => {
     expect(seen.every((r) => r.signatureValid)).toBe(true);
   });
 
-  it('prints one line per finding in text, with its suppression', async () => {
+  it('prints the counts, then one block per finding in text, most severe first, with its suppression', async () => {
     const suppression = { reason: 'migration', until: '2026-12-01T00:00:00.000Z', by: 'arn:aws:iam::1:user/a' };
+    const medium = finding(2, { severity: 'medium', rule: 'node-sg-granted-to-sg' });
+    respond = () => ({ status: 200, body: { items: [medium, { ...finding(1), suppression }] } });
+    const result = await cli(['findings', '--api', url]);
+    const blocks = result.stdout.trimEnd().split('\n\n');
+    expect(blocks[0]).toBe('2 open findings: 1 high, 1 medium.');
+    expect(blocks[1]).toMatch(/^\[HIGH\] /);
+    expect(blocks[1]).toContain('suppressed until 2026-12-01T00:00:00.000Z by arn:aws:iam::1:user/a: migration');
+    expect(blocks[1]).toContain('id: nsw-0001 (node-sg-widening/node-sg-granted-to-data-store)');
+    expect(blocks[2]).toMatch(/^\[MEDIUM\] /);
+    expect(result.stdout).not.toContain('https://docs.aws.amazon.com');
+    const verbose = await cli(['findings', '--api', url, '--verbose']);
+    expect(verbose.stdout).toContain('event: AuthorizeSecurityGroupIngress by arn:aws:sts::111122223333');
+    expect(verbose.stdout).toContain('https://docs.aws.amazon.com');
+  });
+
+  it('cannot be forged by a suppression reason: ESC, carriage returns and line breaks are shown, not obeyed', async () => {
+    // A reason that would clear the line, paint a fake all-clear in green and hide the finding's own lines.
+    const reason = 'ok\u001b[2K\r\u001b[32m[INFO] all clear\u001b[0m\n\n0 open findings.';
+    const suppression = { reason, until: '2026-12-01T00:00:00.000Z', by: 'arn:aws:iam::1:user/a\u202e' };
     respond = () => ({ status: 200, body: { items: [{ ...finding(1), suppression }] } });
     const result = await cli(['findings', '--api', url]);
-    expect(result.stdout).toContain('nsw-0001  high     open       node-sg-granted-to-data-store');
-    expect(result.stdout).toContain('suppressed until 2026-12-01T00:00:00.000Z: migration');
-    expect(result.stdout).toContain('1 finding(s)');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: checking for them is the point.
+    expect(result.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(result.stdout).toContain('ok\\u001b[2K\\r\\u001b[32m[INFO] all clear\\u001b[0m\\n\\n0 open findings.');
+    expect(result.stdout).toContain('arn:aws:iam::1:user/a\\u202e');
+    const lines = result.stdout.split('\n');
+    expect(lines.filter((line) => line.startsWith('['))).toHaveLength(1);
+    expect(lines.filter((line) => /^\d+ open finding/.test(line))).toEqual(['1 open finding: 1 high.']);
   });
 
   it('exits 2 for a bad --status before any request, and for a 400 answer naming the field', async () => {
@@ -205,6 +228,24 @@ describe('podnet-guard findings', () => {
     const result = await cli(['findings', '--api', url, '--cluster', 'x']);
     expect(result.code).toBe(EXIT.usage);
     expect(result.stderr).toContain('cluster: not an EKS cluster name');
+  });
+});
+
+describe('standard error', () => {
+  it("shows the API's error text with its control characters and line breaks escaped, on one line", async () => {
+    respond = () => ({
+      status: 400,
+      body: {
+        error: 'bad\u001b[2J',
+        issues: [{ path: 'cluster', message: 'x\npodnet-guard findings: all clear\u202e' }],
+      },
+    });
+    const result = await cli(['findings', '--api', url, '--cluster', 'x']);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('cluster: x\\npodnet-guard findings: all clear\\u202e');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: checking for them is the point.
+    expect(result.stderr.trimEnd()).not.toMatch(/[\u0000-\u001f\u202e]/);
   });
 });
 
@@ -300,7 +341,7 @@ describe('podnet-guard scan --api', () => {
     const result = await cli(['scan', '--api', url, '--detector', 'node-sg-widening']);
     expect(result.code).toBe(EXIT.ok);
     expect(JSON.parse(seen[0]!.body)).toEqual({ detectors: ['node-sg-widening'] });
-    expect(result.stdout).toContain('1 finding(s) (1 critical)');
+    expect(result.stdout.split('\n')[0]).toBe('1 open finding: 1 critical.');
   });
 
   it('exits 3 when the evaluation failed upstream', async () => {

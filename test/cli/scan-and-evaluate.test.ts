@@ -142,10 +142,11 @@ describe('podnet-guard scan', () => {
   it('reports existing grants in the sample account as text', async () => {
     const result = await cli(['scan', '--snapshot', SNAPSHOT]);
     expect(result.code).toBe(EXIT.ok);
-    expect(result.stdout).toContain('rule: node-sg-widening/node-sg-granted-to-sg');
+    expect(result.stdout).toContain('(node-sg-widening/node-sg-granted-to-sg)');
     const json = await cli(['scan', '--snapshot', SNAPSHOT, '--format', 'json']);
     const count = JSON.parse(json.stdout).findings.length;
-    expect(result.stdout).toContain(`${count} finding(s)`);
+    // The counts come first now (the summary before the blocks).
+    expect(result.stdout.split('\n')[0]).toMatch(new RegExp(`^${count} open findings: `));
   });
 
   it('exits 2 when the snapshot is not in AWS response shapes', async () => {

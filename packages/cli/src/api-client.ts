@@ -5,7 +5,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import type { DetectorId, Finding, Severity } from '@podnet-guard/core';
+import { type DetectorId, escapePlainText, type Finding, type Severity } from '@podnet-guard/core';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { type OutputFormat, writeResult } from './common.ts';
 import { EXIT, type ExitCode, ExitError } from './exit-codes.ts';
@@ -173,9 +173,14 @@ export function checkAnswer(answer: ApiAnswer, what: string): void {
     error?: unknown;
     issues?: { path: string; message: string }[];
   };
-  const error = typeof body.error === 'string' ? body.error : JSON.stringify(body.error ?? answer.body ?? '');
+  // The API's words are remote text: escaped, so they cannot drive the terminal or add lines.
+  const error = escapePlainText(
+    typeof body.error === 'string' ? body.error : JSON.stringify(body.error ?? answer.body ?? ''),
+  );
   if (answer.status === 400) {
-    const issues = (body.issues ?? []).map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+    const issues = (Array.isArray(body.issues) ? body.issues : [])
+      .map((issue) => escapePlainText(`${issue.path}: ${issue.message}`))
+      .join('; ');
     throw new ExitError(EXIT.usage, `${what}: the API refused the request: ${issues || error}`);
   }
   if (answer.status === 403 || answer.status === 401) {
@@ -191,6 +196,7 @@ export interface ApiScanOptions {
   detectors?: DetectorId[] | undefined;
   format: OutputFormat;
   failOn: Severity | undefined;
+  verbose?: boolean | undefined;
   /** Between polls of a `202` evaluation (default 2 s). */
   pollIntervalMs?: number;
   /** Gives up polling after this long (default 15 minutes). */
@@ -224,7 +230,7 @@ export async function scanViaApi(url: string, options: ApiScanOptions, io: Comma
   let answer = started.body as EvaluationAnswer;
   const interval = options.pollIntervalMs ?? 2000;
   const until = Date.now() + (options.waitMs ?? 15 * 60 * 1000);
-  if (answer.status === 'running') io.stderr(`evaluation ${answer.id} is running; waiting for it\n`);
+  if (answer.status === 'running') io.stderr(`evaluation ${escapePlainText(answer.id)} is running; waiting for it\n`);
   while (answer.status === 'running') {
     if (Date.now() > until) throw new ExitError(EXIT.aws, `evaluation ${answer.id} still running; try later`);
     await new Promise((resolve) => setTimeout(resolve, interval));
@@ -236,7 +242,9 @@ export async function scanViaApi(url: string, options: ApiScanOptions, io: Comma
     const error = answer.error ?? {};
     throw new ExitError(
       EXIT.aws,
-      `evaluation ${answer.id} failed: ${error.message ?? 'unknown'}${error.operation ? ` (${error.operation})` : ''}`,
+      escapePlainText(
+        `evaluation ${answer.id} failed: ${error.message ?? 'unknown'}${error.operation ? ` (${error.operation})` : ''}`,
+      ),
     );
   }
   const result = answer.result ?? answer;
@@ -247,7 +255,7 @@ export async function scanViaApi(url: string, options: ApiScanOptions, io: Comma
       notJudged: (result.notJudged ?? []) as never,
       extra: { evaluation: answer.id, figures: result.figures, transitions: result.transitions },
     },
-    { format: options.format, failOn: options.failOn },
+    { format: options.format, failOn: options.failOn, verbose: options.verbose },
     io,
   );
 }

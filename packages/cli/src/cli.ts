@@ -2,7 +2,7 @@
  * Parses argv and runs one command. Commands are `async (args, io) => exitCode` and throw ExitError on bad usage;
  * this file is the one place that maps errors to exit codes.
  */
-import { PodnetGuardError } from '@podnet-guard/core';
+import { escapeTerminalLines, PodnetGuardError } from '@podnet-guard/core';
 import { EXIT, type ExitCode, ExitError } from './exit-codes.ts';
 import type { CommandIO } from './io.ts';
 
@@ -31,7 +31,11 @@ export function usageText(): string {
   ].join('\n');
 }
 
-export async function runCli(argv: string[], io: CommandIO): Promise<ExitCode> {
+export async function runCli(argv: string[], given: CommandIO): Promise<ExitCode> {
+  // Standard error is read in a terminal: whatever reaches it (error messages quoting input files, AWS or API errors,
+  // warnings) has its control and bidi characters shown as escapes. Values are escaped where they enter a message too
+  // (escapePlainText), so they cannot add a line; this keeps the messages' own line breaks.
+  const io: CommandIO = { ...given, stderr: (text) => given.stderr(escapeTerminalLines(text)) };
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.stderr : io.stdout)(usageText());

@@ -3,12 +3,13 @@ import { readFile } from 'node:fs/promises';
 import {
   buildInventory,
   type EvaluationResult,
+  escapePlainText,
   type Finding,
   type GuardConfig,
   type Inventory,
   loadSnapshot,
   parseGuardConfig,
-  renderFindingText,
+  renderReportText,
   SEVERITIES,
   SEVERITY_RANK,
   type Severity,
@@ -46,7 +47,10 @@ export function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (cause) {
-    throw new ExitError(EXIT.usage, `${what} is not valid JSON: ${(cause as Error).message}`, { cause });
+    // V8's message quotes the input: escaped, so the file's bytes cannot drive the terminal or forge a line.
+    throw new ExitError(EXIT.usage, `${what} is not valid JSON: ${escapePlainText((cause as Error).message)}`, {
+      cause,
+    });
   }
 }
 
@@ -64,15 +68,20 @@ export async function loadConfigFile(path: string | undefined, io: CommandIO): P
   try {
     document = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (cause) {
-    throw new ExitError(EXIT.usage, `config ${path} cannot be parsed: ${(cause as Error).message}`, { cause });
+    // YAML's message ends with a frame of the file's lines: the first line says what and where.
+    const reason = escapePlainText((cause as Error).message.split('\n')[0] ?? '');
+    throw new ExitError(EXIT.usage, `config ${path} cannot be parsed: ${reason}`, { cause });
   }
   return parseGuardConfig(document ?? {});
 }
 
-/** Writes findings as `{"findings": [...]}` JSON or text, and returns the exit code `--fail-on` asks for. */
+/**
+ * Writes findings as `{"findings": [...]}` JSON (exact) or text (summary first, sorted compact blocks, `verbose` adds
+ * evidence and links), and returns the exit code `--fail-on` asks for.
+ */
 export function writeResult(
   result: EvaluationResult & { extra?: Record<string, unknown> },
-  options: { format: OutputFormat; failOn: Severity | undefined },
+  options: { format: OutputFormat; failOn: Severity | undefined; verbose?: boolean | undefined },
   io: CommandIO,
 ): ExitCode {
   const { findings } = result;
@@ -91,17 +100,8 @@ export function writeResult(
       )}\n`,
     );
   } else {
-    const blocks = findings.map(renderFindingText);
-    if (result.skipped) blocks.push(`skipped: ${result.skipped}`);
-    const counts = summarize(findings, result);
-    const bySeverity = SEVERITIES.filter((s) => counts.bySeverity[s]).map((s) => `${counts.bySeverity[s]} ${s}`);
-    blocks.push(
-      `${findings.length} finding(s)${bySeverity.length ? ` (${bySeverity.join(', ')})` : ''}; ${result.suppressed} suppressed by the allow-list`,
-    );
-    for (const entry of result.notJudged) {
-      blocks.push(`not judged by ${entry.detector}: missing ${entry.missing.join(', ')} (unknown, not "none")`);
-    }
-    io.stdout(`${blocks.join('\n\n')}\n`);
+    const report = { findings, notJudged: result.notJudged, ...(result.skipped ? { skipped: result.skipped } : {}) };
+    io.stdout(renderReportText(report, { verbose: options.verbose === true }));
   }
   return reachesFailOn(findings, options.failOn) ? EXIT.failOn : EXIT.ok;
 }

@@ -5,6 +5,7 @@
 import type { ClientSet } from '@podnet-guard/aws/clients';
 import { InventoryLoadError } from '@podnet-guard/aws/errors';
 import type { LoadFullOptions, LoadResult } from '@podnet-guard/aws/inventory';
+import { escapePlainText } from '@podnet-guard/core';
 import { EXIT, ExitError } from './exit-codes.ts';
 import type { CommandIO } from './io.ts';
 
@@ -66,7 +67,7 @@ export async function readRegion(
   options: { clusters?: string[] | undefined; concurrency?: number | undefined },
   io: CommandIO,
 ): Promise<LoadResult> {
-  const progress = io.isTTY ? (message: string) => io.stderr(`[${region}] ${message}\n`) : undefined;
+  const progress = io.isTTY ? (message: string) => io.stderr(`[${region}] ${escapePlainText(message)}\n`) : undefined;
   let result: LoadResult;
   try {
     result = await deps.load(deps.clientsFor(region), {
@@ -77,11 +78,13 @@ export async function readRegion(
     });
   } catch (error) {
     if (error instanceof InventoryLoadError) {
-      throw new ExitError(EXIT.aws, `cannot read AWS in ${region}: ${error.message}`, { cause: error });
+      throw new ExitError(EXIT.aws, `cannot read AWS in ${region}: ${escapePlainText(error.message)}`, {
+        cause: error,
+      });
     }
     throw error;
   }
   // Warnings are reasons, not progress: always on stderr (once; progress already showed them on a TTY).
-  if (!progress) for (const warning of result.warnings) io.stderr(`[${region}] warning: ${warning}\n`);
+  if (!progress) for (const warning of result.warnings) io.stderr(`[${region}] warning: ${escapePlainText(warning)}\n`);
   return result;
 }

@@ -1,127 +1,146 @@
 import {
+  defangUrls,
   escapeHtml,
   escapeMarkdown,
+  escapePlainText,
   escapeSlack,
-  sanitizeText,
+  escapeTerminalLines,
+  isSafeUrl,
+  revealInvisible,
   singleLine,
   truncateText,
   ZERO_WIDTH_SPACE,
 } from '@podnet-guard/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import {
+  accountText,
+  chatStructure,
+  htmlStructure,
+  markdownStructure,
+  plainStructure,
+} from '../../helpers/structure.ts';
 
 const ZWSP = ZERO_WIDTH_SPACE;
-// Text an attacker would try: mention syntax, links, markup, entities, control and bidi characters.
-const hostileText = fc
-  .array(
-    fc.oneof(
-      fc.string(),
-      fc.constantFrom(
-        '<!channel>',
-        '<!here>',
-        '<!everyone>',
-        '<@U024BE7LH>',
-        '<#C024BE7LH>',
-        '<!subteam^S123>',
-        '<https://evil.example|here>',
-        '@here',
-        '@channel',
-        '&lt;!channel&gt;',
-        '<',
-        '>',
-        '&',
-        '@',
-        '!',
-        '\u001b[31m',
-        '\u202e',
-        '\n',
-        '`',
-        '*',
-        '_',
-        '[x](https://evil.example)',
-        '<script>',
-        '"',
-        "'",
-      ),
-    ),
-    { maxLength: 20 },
-  )
-  .map((parts) => parts.join(''));
 const alphanumeric = fc.stringMatching(/^[A-Za-z0-9]*$/);
 
-describe('sanitizeText', () => {
-  it('removes ESC so ANSI sequences become inert text', () => {
-    expect(sanitizeText('orders\u001b[31m-db\u001b[0m')).toBe('orders[31m-db[0m');
-  });
-
-  it('removes bidirectional overrides and C1 controls', () => {
-    expect(sanitizeText('safe\u202egnp.exe\u0085')).toBe('safegnp.exe');
-  });
-
-  it('keeps newlines and tabs, and ordinary Unicode', () => {
-    expect(sanitizeText('a\n\tb – café 🚀')).toBe('a\n\tb – café 🚀');
-  });
-
-  it('replaces a lone surrogate', () => {
-    expect(sanitizeText('a\ud800b')).toBe('a\ufffdb');
-  });
-
-  it('never leaves a control character', () => {
+describe.each([
+  ['escapePlainText', escapePlainText],
+  ['escapeSlack', escapeSlack],
+  ['escapeMarkdown', escapeMarkdown],
+  ['escapeHtml', escapeHtml],
+])('%s', (_name, escaper) => {
+  it('round-trips plain alphanumerics unchanged', () => {
     fc.assert(
-      fc.property(hostileText, (text) => {
-        // biome-ignore lint/suspicious/noControlCharactersInRegex: checking for them is the point.
-        expect(sanitizeText(text)).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+      fc.property(alphanumeric, (text) => {
+        expect(escaper(text)).toBe(text);
       }),
     );
   });
 });
 
-describe('singleLine', () => {
-  it('folds line breaks so a value cannot add lines', () => {
-    expect(singleLine('ok\r\nFrom: admin\tx')).toBe('ok From: admin x');
+describe('revealInvisible', () => {
+  it.each([
+    ['orders\u001b[31m-db\u001b[0m', 'orders\\u001b[31m-db\\u001b[0m'],
+    ['a\nb\r\nc\td', 'a\\nb\\r\\nc\\td'],
+    ['safe\u202egnp.exe\u0085', 'safe\\u202egnp.exe\\u0085'],
+    ['zero\u200bwidth\ufeff', 'zero\\u200bwidth\\ufeff'],
+    ['line\u2028sep', 'line\\u2028sep'],
+    ['tag\u{e0041}', 'tag\\u{e0041}'],
+    ['lone\ud800half', 'lone\\ud800half'],
+  ])('shows %j as escapes', (input, expected) => {
+    expect(revealInvisible(input)).toBe(expected);
+  });
+
+  it('keeps ordinary Unicode as it is', () => {
+    expect(revealInvisible('café – 🚀 ünïcödé ṡ')).toBe('café – 🚀 ünïcödé ṡ');
   });
 });
 
-describe('escapeSlack', () => {
+describe('escapePlainText (terminal, standard error, plain-text email)', () => {
+  it('makes the forgeries of the issue visible instead of obeyed', () => {
+    expect(escapePlainText('ok\u001b[2K\r\u001b[32m[INFO] all clear')).toBe(
+      'ok\\u001b[2K\\r\\u001b[32m[INFO] all clear',
+    );
+    expect(escapePlainText('ng-1\n[CRITICAL] all nodes exposed')).toBe('ng-1\\n[CRITICAL] all nodes exposed');
+    expect(escapePlainText('\u202e]LACITIRC[')).toBe('\\u202e]LACITIRC[');
+  });
+
+  it('shows URLs as text that no terminal or mail client links', () => {
+    expect(escapePlainText('see https://evil.example/fix or www.evil.example')).toBe(
+      'see https[:]//evil.example/fix or www[.]evil.example',
+    );
+  });
+
+  it('never adds a line, a URL or an invisible character, whatever the text', () => {
+    fc.assert(
+      fc.property(accountText, (text) => {
+        expect(plainStructure(escapePlainText(text))).toEqual({ lines: 0, urls: 0, invisible: 0 });
+      }),
+    );
+  });
+});
+
+describe('escapeTerminalLines', () => {
+  it('keeps line breaks and shows every other control character', () => {
+    expect(escapeTerminalLines('line 1\nline 2 \u001b[2J\r\u202e')).toBe('line 1\nline 2 \\u001b[2J\\r\\u202e');
+  });
+});
+
+describe('defangUrls', () => {
   it.each([
-    ['<!channel> click <https://evil|here>', `&lt;!channel&gt; click &lt;https://evil|here&gt;`],
+    ['https://evil.example', 'https[:]//evil.example'],
+    ['_https://evil.example', '_https[:]//evil.example'],
+    ['javascript://x', 'javascript[:]//x'],
+    ['WWW.evil.example', 'WWW[.]evil.example'],
+    ['kubernetes.io/rule/nlb/client=', 'kubernetes.io/rule/nlb/client='],
+  ])('spells %j so it is not linked', (input, expected) => {
+    expect(defangUrls(input)).toBe(expected);
+  });
+});
+
+describe('escapeSlack (Slack mrkdwn, Teams markdown through AWS Chatbot)', () => {
+  it.each([
+    ['<!channel> click <https://evil|here>', `&lt;!channel&gt; click &lt;https[:]//evil|here&gt;`],
     ['@here now', `@${ZWSP}here now`],
     ['ping <@U024BE7LH>', `ping &lt;@${ZWSP}U024BE7LH&gt;`],
     ['a & b', 'a &amp; b'],
     ['&lt;!channel&gt;', '&amp;lt;!channel&amp;gt;'],
+    ['*urgent* ~ok~ `rm`', '∗urgent∗ ∼ok∼ ˋrmˋ'],
+    ['_italic_ but prod_db_main', 'ˍitalicˍ but prod_db_main'],
+    ['[docs](https://evil.example)', '[docs] (https[:]//evil.example)'],
+    ['a\n[CRITICAL] b', 'a\\n[CRITICAL] b'],
+    ['# Heading', '\uff03 Heading'],
+    ['- item', '\u2010 item'],
+    ['1. item', '1\u2024 item'],
   ])('makes %j inert', (input, expected) => {
     expect(escapeSlack(input)).toBe(expected);
   });
 
-  it('never leaves an unescaped <, a mention or a special command', () => {
+  it('leaves no line, link, mention, markup or invisible character, whatever the text', () => {
     fc.assert(
-      fc.property(hostileText, (text) => {
+      fc.property(accountText, (text) => {
+        expect(chatStructure(escapeSlack(text))).toEqual({
+          lines: 0,
+          links: 0,
+          mentions: 0,
+          markup: 0,
+          blocks: 0,
+          invisible: 0,
+        });
         const escaped = escapeSlack(text);
-        expect(escaped).not.toContain('<');
-        expect(escaped).not.toContain('>');
-        expect(escaped).not.toMatch(/<!(channel|here|everyone)/);
-        expect(escaped).not.toContain('<@');
-        // Every @ is followed by the zero-width space: no `@here`, `@channel`, `@team` mention.
-        expect(escaped).not.toMatch(new RegExp(`@(?!${ZWSP})`));
+        expect(escaped).not.toMatch(/[<>]/);
         // Every & starts an entity we wrote.
         expect(escaped).not.toMatch(/&(?!amp;|lt;|gt;)/);
       }),
     );
   });
-
-  it('round-trips plain alphanumerics unchanged', () => {
-    fc.assert(
-      fc.property(alphanumeric, (text) => {
-        expect(escapeSlack(text)).toBe(text);
-      }),
-    );
-  });
 });
 
-describe('escapeMarkdown', () => {
+describe('escapeMarkdown (GitHub)', () => {
   it.each([
     ['**bold** _it_', '\\*\\*bold\\*\\* \\_it\\_'],
-    ['[x](https://evil.example)', '\\[x\\]\\(https://evil\\.example\\)'],
+    ['[x](https://evil.example)', '\\[x\\]\\(https\\[:\\]//evil\\.example\\)'],
     ['# heading', '\\# heading'],
     ['`code`', '\\`code\\`'],
     ['<img src=x>', '\\<img src=x\\>'],
@@ -130,26 +149,23 @@ describe('escapeMarkdown', () => {
     ['back\\slash', 'back\\\\slash'],
     ['&lt;script&gt;', '\\&lt;script\\&gt;'],
     ['@octocat and @org/team', `@${ZWSP}octocat and @${ZWSP}org/team`],
+    ['fixes #123', `fixes \\#${ZWSP}123`],
+    ['two\nlines', 'two\\\\nlines'],
   ])('escapes %j', (input, expected) => {
     expect(escapeMarkdown(input)).toBe(expected);
   });
 
-  it('leaves no markup character unescaped and no mention', () => {
+  it('leaves no line, link, mention, issue reference, markup or invisible character, whatever the text', () => {
     fc.assert(
-      fc.property(hostileText, (text) => {
-        const escaped = escapeMarkdown(text);
-        // Remove escaped pairs; what is left must hold no markup character.
-        const bare = escaped.replace(/\\[\\`*_{}[\]()#+\-.!|<>~&"]/g, '');
-        expect(bare).not.toMatch(/[\\`*_{}[\]()#+\-.!|<>~&"]/);
-        expect(escaped).not.toMatch(new RegExp(`@(?!${ZWSP})`));
-      }),
-    );
-  });
-
-  it('round-trips plain alphanumerics unchanged', () => {
-    fc.assert(
-      fc.property(alphanumeric, (text) => {
-        expect(escapeMarkdown(text)).toBe(text);
+      fc.property(accountText, (text) => {
+        expect(markdownStructure(escapeMarkdown(text))).toEqual({
+          lines: 0,
+          links: 0,
+          mentions: 0,
+          references: 0,
+          markup: 0,
+          invisible: 0,
+        });
       }),
     );
   });
@@ -162,22 +178,25 @@ describe('escapeHtml', () => {
     );
   });
 
-  it('never leaves an unescaped < or quote', () => {
+  it('leaves no line, tag, foreign entity, quote, URL or invisible character, whatever the text', () => {
     fc.assert(
-      fc.property(hostileText, (text) => {
-        const escaped = escapeHtml(text);
-        expect(escaped).not.toMatch(/[<>"']/);
-        expect(escaped).not.toMatch(/&(?!amp;|lt;|gt;|quot;|#39;)/);
+      fc.property(accountText, (text) => {
+        expect(htmlStructure(escapeHtml(text))).toEqual({
+          lines: 0,
+          tags: 0,
+          entities: 0,
+          quotes: 0,
+          urls: 0,
+          invisible: 0,
+        });
       }),
     );
   });
+});
 
-  it('round-trips plain alphanumerics unchanged', () => {
-    fc.assert(
-      fc.property(alphanumeric, (text) => {
-        expect(escapeHtml(text)).toBe(text);
-      }),
-    );
+describe('singleLine (values programs read: SNS message attributes)', () => {
+  it('folds line breaks and removes control characters', () => {
+    expect(singleLine('ok\r\nFrom: admin\tx\u001b\u202e')).toBe('ok From: admin x');
   });
 });
 
@@ -194,8 +213,9 @@ describe('truncateText', () => {
     expect(truncateText('ab🚀cd', 4)).toBe('ab…');
   });
 
-  it('never leaves half an entity', () => {
+  it('never leaves half an entity or half an escape', () => {
     expect(truncateText(escapeSlack('ab & cd'), 7)).toBe('ab …');
+    expect(truncateText(escapePlainText('ab\u202ecd'), 7)).toBe('ab…');
   });
 
   it('never exceeds the limit', () => {
@@ -204,5 +224,14 @@ describe('truncateText', () => {
         expect(truncateText(text, max).length).toBeLessThanOrEqual(max);
       }),
     );
+  });
+});
+
+describe('isSafeUrl', () => {
+  it('takes plain https URLs and refuses anything that could end a link or hide a character', () => {
+    expect(isSafeUrl('https://docs.aws.amazon.com/eks/')).toBe(true);
+    expect(isSafeUrl('https://evil.example|@here>')).toBe(false);
+    expect(isSafeUrl('http://docs.aws.amazon.com/')).toBe(false);
+    expect(isSafeUrl('https://docs.aws.amazon.com/\u202e')).toBe(false);
   });
 });

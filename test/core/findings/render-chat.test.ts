@@ -32,7 +32,7 @@ describe('renderChatbotNotification', () => {
       `*Who:* AuthorizeSecurityGroupIngress by arn:aws:sts::111122223333:assumed-role/PlatformAdmin/alice@${ZERO_WIDTH_SPACE}example.com from 203.0.113.10 at 2026-11-02T09:41:07Z`,
     );
     expect(lines).toContain(
-      '*Exposes:* 3 node(s) (node groups ng-general, ng-batch), up to 27 pod IPs (upper bound); 2 SGP pod(s) with their own security groups counted apart; target: RDS',
+      '*Exposes:* 3 nodes, up to 27 pod IPs (an upper bound); 2 pods with their own security groups counted apart; protects RDS; node groups ng-general, ng-batch',
     );
     expect(lines).toContain('*Where:* account 111122223333, eu-west-1, cluster prod');
   });
@@ -115,7 +115,8 @@ describe('renderChatbotNotification with hostile account text', () => {
   });
 
   it('shows a disguised link as text, and drops an unsafe link target', () => {
-    expect(notification.content.title).toContain('&lt;!channel&gt; click &lt;https://evil.example|here&gt;');
+    // Shown as text: the brackets as entities, the URL defanged so Slack and Teams link nothing.
+    expect(notification.content.title).toContain('&lt;!channel&gt; click &lt;https[:]//evil.example|here&gt;');
     const links = notification.content.nextSteps.filter((step) => step.startsWith('<'));
     expect(links).toHaveLength(3);
     expect(links.every((link) => link.startsWith('<https://docs.aws.amazon.com/'))).toBe(true);
@@ -129,9 +130,21 @@ describe('renderChatbotNotification with hostile account text', () => {
   it('holds no control character and no line forged by account text', () => {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: checking for them is the point.
     for (const text of texts) expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
-    expect(notification.content.description).toContain('orders[31m-db[0m');
+    // The ESC is shown, not dropped: a reader sees the text held one.
+    expect(notification.content.description).toContain('orders\\u001b[31m-db\\u001b[0m');
     expect(notification.content.description.split('\n').filter((line) => line.startsWith('*Who:*'))).toHaveLength(1);
     expect(notification.content.description).not.toMatch(/\n\s*(How to undo it|aws iam)/);
+  });
+
+  it('neutralises chat formatting and links in a rule description: *, _, ~, backticks, [text](url), bare URLs', () => {
+    const finding = dataStoreFinding({
+      summary: 'admits *URGENT* _click_ ~ok~ `rm -rf` [here](https://evil.example) or https://evil.example/x',
+    });
+    const { description } = renderChatbotNotification(finding).content;
+    const [first] = description.split('\n');
+    expect(first).toBe(
+      'admits ∗URGENT∗ ˍclickˍ ∼ok∼ ˋrm -rfˋ [here] (https[:]//evil.example) or https[:]//evil.example/x',
+    );
   });
 
   it('survives a JSON round trip with its quotes intact', () => {

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import {
   type EvaluationResult,
+  escapePlainText,
   evaluateEvent,
   extractCloudTrailRecords,
   parseCloudTrailEvent,
@@ -32,6 +33,7 @@ options:
   --config <file>        config file (JSON or YAML): allow-list, own principals, thresholds
   --detector <id>        only this detector (repeatable)
   --format json|text     output format (default text)
+  --verbose              text output: add each finding's evidence (event, details, nodes, resources) and links
   --fail-on <severity>   exit 1 when an open finding reaches this severity`;
 
 export const evaluateEventCommand: Command = {
@@ -47,6 +49,7 @@ export const evaluateEventCommand: Command = {
         config: { type: 'string' },
         detector: { type: 'string', multiple: true },
         format: { type: 'string' },
+        verbose: { type: 'boolean' },
         'fail-on': { type: 'string' },
       },
     });
@@ -60,7 +63,8 @@ export const evaluateEventCommand: Command = {
     const config = await loadConfigFile(values.config, io);
     const raw = parseJson(await readInput(path, io), `event file ${path}`);
     const extracted = extractCloudTrailRecords(raw);
-    if ('error' in extracted) throw new ExitError(EXIT.usage, `event file ${path}: ${extracted.error.message}`);
+    if ('error' in extracted)
+      throw new ExitError(EXIT.usage, `event file ${path}: ${escapePlainText(extracted.error.message)}`);
     const inventory = await loadSnapshotFile(values.snapshot, io);
 
     const combined: EvaluationResult = { findings: [], suppressed: 0, notJudged: [] };
@@ -86,13 +90,17 @@ export const evaluateEventCommand: Command = {
     }
     for (const entry of rejected)
       io.stderr(
-        `record ${entry.index}${entry.eventName ? ` (${entry.eventName})` : ''} not evaluated: ${entry.reason}\n`,
+        `record ${entry.index}${entry.eventName ? ` (${escapePlainText(entry.eventName)})` : ''} not evaluated: ${escapePlainText(entry.reason)}\n`,
       );
     // A single event that is not usable is bad input; in a log file, other records may still be evaluated.
     if (extracted.records.length === rejected.length && rejected.length > 0) {
       throw new ExitError(EXIT.usage, `no record in ${path} could be evaluated`);
     }
     if (skipped.length) combined.skipped = skipped.join('; ');
-    return writeResult({ ...combined, extra: { records: extracted.records.length, rejected } }, { format, failOn }, io);
+    return writeResult(
+      { ...combined, extra: { records: extracted.records.length, rejected } },
+      { format, failOn, verbose: values.verbose },
+      io,
+    );
   },
 };

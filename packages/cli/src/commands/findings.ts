@@ -1,6 +1,6 @@
 /** `podnet-guard findings`: lists the deployed service's findings through its API, following every page. */
 import { parseArgs } from 'node:util';
-import { DETECTOR_IDS, type Finding, SEVERITIES } from '@podnet-guard/core';
+import { DETECTOR_IDS, type ListedFinding, renderReportText, SEVERITIES } from '@podnet-guard/core';
 import { apiUrlOf, checkAnswer, createApiClient } from '../api-client.ts';
 import type { Command } from '../cli.ts';
 import { parseFormat } from '../common.ts';
@@ -16,9 +16,8 @@ options:
   --cluster <name>       only findings that name this cluster
   --severity <severity>  only this severity: ${SEVERITIES.join(', ')}
   --detector <id>        only this detector: ${DETECTOR_IDS.join(', ')}
-  --format json|text     output format (default text)`;
-
-type ListedFinding = Finding & { suppression?: { reason: string; until: string; by: string } };
+  --format json|text     output format (default text): the counts first, then one block per finding, most severe first
+  --verbose              text output: add each finding's evidence (event or state, details, nodes, resources) and links`;
 
 export const findingsCommand: Command = {
   summary: "List the deployed service's findings.",
@@ -35,6 +34,7 @@ export const findingsCommand: Command = {
         severity: { type: 'string' },
         detector: { type: 'string' },
         format: { type: 'string' },
+        verbose: { type: 'boolean' },
       },
     });
     const format = parseFormat(values.format);
@@ -59,12 +59,8 @@ export const findingsCommand: Command = {
     if (format === 'json') {
       io.stdout(`${JSON.stringify({ findings }, null, 2)}\n`);
     } else {
-      const lines = findings.map((f) => {
-        const muted = f.suppression ? ` (suppressed until ${f.suppression.until}: ${f.suppression.reason})` : '';
-        return `${f.id}  ${f.severity.padEnd(8)} ${f.status.padEnd(10)} ${f.rule}  ${f.title}${muted}`;
-      });
-      lines.push(`${findings.length} finding(s)`);
-      io.stdout(`${lines.join('\n')}\n`);
+      // The same renderer as scan: every account value (titles, names, suppression reasons) escaped for the terminal.
+      io.stdout(renderReportText({ findings }, { verbose: values.verbose === true }));
     }
     return EXIT.ok;
   },

@@ -24,6 +24,7 @@ options:
   --cluster <name>       only findings for this cluster (repeatable)
   --detector <id>        only this detector (repeatable): ${DETECTOR_IDS.join(', ')}
   --format json|text     output format (default text)
+  --verbose              text output: add each finding's evidence (event or state, details, nodes, resources) and links
   --fail-on <severity>   exit 1 when an open finding reaches this severity
 
 exit codes: 0 ran, 1 --fail-on reached, 2 bad usage or input, 3 AWS could not be read`;
@@ -44,6 +45,7 @@ export function createScanCommand(overrides: Partial<LiveDeps> = {}): Command {
           cluster: { type: 'string', multiple: true },
           detector: { type: 'string', multiple: true },
           format: { type: 'string' },
+          verbose: { type: 'boolean' },
           'fail-on': { type: 'string' },
           region: { type: 'string', multiple: true },
           api: { type: 'string' },
@@ -52,7 +54,8 @@ export function createScanCommand(overrides: Partial<LiveDeps> = {}): Command {
       const format = parseFormat(values.format);
       const failOn = parseFailOn(values['fail-on']);
       const detectors = parseDetectors(values.detector);
-      if (values.api) return scanViaApi(values.api, { clusters: values.cluster, detectors, format, failOn }, io);
+      const output = { format, failOn, verbose: values.verbose };
+      if (values.api) return scanViaApi(values.api, { clusters: values.cluster, detectors, ...output }, io);
       const config = await loadConfigFile(values.config, io);
       const options = {
         config,
@@ -60,7 +63,7 @@ export function createScanCommand(overrides: Partial<LiveDeps> = {}): Command {
         ...(values.cluster ? { clusters: values.cluster } : {}),
       };
       const { result } = await scanFromSource(values, options, overrides, io);
-      return writeResult(result, { format, failOn }, io);
+      return writeResult(result, output, io);
     },
   };
 }

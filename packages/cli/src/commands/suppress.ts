@@ -1,5 +1,6 @@
 /** `podnet-guard suppress`: mutes a finding of the deployed service until a date, or lifts the suppression. */
 import { parseArgs } from 'node:util';
+import { escapePlainText } from '@podnet-guard/core';
 import { apiUrlOf, checkAnswer, createApiClient } from '../api-client.ts';
 import type { Command } from '../cli.ts';
 import { parseFormat } from '../common.ts';
@@ -50,8 +51,10 @@ export const suppressCommand: Command = {
     const finding = answer.body as { id: string; title: string; suppression?: { until: string; by: string } };
     if (format === 'json') io.stdout(`${JSON.stringify(finding, null, 2)}\n`);
     else if (finding.suppression)
-      io.stdout(`${finding.id} suppressed until ${finding.suppression.until} by ${finding.suppression.by}\n`);
-    else io.stdout(`${finding.id} no longer suppressed\n`);
+      io.stdout(
+        `${escapePlainText(finding.id)} suppressed until ${escapePlainText(finding.suppression.until)} by ${escapePlainText(finding.suppression.by)}\n`,
+      );
+    else io.stdout(`${escapePlainText(finding.id)} no longer suppressed\n`);
     return EXIT.ok;
   },
 };

@@ -215,3 +215,27 @@ export function computeMaxPods(instanceType: string, options: MaxPodsOptions = {
     notes,
   };
 }
+
+/**
+ * The arithmetic of a result said in words, for summaries a person reads (`formula` keeps the terse form): which ENIs
+ * carry pods, how many pod IPs each, the two host-network pods (aws-node, kube-proxy) that need no pod IP, and the
+ * EKS cap when it lowered the figure.
+ *
+ * @example plainMaxPodsArithmetic(computeMaxPods('m5.large', { sgp: true }), 'the SGP trunk')
+ * // '2 ENIs for pods (of 3; 1 taken by the SGP trunk) × 9 pod IPs each + 2 host-network pods = 20'
+ */
+export function plainMaxPodsArithmetic(
+  result: MaxPodsResult,
+  reservedFor = 'the SGP trunk or custom networking',
+): string {
+  if (result.usableEnis === 0) return `none of its ${result.enis} ENIs is left for pods, so 0`;
+  const reserved =
+    result.reservedEnis > 0 ? ` (of ${result.enis}; ${result.reservedEnis} taken by ${reservedFor})` : '';
+  const perEni =
+    result.mode === 'prefix-delegation'
+      ? `${result.ipv4PerEni - 1} /28 prefixes of ${IPS_PER_PREFIX} pod IPs`
+      : `${result.ipv4PerEni - 1} pod IPs`;
+  const enis = `${result.usableEnis} ${result.usableEnis === 1 ? 'ENI' : 'ENIs'} for pods${reserved}`;
+  const capped = result.cap.applied ? `, capped at ${result.maxPods} by EKS` : '';
+  return `${enis} × ${perEni} each + 2 host-network pods = ${result.uncappedMaxPods}${capped}`;
+}

@@ -9,7 +9,7 @@
  * @example
  * const findings = ipPoolExhaustion.evaluateEvent(parsedEvent, { inventory, config, now });
  */
-import { computeMaxPods } from '../capacity/max-pods.ts';
+import { computeMaxPods, plainMaxPodsArithmetic } from '../capacity/max-pods.ts';
 import { readMaxPodsFromUserData } from '../capacity/user-data.ts';
 import type { CloudTrailEvent, EventDetail } from '../cloudtrail/types.ts';
 import { buildFinding as buildSharedFinding, eventEvidence, type FindingDraft, unique } from '../findings/build.ts';
@@ -719,7 +719,7 @@ export function effectiveMaxPods(
     cap: 'eks',
     ...(typeInfo ? { instanceTypeInfo: typeInfo } : {}),
   });
-  return { value: computed.maxPods, source: `EKS default for ${instanceType} (${computed.formula})` };
+  return { value: computed.maxPods, source: `EKS default for ${instanceType}: ${plainMaxPodsArithmetic(computed)}` };
 }
 
 function scanNodeGroups(context: DetectorContext): Finding[] {
@@ -770,7 +770,7 @@ function judgeMaxPods(group: NodeGroup, context: DetectorContext, event: CloudTr
       subject: `${cluster}/${group.name}`,
       severity,
       title: `${TITLES['max-pods-over-ip-capacity']}: ${cluster}/${group.name}`,
-      summary: `Node group ${group.name} of cluster ${cluster} runs ${instanceType} nodes with maxPods ${effective.value} (from ${effective.source}), but a node holds ${safe} pod IPs: ${capacity.formula}.${trunkSlot ? ` Security groups for pods is on (${sgp.signals.join(', ')}): the trunk ENI takes an ENI slot that the default maxPods does not account for, so the last ${effective.value - safe} pods per node never get an IP.` : ''} Set maxPods to ${safe}.`,
+      summary: `Node group ${group.name} of cluster ${cluster} runs ${instanceType} nodes with maxPods ${effective.value}, from ${effective.source}. A node holds only ${safe} pod IPs: ${plainMaxPodsArithmetic(capacity, 'the SGP trunk')}.${trunkSlot ? ` Security groups for pods is on (${sgp.signals.join(', ')}): the trunk ENI takes an ENI slot that the default maxPods does not account for, so the last ${effective.value - safe} pods per node never get an IP.` : ''} Set maxPods to ${safe}.`,
       clusters: [cluster],
       resources: [target, { type: 'instance-type', id: instanceType }],
       blastRadius: {

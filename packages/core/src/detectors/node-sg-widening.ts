@@ -17,6 +17,7 @@ import {
   unique,
 } from '../findings/build.ts';
 import { LINKS } from '../findings/links.ts';
+import { plural } from '../findings/wording.ts';
 import { cidrContains, isPrivateCidr, normalizeCidr } from '../inventory/cidr.ts';
 import {
   type BlastRadius,
@@ -628,7 +629,7 @@ function judgeReverseGrants(
         subject: `${targetId}<-${nodeSgId}`,
         severity: dataStore ? 'high' : 'medium',
         title: `${TITLES[rule]}: ${targetId} admits ${nodeSgId}`,
-        summary: `${what} now admits node SG ${groupLabel(nodeSgId, inventory)} on ${ports}. Every pod that is not using its own security group on ${exposure.nodes.length} node(s)${exposure.nodeGroups.length ? ` (node groups ${exposure.nodeGroups.join(', ')})` : ''} of cluster ${exposure.clusters.join(', ') || 'unknown'} can reach it: up to ${exposure.podIps} pod IPs, whatever their IAM permissions.`,
+        summary: `${what} ${base.event ? 'now admits' : 'admits'} node SG ${groupLabel(nodeSgId, inventory)} on ${ports}. Every pod that is not using its own security group on ${plural(exposure.nodes.length, 'node')}${exposure.nodeGroups.length ? ` (node groups ${exposure.nodeGroups.join(', ')})` : ''} of cluster ${exposure.clusters.join(', ') || 'unknown'} can reach it: up to ${exposure.podIps} pod IPs, whatever their IAM permissions.`,
         clusters: exposure.clusters,
         resources: [
           { type: 'security-group', id: targetId },

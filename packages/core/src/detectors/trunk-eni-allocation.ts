@@ -23,6 +23,7 @@ import {
   type FindingDraft,
 } from '../findings/build.ts';
 import { LINKS } from '../findings/links.ts';
+import { humanDuration, plural } from '../findings/wording.ts';
 import {
   isBranchEni,
   isTrunkEni,
@@ -514,7 +515,7 @@ function onTrunkCreated(
       subject,
       severity: 'high',
       title: `${TITLES['trunk-create-failed']}: ${cluster ?? 'unknown cluster'} (${event.errorCode})`,
-      summary: `The VPC resource controller could not create a trunk ENI${cluster ? ` for cluster ${cluster}` : ''} in ${detail.subnetId ?? 'its subnet'}: ${event.errorCode}, ${meaning.meaning}. ${waiting.length ? `${waiting.length} node(s) there have no trunk ENI and cannot run pods with their own security groups (${lost} branch ENIs of capacity lost).` : 'The node that waits for it cannot run pods with their own security groups.'}${sgp ? ` ${describeSgp(sgp)}` : ''}`,
+      summary: `The VPC resource controller could not create a trunk ENI${cluster ? ` for cluster ${cluster}` : ''} in ${detail.subnetId ?? 'its subnet'}: ${event.errorCode}, ${meaning.meaning}. ${waiting.length ? `${plural(waiting.length, 'node')} there ${waiting.length === 1 ? 'has' : 'have'} no trunk ENI and cannot run pods with their own security groups (${lost} branch ENIs of capacity lost).` : 'The node that waits for it cannot run pods with their own security groups.'}${sgp ? ` ${describeSgp(sgp)}` : ''}`,
       clusters: cluster ? [cluster] : [],
       resources: [
         ...(detail.subnetId ? [{ type: 'subnet' as const, id: detail.subnetId }] : []),
@@ -865,7 +866,7 @@ function trunkMissing(node: Node, sgp: SgpStatus, context: DetectorContext): Fin
   if (trunkOf(instance.id, inventory) !== undefined) return undefined;
   const slots = eniSlots(instance.id, limits, inventory);
   const full = slots.used >= slots.max;
-  const age = minutes >= 120 ? `${Math.floor(minutes / 60)} hours` : `${Math.floor(minutes)} minutes`;
+  const age = humanDuration(minutes);
   return buildFinding({
     rule: 'trunk-missing',
     subject: instance.id,
@@ -1096,7 +1097,7 @@ function instanceTypeFinding(input: {
     subject: `${input.cluster}/${input.group}`,
     severity: 'medium',
     title: `${TITLES['instance-type-not-trunk-compatible']}: ${input.cluster}/${input.group} (${input.types.join(', ')})`,
-    summary: `Cluster ${input.cluster} runs security groups for pods, but ${label} uses ${input.types.join(', ')}, which cannot hold a trunk ENI: no pod with its own security groups can run on ${input.nodeCount ? `its ${input.nodeCount} node(s)` : 'its nodes'}, and such pods scheduled there stay pending.${input.note ? ` ${input.note}` : ''} Nearest trunk-capable type: ${suggestionText}. ${describeSgp(input.sgp)}`,
+    summary: `Cluster ${input.cluster} runs security groups for pods, but ${label} uses ${input.types.join(', ')}, which cannot hold a trunk ENI: no pod with its own security groups can run on ${input.nodeCount ? `its ${plural(input.nodeCount, 'node')}` : 'its nodes'}, and such pods scheduled there stay pending.${input.note ? ` ${input.note}` : ''} Nearest trunk-capable type: ${suggestionText}. ${describeSgp(input.sgp)}`,
     clusters: [input.cluster],
     resources: [
       input.target,

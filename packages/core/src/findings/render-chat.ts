@@ -8,11 +8,13 @@
  * 250 characters; each `nextSteps` item up to 350 characters (a bulleted list); each `keywords` item up to 75
  * characters (inline tags); `threadId` groups notifications with the same id in one thread; `summary` is shown on the
  * top-level message of a thread; `additionalContext` is a string-to-string map.
- * Every piece of account text goes through `escapeSlack`: no mentions, no disguised links.
+ * Every piece of account text goes through `escapeSlack` (escape.ts): one line, no mentions, no links, no markup; only
+ * our own links (links.ts) are linked.
  */
 import type { Finding, Severity } from '../types/finding.ts';
-import { escapeSlack, isSafeUrl, singleLine, truncateText } from './escape.ts';
+import { escapeSlack, isSafeUrl, truncateText } from './escape.ts';
 import { type RenderOptions, transitionOf, undoSteps } from './render-email.ts';
+import { blastRadiusText } from './wording.ts';
 
 /** Documented limits of the custom notification fields (characters), plus list lengths we keep for readability. */
 export const CHATBOT_LIMITS = {
@@ -121,13 +123,10 @@ function description(finding: Finding, resolved: boolean): string[] {
     lines.push(`*Seen in:* ${text(evidence.state)}`);
   }
   const radius = finding.blastRadius;
-  if (radius && !resolved) {
-    const groups = radius.nodeGroups.length ? ` (node groups ${shortList(radius.nodeGroups)})` : '';
-    const sgp = radius.sgpPods > 0 ? `; ${radius.sgpPods} SGP pod(s) with their own security groups counted apart` : '';
-    const target = radius.targetServices?.length ? `; target: ${shortList(radius.targetServices)}` : '';
-    lines.push(
-      `*Exposes:* ${radius.nodes} node(s)${groups}, up to ${radius.podIps} pod IPs (upper bound)${sgp}${target}`,
-    );
+  const exposes = blastRadiusText(radius, shortList);
+  if (radius && exposes && !resolved) {
+    const groups = radius.nodeGroups.length ? `; node groups ${shortList(radius.nodeGroups)}` : '';
+    lines.push(`*Exposes:* ${exposes}${groups}`);
   }
   if (finding.expectedBecause) lines.push(`*Expected:* ${truncateText(text(finding.expectedBecause), 1000)}`);
   if (finding.suppressedBy?.length) lines.push(`*Suppressed by:* ${shortList(finding.suppressedBy)}`);
@@ -146,7 +145,7 @@ function nextSteps(finding: Finding): string[] {
     steps.push(truncateText(`Undo: ${text(finding.remediation.reason)}`, CHATBOT_LIMITS.nextStep));
   steps.push(truncateText(text(finding.recommendation.text), CHATBOT_LIMITS.nextStep));
   for (const link of finding.recommendation.links) {
-    const url = singleLine(link.url);
+    const url = link.url;
     // Links go into `<url|text>`: a URL with spaces, `<`, `>` or `|` could end the link early and start another.
     if (!isSafeUrl(url) || url.length > CHATBOT_LIMITS.nextStep - 10) continue;
     const title = truncateText(text(link.title), CHATBOT_LIMITS.nextStep - url.length - 3);
@@ -170,9 +169,9 @@ function relatedResources(finding: Finding): string[] {
   return more > 0 ? [...ids.slice(0, max - 1), `and ${more + 1} more`] : ids;
 }
 
-/** Untrusted text, one line, escaped for Slack mrkdwn. */
+/** Untrusted text, one line, escaped for Slack mrkdwn (and Teams markdown). */
 function text(value: string): string {
-  return escapeSlack(singleLine(value));
+  return escapeSlack(value);
 }
 
 /** An `additionalContext` value: escaped and short (custom actions read these as variables). */

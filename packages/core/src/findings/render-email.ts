@@ -1,10 +1,11 @@
 /**
  * The plain-text email of one finding (SNS `email` protocol): a person should get it in five seconds: what changed,
- * who did it, what it exposes, how to undo it, what to do instead. Text from the account is untrusted: control
- * characters are removed, single-line fields cannot add lines, and long text and lists are cut with a count.
+ * who did it, what it exposes, how to undo it, what to do instead. Text from the account is untrusted: every value goes
+ * through `escapePlainText` (escape.ts), so it cannot add lines, hide control characters or become a link, and long
+ * text and lists are cut with a count.
  */
 import type { Finding, ResourceRef } from '../types/finding.ts';
-import { isSafeUrl, singleLine, truncateText } from './escape.ts';
+import { escapePlainText, isSafeUrl, truncateText } from './escape.ts';
 import type { PublishedTransition } from './transitions.ts';
 
 /** Options shared by the renderers. */
@@ -71,7 +72,7 @@ export function emailSubject(finding: Finding, options: RenderOptions = {}): str
 
 /** Printable ASCII on one line: SNS rejects other subjects. */
 function toSubjectAscii(text: string): string {
-  return singleLine(text)
+  return escapePlainText(text)
     .normalize('NFKD')
     .replace(/[\u2026]/g, '...')
     .replace(/[^\x20-\x7e]/g, '')
@@ -270,11 +271,11 @@ function ruleText(rule: RuleLike): string {
 
 /** One untrusted value on one line, cut to a readable length. */
 function field(text: string): string {
-  return truncateText(singleLine(text), TEXT_FIELD_MAX);
+  return truncateText(escapePlainText(text), TEXT_FIELD_MAX);
 }
 
 /**
- * Untrusted prose (summary, recommendation) as one line, cut to a readable length: folding its line breaks means it
+ * Untrusted prose (summary, recommendation) as one line, cut to a readable length: its line breaks shown as `\n`, it
  * cannot forge a section heading or an "undo" command of its own. Mail clients wrap long lines.
  */
 function paragraph(text: string): string[] {
