@@ -212,6 +212,13 @@ export default $config({
         sourceArn: slackRule.arn,
       });
       ruleArns.push(slackRule.arn);
+      // The hourly digest of low and info findings.
+      const digest = new sst.aws.Cron('SlackDigestSchedule', {
+        function: deliverSlack.arn,
+        schedule: 'rate(1 hour)',
+        transform: { target: { retryPolicy, deadLetterConfig: { arn: deliveryDlq.arn } } },
+      });
+      ruleArns.push(digest.nodes.rule.arn);
     }
 
     // ---- the sweep ----

@@ -104,4 +104,31 @@ describe('handleFindingEventForSlack', () => {
     // The retry after the token is fixed delivers the event.
     expect(await handleFindingEventForSlack(busEvent('opened', 1), deps)).toMatchObject({ outcome: 'posted' });
   });
+
+  it('posts the digest of waiting low and info findings on the hourly schedule', async () => {
+    const deps = {
+      sink: createSlackAppSink({ token: TOKEN, apiUrl: server.apiUrl }),
+      config,
+      state: new MemorySlackStateStore(),
+      logger: logger(),
+    };
+    expect(await handleFindingEventForSlack(busEvent('opened', 1, { severity: 'low' }), deps)).toMatchObject({
+      outcome: 'digest',
+    });
+    expect(server.messages).toHaveLength(0);
+    const schedule = {
+      source: 'aws.events',
+      'detail-type': 'Scheduled Event',
+      time: '2026-12-02T11:00:00Z',
+      detail: {},
+    };
+    expect(await handleFindingEventForSlack(schedule, deps)).toEqual({
+      status: 'digest',
+      listed: { '#eks-alerts': 1 },
+    });
+    expect(JSON.stringify(server.messages[0]?.blocks)).toContain(
+      'From 2026-12-02T10:00:00.000Z to 2026-12-02T11:00:00.000Z',
+    );
+    expect(await handleFindingEventForSlack(schedule, deps)).toEqual({ status: 'digest', listed: {} });
+  });
 });

@@ -9,7 +9,7 @@ import { SEVERITIES, safeParseSchema } from '@podnet-guard/core';
 import * as z from 'zod/mini';
 import { FINDING_DETAIL_TYPES, FINDING_EVENT_SOURCE } from '../bus.ts';
 import type { EventLogger } from '../handle-cloudtrail-event.ts';
-import { deliverToSlack, type SlackOutcome, type SlackStateStore } from './deliver-slack.ts';
+import { deliverSlackDigest, deliverToSlack, type SlackOutcome, type SlackStateStore } from './deliver-slack.ts';
 import { SlackDeliveryError, type SlackSink } from './slack-sink.ts';
 
 const TRANSITION_OF_DETAIL_TYPE = Object.fromEntries(
@@ -46,7 +46,17 @@ const FindingEventSchema = z.object({
 
 export type SlackHandlerResult =
   | { status: 'delivered'; findingId: string; outcome: SlackOutcome }
+  | { status: 'digest'; listed: Record<string, number> }
   | { status: 'rejected'; reason: string };
+
+/** The hourly schedule's event (EventBridge `Scheduled Event`): it posts the digest of low and info findings. */
+const ScheduledEventSchema = z.object({
+  source: z.literal('aws.events'),
+  'detail-type': z.literal('Scheduled Event'),
+  time: z.string(),
+});
+
+const DIGEST_PERIOD_MS = 3600_000;
 
 export interface SlackHandlerDeps {
   sink: SlackSink;
@@ -62,6 +72,14 @@ export interface SlackHandlerDeps {
  * await handleFindingEventForSlack(eventBridgeEvent, { sink, config, state, logger }); // { status: 'delivered', … }
  */
 export async function handleFindingEventForSlack(event: unknown, deps: SlackHandlerDeps): Promise<SlackHandlerResult> {
+  const scheduled = safeParseSchema(ScheduledEventSchema, event);
+  if (scheduled.success) {
+    const until = new Date(Date.parse(scheduled.data.time) || Date.now());
+    const since = new Date(until.getTime() - DIGEST_PERIOD_MS);
+    const listed = await deliverSlackDigest(deps, { since: since.toISOString(), until: until.toISOString() });
+    deps.logger.info('slack digest', { listed });
+    return { status: 'digest', listed };
+  }
   const parsed = safeParseSchema(FindingEventSchema, event);
   if (!parsed.success) {
     const reason = parsed.error.issues
