@@ -6,15 +6,26 @@ import { PodnetGuardError } from '../errors.ts';
 import type { FindingPage, FindingQuery, FindingStore, RecordContext } from '../ports.ts';
 import type { Finding } from '../types/finding.ts';
 import {
+  EVENT_DELIVERY_CLAIM_SECONDS,
   EVENT_MARKER_TTL_SECONDS,
   epochSeconds,
   findingSortKey,
+  parseDedupeKey,
   pendingTransitionOf,
   type RecordedTransition,
   recordFindings,
   type StoredFinding,
   type Suppression,
+  stillPending,
 } from './transitions.ts';
+
+/** A recorded CloudTrail event: kept until `expiresAt`, with the dedupe keys it has left to deliver. */
+interface EventMarker {
+  expiresAt: number;
+  pending: Set<string>;
+  /** Epoch seconds until which an invocation is delivering `pending`. */
+  claimUntil?: number;
+}
 
 /**
  * Every attempt to write one finding lost the race to another writer.
@@ -60,7 +71,11 @@ export function createMemoryFindingStore(options: MemoryFindingStoreOptions = {}
 } {
   const records = new Map<string, StoredFinding>();
   for (const record of options.initial ?? []) records.set(record.id, structuredClone(record));
-  const eventMarkers = new Map<string, number>();
+  const eventMarkers = new Map<string, EventMarker>();
+  const liveMarker = (eventId: string, now: string): EventMarker | undefined => {
+    const marker = eventMarkers.get(eventId);
+    return marker && marker.expiresAt > epochSeconds(now) ? marker : undefined;
+  };
   let lease: { owner: string; expiresAt: number } | undefined;
   const clock = options.clock ?? (() => new Date());
   const maxAttempts = options.maxAttempts ?? 5;
@@ -81,8 +96,7 @@ export function createMemoryFindingStore(options: MemoryFindingStoreOptions = {}
 
     async record(findings: readonly Finding[], context: RecordContext): Promise<RecordedTransition[]> {
       const { eventId, now } = context;
-      const marker = eventId === undefined ? undefined : eventMarkers.get(eventId);
-      if (marker !== undefined && marker > epochSeconds(now)) return [];
+      if (eventId !== undefined && liveMarker(eventId, now)) return [];
       const published = await recordFindings(
         findings,
         context,
@@ -96,8 +110,39 @@ export function createMemoryFindingStore(options: MemoryFindingStoreOptions = {}
         },
         { maxAttempts, onConflict: (id, attempts) => new MemoryStoreConflictError(id, attempts) },
       );
-      if (eventId !== undefined) eventMarkers.set(eventId, epochSeconds(now) + EVENT_MARKER_TTL_SECONDS);
+      if (eventId !== undefined) {
+        // Merged, never replaced: a duplicate of the event racing this one must not drop what this one holds.
+        const marker = eventMarkers.get(eventId) ?? { expiresAt: 0, pending: new Set<string>() };
+        marker.expiresAt = epochSeconds(now) + EVENT_MARKER_TTL_SECONDS;
+        for (const item of published) marker.pending.add(item.dedupeKey);
+        if (published.length > 0) marker.claimUntil = epochSeconds(now) + EVENT_DELIVERY_CLAIM_SECONDS;
+        eventMarkers.set(eventId, marker);
+      }
       return published;
+    },
+
+    async resumeEvent(eventId: string, now: string): Promise<RecordedTransition[] | undefined> {
+      const marker = liveMarker(eventId, now);
+      if (!marker) return undefined;
+      if (marker.pending.size === 0) return [];
+      const at = epochSeconds(now);
+      if (marker.claimUntil !== undefined && marker.claimUntil > at) return [];
+      marker.claimUntil = at + EVENT_DELIVERY_CLAIM_SECONDS;
+      const resumed: RecordedTransition[] = [];
+      for (const key of [...marker.pending]) {
+        const id = parseDedupeKey(key)?.id;
+        const item = id === undefined ? undefined : stillPending(records.get(id), key);
+        if (item) resumed.push(structuredClone(item));
+        else marker.pending.delete(key); // delivered or superseded by a later transition: no longer this event's
+      }
+      return resumed;
+    },
+
+    async releaseEvent(eventId: string, delivered: readonly RecordedTransition[]): Promise<void> {
+      const marker = eventMarkers.get(eventId);
+      if (!marker) return;
+      for (const item of delivered) marker.pending.delete(item.dedupeKey);
+      delete marker.claimUntil;
     },
 
     async markDelivered(id: string, version: number, deliveredAt?: string): Promise<boolean> {

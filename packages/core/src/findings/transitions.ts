@@ -20,6 +20,13 @@ export const RESOLVED_TTL_SECONDS = 30 * 24 * 3600;
 /** Event ids already recorded are remembered this long: EventBridge retries a delivery for up to 24 hours. */
 export const EVENT_MARKER_TTL_SECONDS = 2 * 24 * 3600;
 
+/**
+ * How long the invocation that recorded (or resumed) an event's transitions holds the right to deliver them. As long
+ * as the Lambda's timeout: a holder that died lets a retry take over afterwards, and a live duplicate of the event does
+ * not publish the same messages at the same time.
+ */
+export const EVENT_DELIVERY_CLAIM_SECONDS = 60;
+
 /** A transition recorded before it is published; cleared once the publisher confirms delivery. */
 export interface PendingTransition {
   transition: PublishedTransition;
@@ -100,6 +107,30 @@ export function isPublished(transition: Transition): transition is PublishedTran
  */
 export function dedupeKeyOf(id: string, version: number): string {
   return `${id}#${version}`;
+}
+
+/**
+ * The finding id and version of a dedupe key (`dedupeKeyOf` reversed); undefined for anything else.
+ *
+ * @example parseDedupeKey('nsw-7c1f#3') // { id: 'nsw-7c1f', version: 3 }
+ */
+export function parseDedupeKey(key: string): { id: string; version: number } | undefined {
+  const cut = key.lastIndexOf('#');
+  const version = Number(key.slice(cut + 1));
+  if (cut <= 0 || !Number.isSafeInteger(version) || version < 1) return undefined;
+  return { id: key.slice(0, cut), version };
+}
+
+/**
+ * The transition a dedupe key names, if the record still has it pending: what an event's retry delivers. A record
+ * whose pending transition moved on (a later event recorded a newer one, or it was delivered) yields undefined.
+ *
+ * @example stillPending(record, 'nsw-7c1f#3')?.transition // 'opened'
+ */
+export function stillPending(record: StoredFinding | undefined, key: string): RecordedTransition | undefined {
+  const ref = parseDedupeKey(key);
+  if (!record || !ref || record.id !== ref.id || record.pending?.version !== ref.version) return undefined;
+  return pendingTransitionOf(record);
 }
 
 /**
