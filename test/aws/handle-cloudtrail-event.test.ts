@@ -11,7 +11,7 @@ import {
 import { buildInventory, loadSnapshot, parseGuardConfig } from '@podnet-guard/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type Dynalite, startDynalite } from '../helpers/dynalite.ts';
+import { type Dynalite, refusingEventRecordOnce, startDynalite } from '../helpers/dynalite.ts';
 import { loadEvent } from '../helpers/events.ts';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:podnet-guard-alerts';
@@ -209,6 +209,26 @@ describe('handleCloudTrailEvent', () => {
     expect(events.commandCalls(PutEventsCommand)).toHaveLength(1);
     expect(await d.store.listPending(10)).toEqual([]);
     expect(loadInventory).toHaveBeenCalledTimes(1);
+  });
+
+  it("delivers on Lambda's retry what an attempt that failed while recording left pending", async () => {
+    const flaky = refusingEventRecordOnce(db.client);
+    const base = await deps();
+    const tableName = await db.createTable(`findings-flaky-${table}`);
+    const d = { ...base.deps, store: createDynamoFindingStore({ client: flaky, tableName }) };
+    const event = loadEvent('AuthorizeSecurityGroupIngress', 'source-group');
+    // 1: the finding is written as pending, then the table refuses the event's record: the handler throws.
+    await expect(handleCloudTrailEvent(event, d)).rejects.toThrow(/findings table failed/);
+    expect(sns.commandCalls(PublishBatchCommand)).toHaveLength(0);
+    // 2: the retry judges the event again and publishes the opening the first attempt recorded, once.
+    expect(await handleCloudTrailEvent(event, d)).toMatchObject({ status: 'evaluated', published: 1 });
+    // 3: nothing more.
+    expect(await handleCloudTrailEvent(event, d)).toEqual({ status: 'redelivered', published: 0 });
+    const entries = sns
+      .commandCalls(PublishBatchCommand)
+      .flatMap((call) => call.args[0].input.PublishBatchRequestEntries ?? []);
+    expect(entries.map((entry) => entry.MessageAttributes?.transition?.StringValue)).toEqual(['opened']);
+    expect(await d.store.listPending(10)).toEqual([]);
   });
 
   it('recognises a delivered event by one store read, before loading any inventory', async () => {

@@ -3,10 +3,11 @@
  * judged again, and what it left undelivered stays listed on its marker until delivered, so Lambda's retry of the
  * event publishes it (the in-memory store in packages/core/src/findings/memory-store.ts keeps the same rules).
  *
- * Attributes: `recordedAt`; `expiresAt` (TTL, `EVENT_MARKER_TTL_SECONDS`); `pending`, a string set of the dedupe keys
- * (`<finding id>#<version>`) the event recorded and has not delivered; `claimUntil` (epoch seconds), while an
- * invocation delivers them. Every change is an `UpdateItem` of single attributes, so two duplicates of one event
- * racing never erase each other's keys. Internal to the store's files.
+ * Attributes: `expiresAt` (TTL, `EVENT_MARKER_TTL_SECONDS`); `claimUntil` (epoch seconds) while one invocation records
+ * the event or delivers what it left; `recordedAt` once every finding of the event is written (absent: being recorded,
+ * or an attempt failed or died midway, and a retry records it again); `pending`, a string set of the dedupe keys
+ * (`<finding id>#<version>`) the event recorded and has not delivered. Every change is an `UpdateItem`, and claims are
+ * conditional, so two duplicates of one event never record or deliver it together. Internal to the store's files.
  */
 import { type AttributeValue, type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
@@ -31,38 +32,79 @@ function eventKey(eventId: string): Record<string, AttributeValue> {
   return { pk: { S: `EVENT#${eventId}` } };
 }
 
-/** The live marker of an event (strongly consistent): undefined when never recorded or expired. */
-export async function readEventMarker(
-  io: EventMarkerIo,
-  eventId: string,
-  now: string,
-): Promise<{ pending: string[] } | undefined> {
+interface EventMarker {
+  recorded: boolean;
+  pending: string[];
+  claimUntil: number | undefined;
+}
+
+/** The live marker of an event (strongly consistent): undefined when never met or expired. */
+async function readEventMarker(io: EventMarkerIo, eventId: string, now: string): Promise<EventMarker | undefined> {
   const output = await call('GetItem', () =>
     io.client.send(new GetItemCommand({ TableName: io.tableName, Key: eventKey(eventId), ConsistentRead: true })),
   );
   const item = output.Item;
   // DynamoDB deletes expired items lazily (dynalite never): an expired marker is no marker.
   if (!item || Number(item.expiresAt?.N ?? '0') <= epochSeconds(now)) return undefined;
-  return { pending: item.pending?.SS ?? [] };
+  return {
+    recorded: item.recordedAt !== undefined,
+    pending: item.pending?.SS ?? [],
+    claimUntil: item.claimUntil?.N === undefined ? undefined : Number(item.claimUntil.N),
+  };
 }
 
-/** Marks an event recorded; what it published is listed and claimed by the caller, who delivers it next. */
-export async function writeEventMarker(
+const isClaimed = (marker: EventMarker, now: string) =>
+  marker.claimUntil !== undefined && marker.claimUntil > epochSeconds(now);
+
+/**
+ * Takes an event to record it: false when it was recorded, or another invocation is recording it. A marker left by an
+ * attempt that failed or died midway (no `recordedAt`, claim run out) is taken again.
+ */
+export async function claimToRecord(io: EventMarkerIo, eventId: string, now: string): Promise<boolean> {
+  const at = epochSeconds(now);
+  const claimed = await conditional('UpdateItem', () =>
+    io.client.send(
+      new UpdateItemCommand({
+        TableName: io.tableName,
+        Key: eventKey(eventId),
+        UpdateExpression: 'SET #claimUntil = :claim, #expiresAt = :expiresAt REMOVE #recordedAt, #pending',
+        ConditionExpression:
+          '(attribute_not_exists(#recordedAt) OR #expiresAt <= :now) AND ' +
+          '(attribute_not_exists(#claimUntil) OR #claimUntil <= :now OR #expiresAt <= :now)',
+        ExpressionAttributeNames: {
+          '#claimUntil': 'claimUntil',
+          '#expiresAt': 'expiresAt',
+          '#recordedAt': 'recordedAt',
+          '#pending': 'pending',
+        },
+        ExpressionAttributeValues: {
+          ':claim': { N: String(at + EVENT_DELIVERY_CLAIM_SECONDS) },
+          ':expiresAt': { N: String(at + EVENT_MARKER_TTL_SECONDS) },
+          ':now': { N: String(at) },
+        },
+      }),
+    ),
+  );
+  return claimed !== undefined;
+}
+
+/**
+ * Marks a claimed event recorded. What it published is listed, and stays claimed by the caller, who delivers it next;
+ * with nothing published the claim ends here.
+ */
+export async function markEventRecorded(
   io: EventMarkerIo,
   eventId: string,
   now: string,
   published: readonly RecordedTransition[],
 ): Promise<void> {
-  const at = epochSeconds(now);
-  const values: Record<string, AttributeValue> = {
-    ':now': { S: now },
-    ':expiresAt': { N: String(at + EVENT_MARKER_TTL_SECONDS) },
-  };
-  let expression = 'SET #recordedAt = :now, #expiresAt = :expiresAt';
+  const values: Record<string, AttributeValue> = { ':now': { S: now } };
+  let expression = 'SET #recordedAt = :now';
   if (published.length > 0) {
-    expression += ', #claimUntil = :claim ADD #pending :keys';
-    values[':claim'] = { N: String(at + EVENT_DELIVERY_CLAIM_SECONDS) };
+    expression += ' ADD #pending :keys';
     values[':keys'] = { SS: published.map((item) => item.dedupeKey) };
+  } else {
+    expression += ' REMOVE #claimUntil';
   }
   await call('UpdateItem', () =>
     io.client.send(
@@ -72,8 +114,7 @@ export async function writeEventMarker(
         UpdateExpression: expression,
         ExpressionAttributeNames: {
           '#recordedAt': 'recordedAt',
-          '#expiresAt': 'expiresAt',
-          ...(published.length > 0 ? { '#pending': 'pending', '#claimUntil': 'claimUntil' } : {}),
+          ...(published.length > 0 ? { '#pending': 'pending' } : { '#claimUntil': 'claimUntil' }),
         },
         ExpressionAttributeValues: values,
       }),
@@ -88,8 +129,9 @@ export async function resumeEvent(
   now: string,
 ): Promise<RecordedTransition[] | undefined> {
   const marker = await readEventMarker(io, eventId, now);
-  if (!marker) return undefined;
-  if (marker.pending.length === 0) return [];
+  // Never recorded, or an attempt that failed or died while recording: judge it (again).
+  if (!marker || (!marker.recorded && !isClaimed(marker, now))) return undefined;
+  if (!marker.recorded || marker.pending.length === 0 || isClaimed(marker, now)) return [];
   const at = epochSeconds(now);
   const claimed = await conditional('UpdateItem', () =>
     io.client.send(

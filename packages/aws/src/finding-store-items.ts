@@ -40,8 +40,15 @@ export function toItem(record: StoredFinding): Record<string, AttributeValue> {
     item.suppression = { M: { reason: { S: reason }, until: { S: until }, by: { S: by } } };
   }
   if (record.pending !== undefined) {
-    const { transition, version, since } = record.pending;
-    item.pending = { M: { transition: { S: transition }, version: { N: String(version) }, since: { S: since } } };
+    const { transition, version, since, eventId } = record.pending;
+    item.pending = {
+      M: {
+        transition: { S: transition },
+        version: { N: String(version) },
+        since: { S: since },
+        ...(eventId !== undefined ? { eventId: { S: eventId } } : {}),
+      },
+    };
     item.gsi2pk = { S: PENDING_PARTITION };
     item.gsi2sk = { S: `${since}#${record.id}` };
   }
@@ -67,6 +74,7 @@ export function fromItem(item: Record<string, AttributeValue>): StoredFinding {
       transition: pending.transition?.S as NonNullable<StoredFinding['pending']>['transition'],
       version: Number(pending.version?.N ?? '0'),
       since: pending.since?.S ?? '',
+      ...(pending.eventId?.S !== undefined ? { eventId: pending.eventId.S } : {}),
     };
   }
   return record;

@@ -47,7 +47,7 @@ import {
 } from '@podnet-guard/core';
 import { call, conditional } from './finding-store-calls.ts';
 import { FindingWriteConflictError } from './finding-store-errors.ts';
-import { readEventMarker, releaseEvent, resumeEvent, writeEventMarker } from './finding-store-events.ts';
+import { claimToRecord, markEventRecorded, releaseEvent, resumeEvent } from './finding-store-events.ts';
 import { decodeCursor, encodeCursor, findingKey, fromItem, PENDING_PARTITION, toItem } from './finding-store-items.ts';
 
 /**
@@ -150,36 +150,42 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
 
     async record(findings: readonly Finding[], context: RecordContext): Promise<RecordedTransition[]> {
       const { eventId, now } = context;
-      if (eventId !== undefined && (await readEventMarker(events, eventId, now))) return [];
-      const published = await recordFindings(
-        findings,
-        context,
-        {
-          read: get,
-          async write(record, expectedVersion) {
-            const written = await conditional('PutItem', () =>
-              client.send(
-                new PutItemCommand({
-                  TableName: tableName,
-                  Item: toItem(record),
-                  ...(expectedVersion === undefined
-                    ? { ConditionExpression: 'attribute_not_exists(pk)' }
-                    : {
-                        ConditionExpression: '#version = :expected',
-                        ExpressionAttributeNames: { '#version': 'version' },
-                        ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
-                      }),
-                }),
-              ),
-            );
-            return written !== undefined;
+      if (eventId !== undefined && !(await claimToRecord(events, eventId, now))) return [];
+      let published: RecordedTransition[];
+      try {
+        published = await recordFindings(
+          findings,
+          context,
+          {
+            read: get,
+            async write(record, expectedVersion) {
+              const written = await conditional('PutItem', () =>
+                client.send(
+                  new PutItemCommand({
+                    TableName: tableName,
+                    Item: toItem(record),
+                    ...(expectedVersion === undefined
+                      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                      : {
+                          ConditionExpression: '#version = :expected',
+                          ExpressionAttributeNames: { '#version': 'version' },
+                          ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+                        }),
+                  }),
+                ),
+              );
+              return written !== undefined;
+            },
           },
-        },
-        { maxAttempts, onConflict: (id, attempts) => new FindingWriteConflictError(id, attempts) },
-      );
-      // Written after every finding: a crash before this line leaves the redelivery to the per-finding event id,
-      // and the transitions already pending to the sweep.
-      if (eventId !== undefined) await writeEventMarker(events, eventId, now, published);
+          { maxAttempts, onConflict: (id, attempts) => new FindingWriteConflictError(id, attempts) },
+        );
+        if (eventId !== undefined) await markEventRecorded(events, eventId, now, published);
+      } catch (error) {
+        // Unfinished: give the claim back so the event's retry records it at once, delivering what this attempt left
+        // pending (a process that dies here instead leaves a claim that runs out).
+        if (eventId !== undefined) await releaseEvent(events, eventId, []).catch(() => undefined);
+        throw error;
+      }
       return published;
     },
 

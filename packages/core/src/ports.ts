@@ -7,7 +7,7 @@ import type { DetectorId, Finding, FindingStatus, Severity } from './types/findi
 
 /** What an evaluation records: the CloudTrail event id (absent for scans and sweeps) and the evaluation time. */
 export interface RecordContext {
-  /** Redelivery of the same event id changes nothing and publishes nothing. */
+  /** The event is recorded once: its redelivery records nothing new (it delivers what it left: `resumeEvent`). */
   eventId?: string | undefined;
   /** ISO time of the evaluation. */
   now: string;

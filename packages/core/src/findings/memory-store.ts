@@ -19,11 +19,15 @@ import {
   stillPending,
 } from './transitions.ts';
 
-/** A recorded CloudTrail event: kept until `expiresAt`, with the dedupe keys it has left to deliver. */
+/**
+ * A CloudTrail event the store has met: being recorded (`recorded` false, under a claim) or recorded, with the dedupe
+ * keys it has left to deliver. Kept until `expiresAt`.
+ */
 interface EventMarker {
   expiresAt: number;
+  recorded: boolean;
   pending: Set<string>;
-  /** Epoch seconds until which an invocation is delivering `pending`. */
+  /** Epoch seconds until which one invocation records the event or delivers its `pending`. */
   claimUntil?: number;
 }
 
@@ -76,6 +80,21 @@ export function createMemoryFindingStore(options: MemoryFindingStoreOptions = {}
     const marker = eventMarkers.get(eventId);
     return marker && marker.expiresAt > epochSeconds(now) ? marker : undefined;
   };
+  const claimed = (marker: EventMarker, now: string) =>
+    marker.claimUntil !== undefined && marker.claimUntil > epochSeconds(now);
+  /** Takes an event to record it: false when it was recorded, or another invocation is recording it. */
+  const claimToRecord = (eventId: string, now: string): boolean => {
+    const marker = liveMarker(eventId, now);
+    if (marker && (marker.recorded || claimed(marker, now))) return false;
+    const at = epochSeconds(now);
+    eventMarkers.set(eventId, {
+      expiresAt: at + EVENT_MARKER_TTL_SECONDS,
+      recorded: false,
+      pending: new Set(),
+      claimUntil: at + EVENT_DELIVERY_CLAIM_SECONDS,
+    });
+    return true;
+  };
   let lease: { owner: string; expiresAt: number } | undefined;
   const clock = options.clock ?? (() => new Date());
   const maxAttempts = options.maxAttempts ?? 5;
@@ -96,38 +115,43 @@ export function createMemoryFindingStore(options: MemoryFindingStoreOptions = {}
 
     async record(findings: readonly Finding[], context: RecordContext): Promise<RecordedTransition[]> {
       const { eventId, now } = context;
-      if (eventId !== undefined && liveMarker(eventId, now)) return [];
-      const published = await recordFindings(
-        findings,
-        context,
-        {
-          read,
-          async write(record, expectedVersion) {
-            if (records.get(record.id)?.version !== expectedVersion) return false;
-            records.set(record.id, structuredClone(record));
-            return true;
+      if (eventId !== undefined && !claimToRecord(eventId, now)) return [];
+      let published: RecordedTransition[];
+      try {
+        published = await recordFindings(
+          findings,
+          context,
+          {
+            read,
+            async write(record, expectedVersion) {
+              if (records.get(record.id)?.version !== expectedVersion) return false;
+              records.set(record.id, structuredClone(record));
+              return true;
+            },
           },
-        },
-        { maxAttempts, onConflict: (id, attempts) => new MemoryStoreConflictError(id, attempts) },
-      );
-      if (eventId !== undefined) {
-        // Merged, never replaced: a duplicate of the event racing this one must not drop what this one holds.
-        const marker = eventMarkers.get(eventId) ?? { expiresAt: 0, pending: new Set<string>() };
-        marker.expiresAt = epochSeconds(now) + EVENT_MARKER_TTL_SECONDS;
+          { maxAttempts, onConflict: (id, attempts) => new MemoryStoreConflictError(id, attempts) },
+        );
+      } catch (error) {
+        // Unfinished: the event's retry may record it at once (and deliver what this attempt left pending).
+        if (eventId !== undefined) delete eventMarkers.get(eventId)?.claimUntil;
+        throw error;
+      }
+      const marker = eventId === undefined ? undefined : eventMarkers.get(eventId);
+      if (marker) {
+        marker.recorded = true;
         for (const item of published) marker.pending.add(item.dedupeKey);
-        if (published.length > 0) marker.claimUntil = epochSeconds(now) + EVENT_DELIVERY_CLAIM_SECONDS;
-        eventMarkers.set(eventId, marker);
+        // The caller delivers what it got under the same claim; with nothing to deliver, there is nothing to hold.
+        if (published.length === 0) delete marker.claimUntil;
       }
       return published;
     },
 
     async resumeEvent(eventId: string, now: string): Promise<RecordedTransition[] | undefined> {
       const marker = liveMarker(eventId, now);
-      if (!marker) return undefined;
-      if (marker.pending.size === 0) return [];
-      const at = epochSeconds(now);
-      if (marker.claimUntil !== undefined && marker.claimUntil > at) return [];
-      marker.claimUntil = at + EVENT_DELIVERY_CLAIM_SECONDS;
+      // Never recorded, or an attempt that failed or died while recording: judge it (again).
+      if (!marker || (!marker.recorded && !claimed(marker, now))) return undefined;
+      if (!marker.recorded || marker.pending.size === 0 || claimed(marker, now)) return [];
+      marker.claimUntil = epochSeconds(now) + EVENT_DELIVERY_CLAIM_SECONDS;
       const resumed: RecordedTransition[] = [];
       for (const key of [...marker.pending]) {
         const id = parseDedupeKey(key)?.id;

@@ -34,6 +34,8 @@ export interface PendingTransition {
   version: number;
   /** ISO time it was recorded. */
   since: string;
+  /** The CloudTrail event that recorded it (absent for scans): that event's retry delivers it. */
+  eventId?: string;
 }
 
 /** A person's decision to mute a finding until `until`; worsening still notifies. */
@@ -272,7 +274,7 @@ function finish(
   if (isPublished(transition)) {
     // An undelivered `opened` followed by `worsened` is still news of an opening: consumers never heard of it.
     const kind = previous?.pending?.transition === 'opened' && transition === 'worsened' ? 'opened' : transition;
-    result.pending = { transition: kind, version, since: now };
+    result.pending = { transition: kind, version, since: now, ...(eventId !== undefined ? { eventId } : {}) };
   }
   if (eventId !== undefined) result.lastEventId = eventId;
   else if (previous?.lastEventId !== undefined) result.lastEventId = previous.lastEventId;
@@ -349,7 +351,10 @@ export interface RecordLoopOptions {
 
 /**
  * Records each finding with a read, a decision and a conditional write; on a lost race it re-reads and re-decides, so
- * two writers racing on one finding publish once. Returns the published transitions (each recorded as pending).
+ * two writers racing on one finding publish once. Returns the published transitions (each recorded as pending), and,
+ * for a record this event already wrote, the transition it recorded there and never delivered: a retry of the event
+ * after a failure between recording and delivering. The caller must hold the event's claim (stores take it first), so
+ * no duplicate of the event runs this loop at the same time and publishes it too.
  *
  * @example
  * ```ts
@@ -363,16 +368,24 @@ export async function recordFindings(
   options: RecordLoopOptions,
 ): Promise<RecordedTransition[]> {
   const published: RecordedTransition[] = [];
+  const publish = (item: RecordedTransition) => {
+    if (!published.some((known) => known.dedupeKey === item.dedupeKey)) published.push(item);
+  };
   for (const finding of findings) {
     let attempt = 0;
     for (;;) {
       attempt += 1;
       const previous = await io.read(finding.id);
+      if (previous && sameEvent(previous, context.eventId)) {
+        const left = previous.pending?.eventId === context.eventId ? pendingTransitionOf(previous) : undefined;
+        if (left) publish(left);
+        break;
+      }
       const { transition, record } = decideTransition(previous, finding, context.now, context.eventId);
       if (!record) break;
       if (await io.write(record, previous?.version)) {
         if (isPublished(transition) && record.pending) {
-          published.push({
+          publish({
             transition,
             finding: record,
             version: record.pending.version,
