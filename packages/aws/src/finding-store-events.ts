@@ -62,30 +62,17 @@ const isClaimed = (marker: EventMarker, now: string) =>
  */
 export async function claimToRecord(io: EventMarkerIo, eventId: string, now: string): Promise<boolean> {
   const at = epochSeconds(now);
-  const claimed = await conditional('UpdateItem', () =>
-    io.client.send(
-      new UpdateItemCommand({
-        TableName: io.tableName,
-        Key: eventKey(eventId),
-        UpdateExpression: 'SET #claimUntil = :claim, #expiresAt = :expiresAt REMOVE #recordedAt, #pending',
-        ConditionExpression:
-          '(attribute_not_exists(#recordedAt) OR #expiresAt <= :now) AND ' +
-          '(attribute_not_exists(#claimUntil) OR #claimUntil <= :now OR #expiresAt <= :now)',
-        ExpressionAttributeNames: {
-          '#claimUntil': 'claimUntil',
-          '#expiresAt': 'expiresAt',
-          '#recordedAt': 'recordedAt',
-          '#pending': 'pending',
-        },
-        ExpressionAttributeValues: {
-          ':claim': { N: String(at + EVENT_DELIVERY_CLAIM_SECONDS) },
-          ':expiresAt': { N: String(at + EVENT_MARKER_TTL_SECONDS) },
-          ':now': { N: String(at) },
-        },
-      }),
-    ),
-  );
-  return claimed !== undefined;
+  return updateMarker(io, eventId, {
+    expression: 'SET #claimUntil = :claim, #expiresAt = :expiresAt REMOVE #recordedAt, #pending',
+    condition:
+      '(attribute_not_exists(#recordedAt) OR #expiresAt <= :now) AND ' +
+      '(attribute_not_exists(#claimUntil) OR #claimUntil <= :now OR #expiresAt <= :now)',
+    values: {
+      ':claim': { N: String(at + EVENT_DELIVERY_CLAIM_SECONDS) },
+      ':expiresAt': { N: String(at + EVENT_MARKER_TTL_SECONDS) },
+      ':now': { N: String(at) },
+    },
+  });
 }
 
 /**
@@ -98,28 +85,11 @@ export async function markEventRecorded(
   now: string,
   published: readonly RecordedTransition[],
 ): Promise<void> {
-  const values: Record<string, AttributeValue> = { ':now': { S: now } };
-  let expression = 'SET #recordedAt = :now';
-  if (published.length > 0) {
-    expression += ' ADD #pending :keys';
-    values[':keys'] = { SS: published.map((item) => item.dedupeKey) };
-  } else {
-    expression += ' REMOVE #claimUntil';
-  }
-  await call('UpdateItem', () =>
-    io.client.send(
-      new UpdateItemCommand({
-        TableName: io.tableName,
-        Key: eventKey(eventId),
-        UpdateExpression: expression,
-        ExpressionAttributeNames: {
-          '#recordedAt': 'recordedAt',
-          ...(published.length > 0 ? { '#pending': 'pending' } : { '#claimUntil': 'claimUntil' }),
-        },
-        ExpressionAttributeValues: values,
-      }),
-    ),
-  );
+  const keys = published.map((item) => item.dedupeKey);
+  await updateMarker(io, eventId, {
+    expression: `SET #recordedAt = :now ${keys.length > 0 ? 'ADD #pending :keys' : 'REMOVE #claimUntil'}`,
+    values: { ':now': { S: now }, ...(keys.length > 0 ? { ':keys': { SS: keys } } : {}) },
+  });
 }
 
 /** See `FindingStore.resumeEvent`. */
@@ -133,21 +103,11 @@ export async function resumeEvent(
   if (!marker || (!marker.recorded && !isClaimed(marker, now))) return undefined;
   if (!marker.recorded || marker.pending.length === 0 || isClaimed(marker, now)) return [];
   const at = epochSeconds(now);
-  const claimed = await conditional('UpdateItem', () =>
-    io.client.send(
-      new UpdateItemCommand({
-        TableName: io.tableName,
-        Key: eventKey(eventId),
-        UpdateExpression: 'SET #claimUntil = :until',
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#claimUntil) OR #claimUntil <= :now)',
-        ExpressionAttributeNames: { '#claimUntil': 'claimUntil' },
-        ExpressionAttributeValues: {
-          ':until': { N: String(at + EVENT_DELIVERY_CLAIM_SECONDS) },
-          ':now': { N: String(at) },
-        },
-      }),
-    ),
-  );
+  const claimed = await updateMarker(io, eventId, {
+    expression: 'SET #claimUntil = :until',
+    condition: 'attribute_exists(pk) AND (attribute_not_exists(#claimUntil) OR #claimUntil <= :now)',
+    values: { ':until': { N: String(at + EVENT_DELIVERY_CLAIM_SECONDS) }, ':now': { N: String(at) } },
+  });
   if (!claimed) return [];
   const resumed: RecordedTransition[] = [];
   const stale: string[] = [];
@@ -180,19 +140,37 @@ async function dropKeys(io: EventMarkerIo, eventId: string, keys: string[], rele
   const actions = [...(release ? ['REMOVE #claimUntil'] : []), ...(keys.length > 0 ? ['DELETE #pending :keys'] : [])];
   if (actions.length === 0) return;
   // Conditional on the marker existing: an UpdateItem would otherwise create a marker from nothing.
-  await conditional('UpdateItem', () =>
+  await updateMarker(io, eventId, {
+    expression: actions.join(' '),
+    condition: 'attribute_exists(pk)',
+    ...(keys.length > 0 ? { values: { ':keys': { SS: keys } } } : {}),
+  });
+}
+
+/**
+ * One `UpdateItem` of an event's marker, where `#name` stands for the attribute `name`. With a condition, false when
+ * it failed; without, any failure throws.
+ */
+async function updateMarker(
+  io: EventMarkerIo,
+  eventId: string,
+  update: { expression: string; condition?: string; values?: Record<string, AttributeValue> },
+): Promise<boolean> {
+  const placeholders = `${update.expression} ${update.condition ?? ''}`.matchAll(/#(\w+)/g);
+  const send = () =>
     io.client.send(
       new UpdateItemCommand({
         TableName: io.tableName,
         Key: eventKey(eventId),
-        UpdateExpression: actions.join(' '),
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: {
-          ...(release ? { '#claimUntil': 'claimUntil' } : {}),
-          ...(keys.length > 0 ? { '#pending': 'pending' } : {}),
-        },
-        ...(keys.length > 0 ? { ExpressionAttributeValues: { ':keys': { SS: keys } } } : {}),
+        UpdateExpression: update.expression,
+        ...(update.condition !== undefined ? { ConditionExpression: update.condition } : {}),
+        ExpressionAttributeNames: Object.fromEntries([...placeholders].map((match) => [match[0], match[1] ?? ''])),
+        ...(update.values !== undefined ? { ExpressionAttributeValues: update.values } : {}),
       }),
-    ),
-  );
+    );
+  if (update.condition === undefined) {
+    await call('UpdateItem', send);
+    return true;
+  }
+  return (await conditional('UpdateItem', send)) !== undefined;
 }
