@@ -60,9 +60,19 @@ beforeEach(() => {
   for (const stream of [process.stdout, process.stderr]) {
     const original = stream.write.bind(stream);
     vi.spyOn(stream, 'write').mockImplementation((chunk: unknown, ...rest: unknown[]) => {
-      const text = String(chunk);
-      if (!text.startsWith('{')) return original(chunk as string, ...(rest as []));
-      for (const line of text.split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
+      const lines = String(chunk).split('\n').filter(Boolean);
+      const parsed = lines.map((line) => {
+        try {
+          return JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          return undefined;
+        }
+      });
+      // Anything but Powertools' JSON lines goes through untouched.
+      if (parsed.length === 0 || parsed.some((line) => line === undefined)) {
+        return original(chunk as string, ...(rest as []));
+      }
+      logLines.push(...(parsed as Record<string, unknown>[]));
       return true;
     });
   }
