@@ -39,5 +39,6 @@ function recordMetric(name: string, value: number, dimensions?: Record<string, s
 export const handler = middy(async (event: unknown) =>
   handleCloudTrailEvent(event, { config: config.guard, loadInventory, store, targets, logger, recordMetric }),
 )
-  .use(injectLambdaContext(logger))
+  // resetKeys: the event ids appended for one invocation never reach the next one's log lines.
+  .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics));

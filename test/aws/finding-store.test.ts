@@ -15,7 +15,7 @@ import {
 } from '@podnet-guard/aws';
 import { RESOLVED_TTL_SECONDS } from '@podnet-guard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Dynalite, startDynalite } from '../helpers/dynalite.ts';
+import { type Dynalite, refusingEventRecordOnce, startDynalite } from '../helpers/dynalite.ts';
 import { at, describeFindingStoreContract, makeFinding, resolvedOf, T0 } from '../helpers/finding-store-contract.ts';
 
 let db: Dynalite;
@@ -129,12 +129,42 @@ describe('createDynamoFindingStore on dynalite', () => {
     const store = createDynamoFindingStore({ client: db.client, tableName });
     const finding = makeFinding();
     expect(await store.record([finding], { eventId: 'ev-crash', now: T0 })).toHaveLength(1);
+    await store.markDelivered(finding.id, 1, at(1));
     await db.client.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: { S: 'EVENT#ev-crash' } } }));
     // Same event, judged again against changed live state: the finding's own last event id still stops it.
     expect(await store.record([{ ...finding, severity: 'critical' }], { eventId: 'ev-crash', now: at(5) })).toEqual([]);
     expect(await store.record([{ ...finding, severity: 'critical' }], { eventId: 'ev-next', now: at(6) })).toHaveLength(
       1,
     );
+  });
+
+  it('hands a retry what an attempt that failed after writing its findings left pending, and nothing new', async () => {
+    const tableName = await freshTable();
+    const finding = makeFinding();
+    // The event's marker cannot be completed once (DynamoDB throttled it): the findings are written, the call throws.
+    const flaky = refusingEventRecordOnce(db.client);
+    const store = createDynamoFindingStore({ client: flaky, tableName });
+    await expect(store.record([finding], { eventId: 'ev-half', now: T0 })).rejects.toBeInstanceOf(FindingStoreError);
+    // Not recorded, and its claim given back: the retry judges it again at once.
+    expect(await store.resumeEvent('ev-half', at(1))).toBeUndefined();
+    const retried = await store.record([{ ...finding, severity: 'critical' }], { eventId: 'ev-half', now: at(1) });
+    expect(retried.map((item) => [item.transition, item.dedupeKey])).toEqual([['opened', `${finding.id}#1`]]);
+    expect(await store.resumeEvent('ev-half', at(2))).toEqual([]); // recorded now, and the caller delivers it
+  });
+
+  it('tells a duplicate arriving while the event is being recorded that there is nothing for it to do', async () => {
+    const tableName = await freshTable();
+    const plain = createDynamoFindingStore({ client: db.client, tableName });
+    let seenMeanwhile: unknown = 'not asked';
+    const store = createDynamoFindingStore({
+      client: racingClient(async () => {
+        seenMeanwhile = await plain.resumeEvent('ev-busy', at(1));
+      }),
+      tableName,
+    });
+    expect(await store.record([makeFinding()], { eventId: 'ev-busy', now: T0 })).toHaveLength(1);
+    expect(seenMeanwhile).toEqual([]); // not undefined: it must not judge the event as well
+    expect(await plain.record([makeFinding()], { eventId: 'ev-busy', now: at(2) })).toEqual([]);
   });
 
   it('re-reads and re-decides when another writer wins between its read and its write', async () => {

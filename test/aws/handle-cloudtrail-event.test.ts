@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
@@ -10,7 +11,7 @@ import {
 import { buildInventory, loadSnapshot, parseGuardConfig } from '@podnet-guard/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type Dynalite, startDynalite } from '../helpers/dynalite.ts';
+import { type Dynalite, refusingEventRecordOnce, startDynalite } from '../helpers/dynalite.ts';
 import { loadEvent } from '../helpers/events.ts';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:podnet-guard-alerts';
@@ -178,5 +179,85 @@ describe('handleCloudTrailEvent', () => {
     ).rejects.toThrow();
     const pending = await d.store.listPending(10);
     expect(pending.map((p) => p.transition)).toEqual(['opened']);
+  });
+
+  it("delivers on Lambda's retry what the failed delivery left pending: one message, then nothing", async () => {
+    let snsUp = false;
+    sns.on(PublishBatchCommand).callsFake((input: { PublishBatchRequestEntries: { Id: string }[] }) => {
+      if (!snsUp) throw Object.assign(new Error('Internal'), { name: 'InternalErrorException' });
+      return {
+        Successful: input.PublishBatchRequestEntries.map((entry) => ({ Id: entry.Id, MessageId: `m-${entry.Id}` })),
+        Failed: [],
+      };
+    });
+    const { deps: d, loadInventory } = await deps();
+    const event = loadEvent('AuthorizeSecurityGroupIngress', 'source-group');
+    // 1: SNS fails, the handler throws so Lambda retries the same event.
+    await expect(handleCloudTrailEvent(event, d)).rejects.toThrow(/did not publish/);
+    // 2: Lambda's retry delivers what the first attempt left pending, without judging the event again.
+    snsUp = true;
+    expect(await handleCloudTrailEvent(event, d)).toEqual({ status: 'redelivered', published: 1 });
+    // 3: a further redelivery sends nothing.
+    expect(await handleCloudTrailEvent(event, d)).toEqual({ status: 'redelivered', published: 0 });
+
+    const delivered = sns.commandCalls(PublishBatchCommand).slice(1);
+    const entries = delivered.flatMap((call) => call.args[0].input.PublishBatchRequestEntries ?? []);
+    expect(entries).toHaveLength(1);
+    const findingId = entries[0]!.MessageAttributes?.dedupeKey?.StringValue?.split('#')[0];
+    expect(entries[0]!.MessageAttributes?.dedupeKey?.StringValue).toBe(`${findingId}#1`);
+    expect(entries[0]!.MessageAttributes?.transition?.StringValue).toBe('opened');
+    expect(events.commandCalls(PutEventsCommand)).toHaveLength(1);
+    expect(await d.store.listPending(10)).toEqual([]);
+    expect(loadInventory).toHaveBeenCalledTimes(1);
+  });
+
+  it("delivers on Lambda's retry what an attempt that failed while recording left pending", async () => {
+    const flaky = refusingEventRecordOnce(db.client);
+    const base = await deps();
+    const tableName = await db.createTable(`findings-flaky-${table}`);
+    const d = { ...base.deps, store: createDynamoFindingStore({ client: flaky, tableName }) };
+    const event = loadEvent('AuthorizeSecurityGroupIngress', 'source-group');
+    // 1: the finding is written as pending, then the table refuses the event's record: the handler throws.
+    await expect(handleCloudTrailEvent(event, d)).rejects.toThrow(/findings table failed/);
+    expect(sns.commandCalls(PublishBatchCommand)).toHaveLength(0);
+    // 2: the retry judges the event again and publishes the opening the first attempt recorded, once.
+    expect(await handleCloudTrailEvent(event, d)).toMatchObject({ status: 'evaluated', published: 1 });
+    // 3: nothing more.
+    expect(await handleCloudTrailEvent(event, d)).toEqual({ status: 'redelivered', published: 0 });
+    const entries = sns
+      .commandCalls(PublishBatchCommand)
+      .flatMap((call) => call.args[0].input.PublishBatchRequestEntries ?? []);
+    expect(entries.map((entry) => entry.MessageAttributes?.transition?.StringValue)).toEqual(['opened']);
+    expect(await d.store.listPending(10)).toEqual([]);
+  });
+
+  it('recognises a delivered event by one store read, before loading any inventory', async () => {
+    const sent: string[] = [];
+    const counting = {
+      send(command: { constructor: { name: string } }) {
+        sent.push(command.constructor.name.replace(/Command$/, ''));
+        return db.client.send(command as never);
+      },
+    } as unknown as DynamoDBClient;
+    const base = await deps();
+    const tableName = await db.createTable(`findings-counted-${table}`);
+    const d = { ...base.deps, store: createDynamoFindingStore({ client: counting, tableName }) };
+    const event = loadEvent('AuthorizeSecurityGroupIngress', 'source-group');
+    expect(await handleCloudTrailEvent(event, d)).toMatchObject({ status: 'evaluated', published: 1 });
+    sent.length = 0;
+    expect(await handleCloudTrailEvent(event, d)).toEqual({ status: 'redelivered', published: 0 });
+    expect(sent).toEqual(['GetItem']);
+    expect(base.loadInventory).toHaveBeenCalledTimes(1);
+    expect(sns.commandCalls(PublishBatchCommand)).toHaveLength(1);
+  });
+
+  it('judges an event it has not seen, even when it touches a finding another event opened', async () => {
+    const { deps: d, loadInventory } = await deps();
+    const first = loadEvent('AuthorizeSecurityGroupIngress', 'source-group') as { detail: { eventID: string } };
+    const second = structuredClone(first);
+    second.detail.eventID = 'c0ffee00-0000-4000-8000-000000000002';
+    expect(await handleCloudTrailEvent(first, d)).toMatchObject({ status: 'evaluated', published: 1 });
+    expect(await handleCloudTrailEvent(second, d)).toMatchObject({ status: 'evaluated', published: 0 });
+    expect(loadInventory).toHaveBeenCalledTimes(2);
   });
 });

@@ -11,7 +11,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Dynalite, startDynalite } from '../helpers/dynalite.ts';
 import { loadEvent } from '../helpers/events.ts';
 import { lambdaContext, stubFunctionEnv } from '../helpers/lambda.ts';
@@ -38,16 +38,44 @@ beforeAll(async () => {
     extra: {
       FINDINGS_BUS_NAME: 'podnet-guard-findings',
       OWN_PRINCIPALS: 'arn:aws:sts::111122223333:assumed-role/podnet-guard-*',
+      // Logged for real, into `logLines` (see beforeEach), so the tests can read what each invocation wrote.
+      POWERTOOLS_LOG_LEVEL: 'INFO',
     },
   });
   ({ handler } = await import('../../functions/on-cloudtrail-event.ts'));
+});
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
   await db.stop();
 });
 
+/** The JSON log lines Powertools wrote since the current test began (stdout and stderr, swallowed). */
+let logLines: Record<string, unknown>[] = [];
+
 beforeEach(() => {
+  logLines = [];
+  for (const stream of [process.stdout, process.stderr]) {
+    const original = stream.write.bind(stream);
+    vi.spyOn(stream, 'write').mockImplementation((chunk: unknown, ...rest: unknown[]) => {
+      const lines = String(chunk).split('\n').filter(Boolean);
+      const parsed = lines.map((line) => {
+        try {
+          return JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          return undefined;
+        }
+      });
+      // Anything but Powertools' JSON lines goes through untouched.
+      if (parsed.length === 0 || parsed.some((line) => line === undefined)) {
+        return original(chunk as string, ...(rest as []));
+      }
+      logLines.push(...(parsed as Record<string, unknown>[]));
+      return true;
+    });
+  }
   ec2.reset().onAnyCommand().rejects(new Error('unexpected EC2 call'));
   eks.reset().onAnyCommand().rejects(new Error('unexpected EKS call'));
   autoscaling.reset().onAnyCommand().rejects(new Error('unexpected Auto Scaling call'));
@@ -103,4 +131,37 @@ describe('functions/on-cloudtrail-event', () => {
       kind: 'throttled',
     });
   });
+
+  it('spends no EC2 or EKS call on a redelivered event (one store read recognises it)', async () => {
+    const event = withEventId(loadEvent('AuthorizeSecurityGroupIngress', 'source-group'), 'redelivered-0001');
+    expect(await handler(event, context)).toMatchObject({ status: 'evaluated', awsCalls: 6 });
+    ec2.resetHistory();
+    eks.resetHistory();
+    expect(await handler(event, context)).toEqual({ status: 'redelivered', published: 0 });
+    expect(ec2.calls().length + eks.calls().length).toBe(0);
+  });
+
+  it("writes each invocation's own event ids on its log lines, never the previous event's", async () => {
+    const valid = withEventId(loadEvent('AuthorizeSecurityGroupIngress', 'world-open-ssh'), 'valid-event-0001');
+    await handler(valid, lambdaContext('podnet-guard-OnCloudTrailEvent', 'request-1'));
+    const malformed = { 'detail-type': 'AWS API Call via CloudTrail', detail: { eventID: 'bad-0002', eventName: 7 } };
+    await handler(malformed, lambdaContext('podnet-guard-OnCloudTrailEvent', 'request-2'));
+    await handler({ hello: 'world' }, lambdaContext('podnet-guard-OnCloudTrailEvent', 'request-3'));
+
+    const byRequest = (id: string) => logLines.filter((line) => line.function_request_id === id);
+    expect(byRequest('request-1').length).toBeGreaterThan(0);
+    for (const line of byRequest('request-1')) expect(line).toMatchObject({ eventId: 'valid-event-0001' });
+    const [rejected] = byRequest('request-2');
+    expect(rejected).toMatchObject({ message: 'event rejected', eventId: 'bad-0002' });
+    const [anonymous] = byRequest('request-3');
+    expect(anonymous).toMatchObject({ message: 'event rejected' });
+    expect(anonymous).not.toHaveProperty('eventId');
+    expect(anonymous).not.toHaveProperty('eventName');
+  });
 });
+
+function withEventId(event: unknown, eventId: string): unknown {
+  const copy = structuredClone(event) as { detail: { eventID: string } };
+  copy.detail.eventID = eventId;
+  return copy;
+}

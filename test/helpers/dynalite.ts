@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { findingsCreateTableInput } from '@podnet-guard/aws';
 
 // dynalite is CommonJS without type declarations: load it through require and type the one call we make.
@@ -78,4 +78,29 @@ export async function startDynalite(): Promise<Dynalite> {
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
   };
+}
+
+/**
+ * A client on `client`'s table that refuses, once, the first write to an event's record (`EVENT#…`) made after a
+ * finding was written, as DynamoDB does when it throttles: an attempt that fails between recording findings and
+ * recording the event.
+ */
+export function refusingEventRecordOnce(client: DynamoDBClient): DynamoDBClient {
+  let findingWritten = false;
+  let refused = false;
+  return {
+    async send(command: { input?: { Key?: { pk?: { S?: string } }; Item?: { pk?: { S?: string } } } }) {
+      const pk = command.input?.Item?.pk?.S ?? command.input?.Key?.pk?.S ?? '';
+      const writes = !(command instanceof GetItemCommand);
+      if (writes && pk.startsWith('FINDING#')) findingWritten = true;
+      else if (writes && findingWritten && !refused && pk.startsWith('EVENT#')) {
+        refused = true;
+        throw Object.assign(new Error('The level of configured provisioned throughput for the table was exceeded.'), {
+          name: 'ProvisionedThroughputExceededException',
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      return client.send(command as never);
+    },
+  } as unknown as DynamoDBClient;
 }

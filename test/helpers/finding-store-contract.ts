@@ -2,7 +2,14 @@
  * The behaviour every `FindingStore` must have, run against the in-memory store and the DynamoDB store (on dynalite),
  * so the CLI and the deployed functions agree.
  */
-import type { Finding, FindingStore, RecordedTransition, Severity } from '@podnet-guard/core';
+import {
+  EVENT_DELIVERY_CLAIM_SECONDS,
+  EVENT_MARKER_TTL_SECONDS,
+  type Finding,
+  type FindingStore,
+  type RecordedTransition,
+  type Severity,
+} from '@podnet-guard/core';
 import { describe, expect, it } from 'vitest';
 
 export const T0 = '2026-11-02T10:00:00.000Z';
@@ -103,6 +110,65 @@ export function describeFindingStoreContract(name: string, factory: StoreFactory
       expect(kinds(await store.record([finding], { eventId: 'e5', now: at(7) }))).toEqual(['opened']);
     });
 
+    it("resumes an event's undelivered transitions for one deliverer at a time, until released delivered", async () => {
+      const { store, other } = await factory();
+      const finding = makeFinding();
+      expect(await store.resumeEvent('ev-new', T0)).toBeUndefined(); // never recorded: judge it
+      const [opened] = await store.record([finding], { eventId: 'ev-r', now: T0 });
+      // The recording invocation holds the delivery: a live duplicate gets nothing to publish.
+      expect(await other.resumeEvent('ev-r', at(1))).toEqual([]);
+      // It failed and gave the claim back: the retry takes the pending transition, and holds it in turn.
+      await store.releaseEvent('ev-r', []);
+      const resumed = await other.resumeEvent('ev-r', at(2));
+      expect(resumed?.map((item) => item.dedupeKey)).toEqual([opened!.dedupeKey]);
+      expect(resumed?.[0]).toMatchObject({ transition: 'opened', version: 1, finding: { id: finding.id } });
+      expect(await store.resumeEvent('ev-r', at(3))).toEqual([]);
+      // A holder that died: its claim runs out after EVENT_DELIVERY_CLAIM_SECONDS.
+      expect((await store.resumeEvent('ev-r', at(2 + EVENT_DELIVERY_CLAIM_SECONDS)))?.map((i) => i.dedupeKey)).toEqual([
+        opened!.dedupeKey,
+      ]);
+      await store.markDelivered(finding.id, 1, at(70));
+      await store.releaseEvent('ev-r', resumed ?? []);
+      expect(await other.resumeEvent('ev-r', at(200))).toEqual([]);
+      expect(await store.record([finding], { eventId: 'ev-r', now: at(201) })).toEqual([]); // still not judged again
+    });
+
+    it('resumes nothing that was delivered or superseded meanwhile, nor for an event that published nothing', async () => {
+      const { store } = await factory();
+      const finding = makeFinding();
+      const delivered = makeFinding();
+      await store.record([finding, delivered], { eventId: 'ev-old', now: T0 });
+      await store.releaseEvent('ev-old', []);
+      // The sweep delivered one; a later event worsened the other (its own message says more than ours would).
+      await store.markDelivered(delivered.id, 1, at(1));
+      const [worsened] = await store.record([{ ...finding, severity: 'critical' }], { eventId: 'ev-new', now: at(2) });
+      expect(worsened).toMatchObject({ transition: 'opened', version: 2 });
+      expect(await store.resumeEvent('ev-old', at(3))).toEqual([]);
+      expect((await store.resumeEvent('ev-new', at(3 + EVENT_DELIVERY_CLAIM_SECONDS)))?.map((i) => i.version)).toEqual([
+        2,
+      ]);
+      await store.record([{ ...finding, severity: 'critical' }], { eventId: 'ev-quiet', now: at(4) });
+      expect(await store.resumeEvent('ev-quiet', at(5))).toEqual([]);
+      expect(await store.resumeEvent('ev-quiet', at(4 + EVENT_MARKER_TTL_SECONDS))).toBeUndefined(); // forgotten
+    });
+
+    it('lets one of two racing duplicates record the event and hold its delivery', async () => {
+      const { store, other } = await factory();
+      const first = makeFinding();
+      const second = makeFinding();
+      const [a, b] = await Promise.all([
+        store.record([first, second], { eventId: 'ev-twin', now: T0 }),
+        other.record([first, second], { eventId: 'ev-twin', now: T0 }),
+      ]);
+      const keys = [`${first.id}#1`, `${second.id}#1`].sort();
+      expect([a, b].map((items) => items.map((item) => item.dedupeKey).sort())).toContainEqual(keys);
+      expect([...a, ...b]).toHaveLength(2);
+      expect(await other.resumeEvent('ev-twin', at(1))).toEqual([]); // held by the one that recorded it
+      await store.releaseEvent('ev-twin', []);
+      const resumed = await other.resumeEvent('ev-twin', at(1));
+      expect(resumed?.map((item) => item.dedupeKey).sort()).toEqual(keys);
+    });
+
     it('records nothing for a resolution of an unknown finding', async () => {
       const { store } = await factory();
       const finding = makeFinding();
@@ -115,7 +181,12 @@ export function describeFindingStoreContract(name: string, factory: StoreFactory
       const finding = makeFinding();
       const [opened] = await store.record([finding], { eventId: 'ev-p', now: T0 });
       expect(opened).toMatchObject({ transition: 'opened', version: 1, dedupeKey: `${finding.id}#1` });
-      expect((await store.get(finding.id))?.pending).toEqual({ transition: 'opened', version: 1, since: T0 });
+      expect((await store.get(finding.id))?.pending).toEqual({
+        transition: 'opened',
+        version: 1,
+        since: T0,
+        eventId: 'ev-p',
+      });
       expect((await store.listPending(100)).map((item) => item.dedupeKey)).toContain(`${finding.id}#1`);
 
       expect(await store.markDelivered(finding.id, 7, at(1))).toBe(false); // not the pending version

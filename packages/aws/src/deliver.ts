@@ -1,7 +1,8 @@
 /**
  * From findings to people and machines: record transitions in the store, publish only `opened`, `worsened` and
  * `resolved` (SNS and the findings bus), then confirm delivery. A transition is pending in the store before it is
- * published, so a crash leaves it for the next sweep: delivery is at-least-once, with a dedupe key on every message.
+ * published, so a failed publish leaves it for the event's retry (or the next sweep): delivery is at-least-once, with a
+ * dedupe key on every message.
  */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SNSClient } from '@aws-sdk/client-sns';
@@ -21,17 +22,30 @@ export interface DeliveryResult {
   published: number;
 }
 
-/** Publishes recorded transitions and marks each delivered; throws (leaving them pending) if publishing fails. */
+/**
+ * Publishes recorded transitions and marks each delivered; throws (leaving them pending) if publishing fails. Given
+ * the CloudTrail event that recorded or resumed them (`FindingStore.record` / `resumeEvent`), it then ends that
+ * event's claim: delivered, they are no longer the event's to deliver; on failure they stay, and the claim is given
+ * back at once so Lambda's retry of the event delivers them.
+ */
 export async function deliverTransitions(
   transitions: RecordedTransition[],
   store: FindingStore,
   targets: DeliveryTargets,
   now: string,
+  eventId?: string,
 ): Promise<number> {
   if (transitions.length === 0) return 0;
-  await publishTransitions(targets.sns, targets.topicArn, transitions);
-  if (targets.bus) await putFindingEvents(targets.bus.client, targets.bus.name, transitions);
-  for (const item of transitions) await store.markDelivered(item.finding.id, item.version, now);
+  try {
+    await publishTransitions(targets.sns, targets.topicArn, transitions);
+    if (targets.bus) await putFindingEvents(targets.bus.client, targets.bus.name, transitions);
+    for (const item of transitions) await store.markDelivered(item.finding.id, item.version, now);
+  } catch (error) {
+    // The delivery error is what Lambda must see; a failed release only delays the retry until the claim runs out.
+    if (eventId !== undefined) await store.releaseEvent(eventId, []).catch(() => undefined);
+    throw error;
+  }
+  if (eventId !== undefined) await store.releaseEvent(eventId, transitions);
   return transitions.length;
 }
 
@@ -43,6 +57,6 @@ export async function recordAndDeliver(
   context: { eventId?: string; now: string },
 ): Promise<DeliveryResult> {
   const transitions = await store.record(findings, context);
-  const published = await deliverTransitions(transitions, store, targets, context.now);
+  const published = await deliverTransitions(transitions, store, targets, context.now, context.eventId);
   return { transitions, published };
 }

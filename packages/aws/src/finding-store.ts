@@ -7,7 +7,8 @@
  *   `lastNotified` and `suppression` are top-level attributes because `markDelivered` and `suppress` change them with
  *   `UpdateItem`. `status`, `severity`, `detector`, `clusters`, `firstSeen`, `lastSeen` are copied out for filters
  *   and console readers. Every write bumps `version` and is conditional on the version it read.
- * - `EVENT#<eventId>`: a CloudTrail event already recorded, kept `EVENT_MARKER_TTL_SECONDS`.
+ * - `EVENT#<eventId>`: a CloudTrail event already recorded, kept `EVENT_MARKER_TTL_SECONDS`, with the transitions it
+ *   has yet to deliver (see `finding-store-events.ts`).
  * - `LEASE#sweep`: the sweep lease (`owner`, `expiresAt`).
  *
  * Indexes: `byStatus` (`gsi1pk = STATUS#<status>`, `gsi1sk = <severity>#<id>`, most severe first) serves `query`; the
@@ -31,7 +32,6 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
-  EVENT_MARKER_TTL_SECONDS,
   epochSeconds,
   type Finding,
   type FindingPage,
@@ -45,8 +45,10 @@ import {
   type StoredFinding,
   type Suppression,
 } from '@podnet-guard/core';
-import { hasErrorCode } from './errors.ts';
-import { FindingStoreError, FindingWriteConflictError, InvalidFindingCursorError } from './finding-store-errors.ts';
+import { call, conditional } from './finding-store-calls.ts';
+import { FindingWriteConflictError } from './finding-store-errors.ts';
+import { claimToRecord, markEventRecorded, releaseEvent, resumeEvent } from './finding-store-events.ts';
+import { decodeCursor, encodeCursor, findingKey, fromItem, PENDING_PARTITION, toItem } from './finding-store-items.ts';
 
 /**
  * The findings table, in the shape `sst.aws.Dynamo` takes (`fields`, `primaryIndex`, `globalIndexes`, `ttl`), so the
@@ -100,10 +102,7 @@ export interface DynamoFindingStoreOptions {
 }
 
 const LEASE_KEY = 'LEASE#sweep';
-const PENDING_PARTITION = 'PENDING';
 const DEFAULT_PAGE_SIZE = 50;
-/** Fields kept as top-level attributes, changed by `UpdateItem`; everything else lives in `body`. */
-const TOP_LEVEL_FIELDS = ['version', 'pending', 'lastNotified', 'suppression'] as const;
 
 /**
  * Builds the DynamoDB `FindingStore` on a table created from `FINDINGS_TABLE_SCHEMA`.
@@ -144,63 +143,56 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
     return output?.Attributes ? fromItem(output.Attributes) : undefined;
   };
 
+  const events = { client, tableName, get };
+
   return {
     get,
 
     async record(findings: readonly Finding[], context: RecordContext): Promise<RecordedTransition[]> {
       const { eventId, now } = context;
-      if (eventId !== undefined) {
-        const marker = await call('GetItem', () =>
-          client.send(
-            new GetItemCommand({ TableName: tableName, Key: { pk: { S: `EVENT#${eventId}` } }, ConsistentRead: true }),
-          ),
-        );
-        const expiresAt = Number(marker.Item?.expiresAt?.N ?? '0');
-        if (expiresAt > epochSeconds(now)) return [];
-      }
-      const published = await recordFindings(
-        findings,
-        context,
-        {
-          read: get,
-          async write(record, expectedVersion) {
-            const written = await conditional('PutItem', () =>
-              client.send(
-                new PutItemCommand({
-                  TableName: tableName,
-                  Item: toItem(record),
-                  ...(expectedVersion === undefined
-                    ? { ConditionExpression: 'attribute_not_exists(pk)' }
-                    : {
-                        ConditionExpression: '#version = :expected',
-                        ExpressionAttributeNames: { '#version': 'version' },
-                        ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
-                      }),
-                }),
-              ),
-            );
-            return written !== undefined;
+      if (eventId !== undefined && !(await claimToRecord(events, eventId, now))) return [];
+      let published: RecordedTransition[];
+      try {
+        published = await recordFindings(
+          findings,
+          context,
+          {
+            read: get,
+            async write(record, expectedVersion) {
+              const written = await conditional('PutItem', () =>
+                client.send(
+                  new PutItemCommand({
+                    TableName: tableName,
+                    Item: toItem(record),
+                    ...(expectedVersion === undefined
+                      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                      : {
+                          ConditionExpression: '#version = :expected',
+                          ExpressionAttributeNames: { '#version': 'version' },
+                          ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+                        }),
+                  }),
+                ),
+              );
+              return written !== undefined;
+            },
           },
-        },
-        { maxAttempts, onConflict: (id, attempts) => new FindingWriteConflictError(id, attempts) },
-      );
-      if (eventId !== undefined) {
-        // Written after every finding: a crash before this line leaves the redelivery to the per-finding event id.
-        await call('PutItem', () =>
-          client.send(
-            new PutItemCommand({
-              TableName: tableName,
-              Item: {
-                pk: { S: `EVENT#${eventId}` },
-                recordedAt: { S: now },
-                expiresAt: { N: String(epochSeconds(now) + EVENT_MARKER_TTL_SECONDS) },
-              },
-            }),
-          ),
+          { maxAttempts, onConflict: (id, attempts) => new FindingWriteConflictError(id, attempts) },
         );
+        if (eventId !== undefined) await markEventRecorded(events, eventId, now, published);
+      } catch (error) {
+        // Unfinished: give the claim back so the event's retry records it at once, delivering what this attempt left
+        // pending (a process that dies here instead leaves a claim that runs out).
+        if (eventId !== undefined) await releaseEvent(events, eventId, []).catch(() => undefined);
+        throw error;
       }
       return published;
     },
+
+    resumeEvent: (eventId: string, now: string) => resumeEvent(events, eventId, now),
+
+    releaseEvent: (eventId: string, delivered: readonly RecordedTransition[]) =>
+      releaseEvent(events, eventId, delivered),
 
     async markDelivered(id: string, version: number, deliveredAt?: string): Promise<boolean> {
       const updated = await update(id, {
@@ -347,107 +339,4 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
       });
     },
   };
-}
-
-function findingKey(id: string): Record<string, AttributeValue> {
-  return { pk: { S: `FINDING#${id}` } };
-}
-
-/** The item of a finding record: `body` plus top-level attributes (see the file comment). */
-function toItem(record: StoredFinding): Record<string, AttributeValue> {
-  const body: Record<string, unknown> = { ...record };
-  for (const field of TOP_LEVEL_FIELDS) delete body[field];
-  const item: Record<string, AttributeValue> = {
-    pk: { S: `FINDING#${record.id}` },
-    id: { S: record.id },
-    version: { N: String(record.version) },
-    status: { S: record.status },
-    severity: { S: record.severity },
-    detector: { S: record.detector },
-    rule: { S: record.rule },
-    clusters: { L: record.clusters.map((cluster) => ({ S: cluster })) },
-    firstSeen: { S: record.firstSeen },
-    lastSeen: { S: record.lastSeen },
-    body: { S: JSON.stringify(body) },
-    gsi1pk: { S: `STATUS#${record.status}` },
-    gsi1sk: { S: findingSortKey(record) },
-  };
-  if (record.lastNotified !== undefined) item.lastNotified = { S: record.lastNotified };
-  if (record.suppression !== undefined) {
-    const { reason, until, by } = record.suppression;
-    item.suppression = { M: { reason: { S: reason }, until: { S: until }, by: { S: by } } };
-  }
-  if (record.pending !== undefined) {
-    const { transition, version, since } = record.pending;
-    item.pending = { M: { transition: { S: transition }, version: { N: String(version) }, since: { S: since } } };
-    item.gsi2pk = { S: PENDING_PARTITION };
-    item.gsi2sk = { S: `${since}#${record.id}` };
-  }
-  if (record.expiresAt !== undefined) item.expiresAt = { N: String(record.expiresAt) };
-  return item;
-}
-
-function fromItem(item: Record<string, AttributeValue>): StoredFinding {
-  const record = JSON.parse(item.body?.S ?? '{}') as StoredFinding;
-  record.version = Number(item.version?.N ?? '0');
-  if (item.lastNotified?.S !== undefined) record.lastNotified = item.lastNotified.S;
-  const suppression = item.suppression?.M;
-  if (suppression) {
-    record.suppression = {
-      reason: suppression.reason?.S ?? '',
-      until: suppression.until?.S ?? '',
-      by: suppression.by?.S ?? '',
-    };
-  }
-  const pending = item.pending?.M;
-  if (pending) {
-    record.pending = {
-      transition: pending.transition?.S as NonNullable<StoredFinding['pending']>['transition'],
-      version: Number(pending.version?.N ?? '0'),
-      since: pending.since?.S ?? '',
-    };
-  }
-  return record;
-}
-
-function encodeCursor(key: Record<string, AttributeValue>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-function decodeCursor(cursor: string): Record<string, AttributeValue> {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new TypeError('not an object');
-    return key as Record<string, AttributeValue>;
-  } catch (cause) {
-    throw new InvalidFindingCursorError(cursor, { cause });
-  }
-}
-
-/** Runs one DynamoDB call; any failure becomes a `FindingStoreError`. */
-async function call<T>(operation: string, send: () => Promise<T>): Promise<T> {
-  try {
-    return await send();
-  } catch (error) {
-    throw toStoreError(operation, error);
-  }
-}
-
-/** Runs one conditional DynamoDB call; undefined when the condition failed (a lost race, or nothing to change). */
-async function conditional<T>(operation: string, send: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await send();
-  } catch (error) {
-    if (hasErrorCode(error, 'ConditionalCheckFailedException')) return undefined;
-    throw toStoreError(operation, error);
-  }
-}
-
-function toStoreError(operation: string, error: unknown): FindingStoreError {
-  const shape = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; message?: unknown };
-  const code = typeof shape.name === 'string' ? shape.name : undefined;
-  const message = typeof shape.message === 'string' ? shape.message : String(error);
-  return new FindingStoreError(operation, code, `${operation} on the findings table failed: ${message}`, {
-    cause: error,
-  });
 }

@@ -1,8 +1,9 @@
 /**
- * The CloudTrail event pipeline the Lambda runs: parse, skip our own calls, load only the inventory the event needs
- * (none for routine calls), evaluate, record transitions and deliver them. Malformed or unsupported events are
- * acknowledged with one structured log line (no retry storm); AWS failures throw so Lambda's asynchronous retries and
- * the on-failure destination keep the event.
+ * The CloudTrail event pipeline the Lambda runs: parse, skip our own calls, recognise a redelivered event (one store
+ * read: it delivers only what the event left pending), load only the inventory the event needs (none for routine
+ * calls), evaluate, record transitions and deliver them. Malformed or unsupported events are acknowledged with one
+ * structured log line (no retry storm); AWS failures throw so Lambda's asynchronous retries and the on-failure
+ * destination keep the event.
  */
 import {
   buildInventory,
@@ -16,7 +17,7 @@ import {
   parseCloudTrailEvent,
   planEvent,
 } from '@podnet-guard/core';
-import { type DeliveryTargets, recordAndDeliver } from './deliver.ts';
+import { type DeliveryTargets, deliverTransitions, recordAndDeliver } from './deliver.ts';
 
 /** The logger shape we use (Powertools' Logger fits it). */
 export interface EventLogger {
@@ -24,6 +25,8 @@ export interface EventLogger {
   warn(message: string, ...extra: Record<string, unknown>[]): void;
   error(message: string, ...extra: Record<string, unknown>[]): void;
   appendKeys?(keys: Record<string, unknown>): void;
+  /** Drops every key `appendKeys` added (a warm container's previous event). */
+  resetKeys?(): void;
 }
 
 /** The metrics shape we use (Powertools' Metrics fits it through `recordMetric`). */
@@ -48,15 +51,20 @@ export interface EventHandlerDeps {
 export type EventOutcome =
   | { status: 'rejected'; reason: string }
   | { status: 'skipped'; reason: string }
+  /** Seen before: not judged again; `published` counts what it had left pending. */
+  | { status: 'redelivered'; published: number }
   | { status: 'evaluated'; findings: number; published: number; awsCalls: number };
 
 export async function handleCloudTrailEvent(raw: unknown, deps: EventHandlerDeps): Promise<EventOutcome> {
   const { logger, recordMetric } = deps;
   const now = deps.now?.() ?? new Date().toISOString();
+  // Every log line carries its own event's ids: none of the previous event's survive in a warm container.
+  logger.resetKeys?.();
   recordMetric('EventsSeen', 1);
   const parsed = parseCloudTrailEvent(raw);
   if (!parsed.ok) {
     const { error } = parsed;
+    logger.appendKeys?.(definedKeys({ eventId: error.eventId, eventName: error.eventName }));
     const rejection = {
       reason: error.message,
       errorType: error.name,
@@ -79,6 +87,17 @@ export async function handleCloudTrailEvent(raw: unknown, deps: EventHandlerDeps
   if (plan.detectors.length === 0) {
     recordMetric('EventsUnsupported', 1);
     return { status: 'skipped', reason: `no detector subscribes to ${event.eventName}` };
+  }
+  // A retry or duplicate of an event already recorded: deliver what it left pending, never judge it again.
+  const resumed = await deps.store.resumeEvent(event.eventId, now);
+  if (resumed) {
+    const published = await deliverTransitions(resumed, deps.store, deps.targets, now, event.eventId);
+    recordMetric('EventsRedelivered', 1);
+    recordMetric('TransitionsPublished', published);
+    logger.info('event redelivered', {
+      transitions: resumed.map((t) => ({ id: t.finding.id, transition: t.transition, dedupeKey: t.dedupeKey })),
+    });
+    return { status: 'redelivered', published };
   }
   let inventory: Inventory;
   let awsCalls = 0;
@@ -104,4 +123,9 @@ export async function handleCloudTrailEvent(raw: unknown, deps: EventHandlerDeps
     suppressed: result.suppressed,
   });
   return { status: 'evaluated', findings: result.findings.length, published: delivery.published, awsCalls };
+}
+
+/** The keys whose value is known (a malformed event may lack its id or name). */
+function definedKeys(keys: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(keys).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -7,7 +7,7 @@ import type { DetectorId, Finding, FindingStatus, Severity } from './types/findi
 
 /** What an evaluation records: the CloudTrail event id (absent for scans and sweeps) and the evaluation time. */
 export interface RecordContext {
-  /** Redelivery of the same event id changes nothing and publishes nothing. */
+  /** The event is recorded once: its redelivery records nothing new (it delivers what it left: `resumeEvent`). */
   eventId?: string | undefined;
   /** ISO time of the evaluation. */
   now: string;
@@ -36,20 +36,37 @@ export interface FindingPage {
 /**
  * Where findings live between evaluations. Every write is a single-item conditional write on the record's version,
  * so racing writers publish once; a published transition is recorded as pending first and confirmed after delivery.
+ * An event's retry delivers what the event left pending (`resumeEvent`), without judging it again.
  *
  * @example
  * ```ts
- * const published = await store.record(findings, { eventId: event.eventId, now });
+ * const published = (await store.resumeEvent(event.eventId, now)) ?? (await store.record(findings, { eventId, now }));
  * for (const item of published) {
  *   await publish(item); // carries item.dedupeKey
  *   await store.markDelivered(item.finding.id, item.version);
  * }
+ * await store.releaseEvent(event.eventId, published);
  * ```
  */
 export interface FindingStore {
   get(id: string): Promise<StoredFinding | undefined>;
-  /** Applies one evaluation's findings; returns the transitions to publish (already recorded as pending). */
+  /**
+   * Applies one evaluation's findings; returns the transitions to publish (already recorded as pending). With an
+   * `eventId`, the event is remembered (`resumeEvent`), and the caller holds the delivery of what it returned.
+   */
   record(findings: readonly Finding[], context: RecordContext): Promise<RecordedTransition[]>;
+  /**
+   * What a CloudTrail event already recorded left undelivered (a retry after a failed publish), taken for delivery:
+   * undefined when the event was never recorded (judge it); else its transitions still pending, now the caller's to
+   * publish for `EVENT_DELIVERY_CLAIM_SECONDS`, and empty when nothing is left or another invocation is delivering
+   * them. One read when nothing is left.
+   */
+  resumeEvent(eventId: string, now: string): Promise<RecordedTransition[] | undefined>;
+  /**
+   * Ends the caller's delivery of an event's transitions (those `record` or `resumeEvent` returned): `delivered` are
+   * no longer the event's to deliver; the rest stay for the next retry, which may take them at once.
+   */
+  releaseEvent(eventId: string, delivered: readonly RecordedTransition[]): Promise<void>;
   /** Clears the pending transition of `version`; false when it was already cleared or superseded. */
   markDelivered(id: string, version: number, deliveredAt?: string): Promise<boolean>;
   /** Transitions recorded but not confirmed, oldest first; `olderThan` (ISO) leaves in-flight ones to their writer. */

@@ -54,6 +54,9 @@ describe('createMemoryFindingStore', () => {
     const store = createMemoryFindingStore();
     const finding = makeFinding();
     await store.record([finding], { eventId: 'old', now: T0 });
+    await store.markDelivered(finding.id, 1, at(1));
+    expect(await store.resumeEvent('old', at(3 * 86400))).toBeUndefined();
+    // Judged again, against a changed state: the record's own last event id still stops a second transition.
     expect(await store.record([{ ...finding, severity: 'critical' }], { eventId: 'old', now: at(3 * 86400) })).toEqual(
       [],
     );

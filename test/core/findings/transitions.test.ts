@@ -223,7 +223,8 @@ describe('decideTransition', () => {
     const record = decision.record!;
     expect(record.version).toBe((previous?.version ?? 0) + 1);
     if (expected === 'unchanged') expect(record.pending).toEqual(previous?.pending);
-    else expect(record.pending).toEqual({ transition: expected, version: record.version, since: NOW });
+    // The event that recorded a transition is on it: that event's retry delivers it.
+    else expect(record.pending).toEqual({ transition: expected, version: record.version, since: NOW, eventId });
   });
 
   it('keeps firstSeen and the last of lastSeen when the finding stays open', () => {

@@ -6,15 +6,30 @@ import { PodnetGuardError } from '../errors.ts';
 import type { FindingPage, FindingQuery, FindingStore, RecordContext } from '../ports.ts';
 import type { Finding } from '../types/finding.ts';
 import {
+  EVENT_DELIVERY_CLAIM_SECONDS,
   EVENT_MARKER_TTL_SECONDS,
   epochSeconds,
   findingSortKey,
+  parseDedupeKey,
   pendingTransitionOf,
   type RecordedTransition,
   recordFindings,
   type StoredFinding,
   type Suppression,
+  stillPending,
 } from './transitions.ts';
+
+/**
+ * A CloudTrail event the store has met: being recorded (`recorded` false, under a claim) or recorded, with the dedupe
+ * keys it has left to deliver. Kept until `expiresAt`.
+ */
+interface EventMarker {
+  expiresAt: number;
+  recorded: boolean;
+  pending: Set<string>;
+  /** Epoch seconds until which one invocation records the event or delivers its `pending`. */
+  claimUntil?: number;
+}
 
 /**
  * Every attempt to write one finding lost the race to another writer.
@@ -60,7 +75,26 @@ export function createMemoryFindingStore(options: MemoryFindingStoreOptions = {}
 } {
   const records = new Map<string, StoredFinding>();
   for (const record of options.initial ?? []) records.set(record.id, structuredClone(record));
-  const eventMarkers = new Map<string, number>();
+  const eventMarkers = new Map<string, EventMarker>();
+  const liveMarker = (eventId: string, now: string): EventMarker | undefined => {
+    const marker = eventMarkers.get(eventId);
+    return marker && marker.expiresAt > epochSeconds(now) ? marker : undefined;
+  };
+  const claimed = (marker: EventMarker, now: string) =>
+    marker.claimUntil !== undefined && marker.claimUntil > epochSeconds(now);
+  /** Takes an event to record it: false when it was recorded, or another invocation is recording it. */
+  const claimToRecord = (eventId: string, now: string): boolean => {
+    const marker = liveMarker(eventId, now);
+    if (marker && (marker.recorded || claimed(marker, now))) return false;
+    const at = epochSeconds(now);
+    eventMarkers.set(eventId, {
+      expiresAt: at + EVENT_MARKER_TTL_SECONDS,
+      recorded: false,
+      pending: new Set(),
+      claimUntil: at + EVENT_DELIVERY_CLAIM_SECONDS,
+    });
+    return true;
+  };
   let lease: { owner: string; expiresAt: number } | undefined;
   const clock = options.clock ?? (() => new Date());
   const maxAttempts = options.maxAttempts ?? 5;
@@ -81,23 +115,58 @@ export function createMemoryFindingStore(options: MemoryFindingStoreOptions = {}
 
     async record(findings: readonly Finding[], context: RecordContext): Promise<RecordedTransition[]> {
       const { eventId, now } = context;
-      const marker = eventId === undefined ? undefined : eventMarkers.get(eventId);
-      if (marker !== undefined && marker > epochSeconds(now)) return [];
-      const published = await recordFindings(
-        findings,
-        context,
-        {
-          read,
-          async write(record, expectedVersion) {
-            if (records.get(record.id)?.version !== expectedVersion) return false;
-            records.set(record.id, structuredClone(record));
-            return true;
+      if (eventId !== undefined && !claimToRecord(eventId, now)) return [];
+      let published: RecordedTransition[];
+      try {
+        published = await recordFindings(
+          findings,
+          context,
+          {
+            read,
+            async write(record, expectedVersion) {
+              if (records.get(record.id)?.version !== expectedVersion) return false;
+              records.set(record.id, structuredClone(record));
+              return true;
+            },
           },
-        },
-        { maxAttempts, onConflict: (id, attempts) => new MemoryStoreConflictError(id, attempts) },
-      );
-      if (eventId !== undefined) eventMarkers.set(eventId, epochSeconds(now) + EVENT_MARKER_TTL_SECONDS);
+          { maxAttempts, onConflict: (id, attempts) => new MemoryStoreConflictError(id, attempts) },
+        );
+      } catch (error) {
+        // Unfinished: the event's retry may record it at once (and deliver what this attempt left pending).
+        if (eventId !== undefined) delete eventMarkers.get(eventId)?.claimUntil;
+        throw error;
+      }
+      const marker = eventId === undefined ? undefined : eventMarkers.get(eventId);
+      if (marker) {
+        marker.recorded = true;
+        for (const item of published) marker.pending.add(item.dedupeKey);
+        // The caller delivers what it got under the same claim; with nothing to deliver, there is nothing to hold.
+        if (published.length === 0) delete marker.claimUntil;
+      }
       return published;
+    },
+
+    async resumeEvent(eventId: string, now: string): Promise<RecordedTransition[] | undefined> {
+      const marker = liveMarker(eventId, now);
+      // Never recorded, or an attempt that failed or died while recording: judge it (again).
+      if (!marker || (!marker.recorded && !claimed(marker, now))) return undefined;
+      if (!marker.recorded || marker.pending.size === 0 || claimed(marker, now)) return [];
+      marker.claimUntil = epochSeconds(now) + EVENT_DELIVERY_CLAIM_SECONDS;
+      const resumed: RecordedTransition[] = [];
+      for (const key of [...marker.pending]) {
+        const id = parseDedupeKey(key)?.id;
+        const item = id === undefined ? undefined : stillPending(records.get(id), key);
+        if (item) resumed.push(structuredClone(item));
+        else marker.pending.delete(key); // delivered or superseded by a later transition: no longer this event's
+      }
+      return resumed;
+    },
+
+    async releaseEvent(eventId: string, delivered: readonly RecordedTransition[]): Promise<void> {
+      const marker = eventMarkers.get(eventId);
+      if (!marker) return;
+      for (const item of delivered) marker.pending.delete(item.dedupeKey);
+      delete marker.claimUntil;
     },
 
     async markDelivered(id: string, version: number, deliveredAt?: string): Promise<boolean> {

@@ -20,6 +20,13 @@ export const RESOLVED_TTL_SECONDS = 30 * 24 * 3600;
 /** Event ids already recorded are remembered this long: EventBridge retries a delivery for up to 24 hours. */
 export const EVENT_MARKER_TTL_SECONDS = 2 * 24 * 3600;
 
+/**
+ * How long the invocation that recorded (or resumed) an event's transitions holds the right to deliver them. As long
+ * as the Lambda's timeout: a holder that died lets a retry take over afterwards, and a live duplicate of the event does
+ * not publish the same messages at the same time.
+ */
+export const EVENT_DELIVERY_CLAIM_SECONDS = 60;
+
 /** A transition recorded before it is published; cleared once the publisher confirms delivery. */
 export interface PendingTransition {
   transition: PublishedTransition;
@@ -27,6 +34,8 @@ export interface PendingTransition {
   version: number;
   /** ISO time it was recorded. */
   since: string;
+  /** The CloudTrail event that recorded it (absent for scans): that event's retry delivers it. */
+  eventId?: string;
 }
 
 /** A person's decision to mute a finding until `until`; worsening still notifies. */
@@ -100,6 +109,30 @@ export function isPublished(transition: Transition): transition is PublishedTran
  */
 export function dedupeKeyOf(id: string, version: number): string {
   return `${id}#${version}`;
+}
+
+/**
+ * The finding id and version of a dedupe key (`dedupeKeyOf` reversed); undefined for anything else.
+ *
+ * @example parseDedupeKey('nsw-7c1f#3') // { id: 'nsw-7c1f', version: 3 }
+ */
+export function parseDedupeKey(key: string): { id: string; version: number } | undefined {
+  const cut = key.lastIndexOf('#');
+  const version = Number(key.slice(cut + 1));
+  if (cut <= 0 || !Number.isSafeInteger(version) || version < 1) return undefined;
+  return { id: key.slice(0, cut), version };
+}
+
+/**
+ * The transition a dedupe key names, if the record still has it pending: what an event's retry delivers. A record
+ * whose pending transition moved on (a later event recorded a newer one, or it was delivered) yields undefined.
+ *
+ * @example stillPending(record, 'nsw-7c1f#3')?.transition // 'opened'
+ */
+export function stillPending(record: StoredFinding | undefined, key: string): RecordedTransition | undefined {
+  const ref = parseDedupeKey(key);
+  if (!record || !ref || record.id !== ref.id || record.pending?.version !== ref.version) return undefined;
+  return pendingTransitionOf(record);
 }
 
 /**
@@ -241,7 +274,7 @@ function finish(
   if (isPublished(transition)) {
     // An undelivered `opened` followed by `worsened` is still news of an opening: consumers never heard of it.
     const kind = previous?.pending?.transition === 'opened' && transition === 'worsened' ? 'opened' : transition;
-    result.pending = { transition: kind, version, since: now };
+    result.pending = { transition: kind, version, since: now, ...(eventId !== undefined ? { eventId } : {}) };
   }
   if (eventId !== undefined) result.lastEventId = eventId;
   else if (previous?.lastEventId !== undefined) result.lastEventId = previous.lastEventId;
@@ -318,7 +351,10 @@ export interface RecordLoopOptions {
 
 /**
  * Records each finding with a read, a decision and a conditional write; on a lost race it re-reads and re-decides, so
- * two writers racing on one finding publish once. Returns the published transitions (each recorded as pending).
+ * two writers racing on one finding publish once. Returns the published transitions (each recorded as pending), and,
+ * for a record this event already wrote, the transition it recorded there and never delivered: a retry of the event
+ * after a failure between recording and delivering. The caller must hold the event's claim (stores take it first), so
+ * no duplicate of the event runs this loop at the same time and publishes it too.
  *
  * @example
  * ```ts
@@ -332,16 +368,24 @@ export async function recordFindings(
   options: RecordLoopOptions,
 ): Promise<RecordedTransition[]> {
   const published: RecordedTransition[] = [];
+  const publish = (item: RecordedTransition) => {
+    if (!published.some((known) => known.dedupeKey === item.dedupeKey)) published.push(item);
+  };
   for (const finding of findings) {
     let attempt = 0;
     for (;;) {
       attempt += 1;
       const previous = await io.read(finding.id);
+      if (previous && sameEvent(previous, context.eventId)) {
+        const left = previous.pending?.eventId === context.eventId ? pendingTransitionOf(previous) : undefined;
+        if (left) publish(left);
+        break;
+      }
       const { transition, record } = decideTransition(previous, finding, context.now, context.eventId);
       if (!record) break;
       if (await io.write(record, previous?.version)) {
         if (isPublished(transition) && record.pending) {
-          published.push({
+          publish({
             transition,
             finding: record,
             version: record.pending.version,

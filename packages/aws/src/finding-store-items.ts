@@ -1,0 +1,95 @@
+/**
+ * The DynamoDB item of a finding record and the query cursor (layout: see `finding-store.ts`). Internal to the
+ * store's files.
+ */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { findingSortKey, type StoredFinding } from '@podnet-guard/core';
+import { InvalidFindingCursorError } from './finding-store-errors.ts';
+
+/** `gsi2pk` of records with a pending transition (the sparse `byPending` index). */
+export const PENDING_PARTITION = 'PENDING';
+/** Fields kept as top-level attributes, changed by `UpdateItem`; everything else lives in `body`. */
+const TOP_LEVEL_FIELDS = ['version', 'pending', 'lastNotified', 'suppression'] as const;
+
+export function findingKey(id: string): Record<string, AttributeValue> {
+  return { pk: { S: `FINDING#${id}` } };
+}
+
+/** The item of a finding record: `body` plus top-level attributes (see the file comment). */
+export function toItem(record: StoredFinding): Record<string, AttributeValue> {
+  const body: Record<string, unknown> = { ...record };
+  for (const field of TOP_LEVEL_FIELDS) delete body[field];
+  const item: Record<string, AttributeValue> = {
+    pk: { S: `FINDING#${record.id}` },
+    id: { S: record.id },
+    version: { N: String(record.version) },
+    status: { S: record.status },
+    severity: { S: record.severity },
+    detector: { S: record.detector },
+    rule: { S: record.rule },
+    clusters: { L: record.clusters.map((cluster) => ({ S: cluster })) },
+    firstSeen: { S: record.firstSeen },
+    lastSeen: { S: record.lastSeen },
+    body: { S: JSON.stringify(body) },
+    gsi1pk: { S: `STATUS#${record.status}` },
+    gsi1sk: { S: findingSortKey(record) },
+  };
+  if (record.lastNotified !== undefined) item.lastNotified = { S: record.lastNotified };
+  if (record.suppression !== undefined) {
+    const { reason, until, by } = record.suppression;
+    item.suppression = { M: { reason: { S: reason }, until: { S: until }, by: { S: by } } };
+  }
+  if (record.pending !== undefined) {
+    const { transition, version, since, eventId } = record.pending;
+    item.pending = {
+      M: {
+        transition: { S: transition },
+        version: { N: String(version) },
+        since: { S: since },
+        ...(eventId !== undefined ? { eventId: { S: eventId } } : {}),
+      },
+    };
+    item.gsi2pk = { S: PENDING_PARTITION };
+    item.gsi2sk = { S: `${since}#${record.id}` };
+  }
+  if (record.expiresAt !== undefined) item.expiresAt = { N: String(record.expiresAt) };
+  return item;
+}
+
+export function fromItem(item: Record<string, AttributeValue>): StoredFinding {
+  const record = JSON.parse(item.body?.S ?? '{}') as StoredFinding;
+  record.version = Number(item.version?.N ?? '0');
+  if (item.lastNotified?.S !== undefined) record.lastNotified = item.lastNotified.S;
+  const suppression = item.suppression?.M;
+  if (suppression) {
+    record.suppression = {
+      reason: suppression.reason?.S ?? '',
+      until: suppression.until?.S ?? '',
+      by: suppression.by?.S ?? '',
+    };
+  }
+  const pending = item.pending?.M;
+  if (pending) {
+    record.pending = {
+      transition: pending.transition?.S as NonNullable<StoredFinding['pending']>['transition'],
+      version: Number(pending.version?.N ?? '0'),
+      since: pending.since?.S ?? '',
+      ...(pending.eventId?.S !== undefined ? { eventId: pending.eventId.S } : {}),
+    };
+  }
+  return record;
+}
+
+export function encodeCursor(key: Record<string, AttributeValue>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): Record<string, AttributeValue> {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new TypeError('not an object');
+    return key as Record<string, AttributeValue>;
+  } catch (cause) {
+    throw new InvalidFindingCursorError(cursor, { cause });
+  }
+}
