@@ -299,9 +299,10 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
         values[':detector'] = { S: query.detector };
       }
       const items: StoredFinding[] = [];
-      let startKey = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      let startKey = query.cursor === undefined ? undefined : decodeCursor(query.cursor, values[':status']?.S ?? '');
       // DynamoDB applies Limit before the filter: asking only for what is still missing keeps the last evaluated key
       // an exact resume point, so no item is skipped or repeated across pages.
+      let fromCursor = query.cursor !== undefined;
       for (;;) {
         const output: QueryCommandOutput = await call('Query', () =>
           client.send(
@@ -316,7 +317,13 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
               ...(startKey ? { ExclusiveStartKey: startKey } : {}),
             }),
           ),
-        );
+        ).catch((error: FindingStoreError) => {
+          // A well-formed key outside the query's range (another severity's) is the client's cursor at fault.
+          throw fromCursor && error.code === 'ValidationException'
+            ? new InvalidFindingCursorError(query.cursor ?? '', { cause: error })
+            : error;
+        });
+        fromCursor = false;
         items.push(...(output.Items ?? []).map(fromItem));
         startKey = output.LastEvaluatedKey;
         if (!startKey) return { items };
@@ -414,11 +421,26 @@ function encodeCursor(key: Record<string, AttributeValue>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-function decodeCursor(cursor: string): Record<string, AttributeValue> {
+/**
+ * The start key a cursor of the `byStatus` index encodes: exactly `pk`, `gsi1pk` and `gsi1sk` as strings, in the
+ * partition being queried. Anything else would reach DynamoDB and fail there (a 500 for a client's mistake).
+ */
+function decodeCursor(cursor: string, partition: string): Record<string, AttributeValue> {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new TypeError('not an object');
-    return key as Record<string, AttributeValue>;
+    const entries = Object.entries(key as Record<string, unknown>);
+    const names = entries.map(([name]) => name).sort();
+    if (names.join(',') !== 'gsi1pk,gsi1sk,pk') throw new TypeError('not a key of the byStatus index');
+    for (const [name, value] of entries) {
+      const text = (value as { S?: unknown } | null)?.S;
+      if (typeof text !== 'string' || text.length === 0 || Object.keys(value as object).length !== 1)
+        throw new TypeError(`${name} is not a string attribute`);
+    }
+    const typed = key as Record<'pk' | 'gsi1pk' | 'gsi1sk', { S: string }>;
+    if (typed.gsi1pk.S !== partition || !typed.pk.S.startsWith('FINDING#'))
+      throw new TypeError('a cursor of another query');
+    return typed;
   } catch (cause) {
     throw new InvalidFindingCursorError(cursor, { cause });
   }
