@@ -299,10 +299,12 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
         values[':detector'] = { S: query.detector };
       }
       const items: StoredFinding[] = [];
-      let startKey = query.cursor === undefined ? undefined : decodeCursor(query.cursor, values[':status']?.S ?? '');
+      let startKey =
+        query.cursor === undefined
+          ? undefined
+          : decodeCursor(query.cursor, values[':status']?.S ?? '', values[':severity']?.S ?? '');
       // DynamoDB applies Limit before the filter: asking only for what is still missing keeps the last evaluated key
       // an exact resume point, so no item is skipped or repeated across pages.
-      let fromCursor = query.cursor !== undefined;
       for (;;) {
         const output: QueryCommandOutput = await call('Query', () =>
           client.send(
@@ -317,13 +319,7 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
               ...(startKey ? { ExclusiveStartKey: startKey } : {}),
             }),
           ),
-        ).catch((error: FindingStoreError) => {
-          // A well-formed key outside the query's range (another severity's) is the client's cursor at fault.
-          throw fromCursor && error.code === 'ValidationException'
-            ? new InvalidFindingCursorError(query.cursor ?? '', { cause: error })
-            : error;
-        });
-        fromCursor = false;
+        );
         items.push(...(output.Items ?? []).map(fromItem));
         startKey = output.LastEvaluatedKey;
         if (!startKey) return { items };
@@ -423,9 +419,10 @@ function encodeCursor(key: Record<string, AttributeValue>): string {
 
 /**
  * The start key a cursor of the `byStatus` index encodes: exactly `pk`, `gsi1pk` and `gsi1sk` as strings, in the
- * partition being queried. Anything else would reach DynamoDB and fail there (a 500 for a client's mistake).
+ * partition and sort-key range being queried. Anything else would reach DynamoDB and fail there (a 500 for a client's
+ * mistake).
  */
-function decodeCursor(cursor: string, partition: string): Record<string, AttributeValue> {
+function decodeCursor(cursor: string, partition: string, sortPrefix: string): Record<string, AttributeValue> {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new TypeError('not an object');
@@ -438,7 +435,7 @@ function decodeCursor(cursor: string, partition: string): Record<string, Attribu
         throw new TypeError(`${name} is not a string attribute`);
     }
     const typed = key as Record<'pk' | 'gsi1pk' | 'gsi1sk', { S: string }>;
-    if (typed.gsi1pk.S !== partition || !typed.pk.S.startsWith('FINDING#'))
+    if (typed.gsi1pk.S !== partition || !typed.gsi1sk.S.startsWith(sortPrefix) || !typed.pk.S.startsWith('FINDING#'))
       throw new TypeError('a cursor of another query');
     return typed;
   } catch (cause) {
