@@ -10,7 +10,7 @@
  * so a web page cannot drive the API from the user's browser.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { type ApiDeps, type ApiResponse, handleApiRequest } from '@podnet-guard/aws';
 import { type IndexInput, listAllFindings, type RenderIndex, renderFindingsList } from './index-page.ts';
 
@@ -32,7 +32,7 @@ export interface LocalApiServerOptions {
 
 /**
  * An HTTP server (not yet listening) that answers the API's routes through `handleApiRequest` and `/` with the index
- * page. Never throws to Node: failures become `500`.
+ * page.
  *
  * @example
  * ```ts
@@ -41,13 +41,18 @@ export interface LocalApiServerOptions {
  * ```
  */
 export function createLocalApiServer(options: LocalApiServerOptions): Server {
-  return createServer((request, response) => {
+  return createServer(createLocalApiHandler(options));
+}
+
+/** The request listener of `createLocalApiServer`. Never throws to Node: failures become `500`. */
+export function createLocalApiHandler(options: LocalApiServerOptions): RequestListener {
+  return (request, response) => {
     serve(request, response, options).catch((error: unknown) => {
       options.deps.logger.error('local request failed', { message: (error as Error).message });
       if (!response.headersSent) send(response, json(500, { error: 'internal error' }));
       else response.destroy();
     });
-  });
+  };
 }
 
 async function serve(request: IncomingMessage, response: ServerResponse, options: LocalApiServerOptions) {

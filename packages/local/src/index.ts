@@ -1,4 +1,11 @@
-export { createLocalApiServer, INDEX_CSP, LOCAL_IDENTITY, MAX_BODY_BYTES, toApiGatewayEvent } from './http-server.ts';
+export {
+  createLocalApiHandler,
+  createLocalApiServer,
+  INDEX_CSP,
+  LOCAL_IDENTITY,
+  MAX_BODY_BYTES,
+  toApiGatewayEvent,
+} from './http-server.ts';
 export {
   type IndexInput,
   type ListedFinding,

@@ -19,6 +19,10 @@ options:
   --sweep-seconds <n>    seconds between sweeps (default ${DEFAULT_SWEEP_SECONDS}; 0: no timed sweep)
   --config <file>        detector settings and allow-list (YAML or JSON), as for the podnet-guard command`;
 
+// The SDK's only client here talks to the local dynalite: its notice about future Node.js support is noise in a
+// terminal that shows alerts (the deployed functions run on Node.js 22).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const stdout = (text: string) => process.stdout.write(text);
 const stderr = (text: string) => process.stderr.write(text);
 

@@ -5,7 +5,7 @@
  * `evaluateLive`, `runSweep`, `createDynamoFindingStore`, the email and chat renderers); only the edges differ: the
  * account is read from the snapshot (`createSnapshotSource`), transitions go to the terminal (`createTerminalSink`).
  */
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type ApiDeps,
@@ -17,9 +17,9 @@ import {
   type SweepOutcome,
 } from '@podnet-guard/aws';
 import { type GuardConfig, parseGuardConfig, sanitizeText } from '@podnet-guard/core';
-import { createLocalApiServer } from './http-server.ts';
+import { createLocalApiHandler } from './http-server.ts';
 import type { RenderIndex } from './index-page.ts';
-import { startLocalTable } from './local-table.ts';
+import { type LocalTable, startLocalTable } from './local-table.ts';
 import { createSnapshotSource } from './snapshot-source.ts';
 import { createTerminalSink } from './terminal-sink.ts';
 
@@ -80,7 +80,20 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const source = await createSnapshotSource(snapshotPath);
   const config = options.config ?? parseGuardConfig({});
   const logger = lineLogger(options.log);
-  const table = await startLocalTable({ dataDir: options.dataDir });
+  // The port first: a port in use is reported before anything else starts.
+  let handle: RequestListener = (_request, response) => {
+    response.writeHead(503, { 'content-type': 'application/json' });
+    response.end('{"error":"starting"}');
+  };
+  const server = createServer((request, response) => handle(request, response));
+  await listen(server, options.port ?? DEFAULT_PORT);
+  let table: LocalTable;
+  try {
+    table = await startLocalTable({ dataDir: options.dataDir });
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
   const store = createDynamoFindingStore({ client: table.client, tableName: table.tableName });
   const targets = { sink: createTerminalSink(options.alerts) };
   // Locally nothing lags: the snapshot is the state, so a scan that no longer shows a finding resolves it at once.
@@ -92,18 +105,11 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       evaluateLive({ ...live, clusters: request.clusters, detectors: request.detectors, now }),
     logger,
   };
-  const server = createLocalApiServer({
+  handle = createLocalApiHandler({
     deps,
     indexSource: snapshotPath,
     ...(options.renderIndex ? { renderIndex: options.renderIndex } : {}),
   });
-  const port = options.port ?? DEFAULT_PORT;
-  try {
-    await listen(server, port);
-  } catch (error) {
-    await table.close();
-    throw error;
-  }
   const bound = (server.address() as AddressInfo).port;
 
   let sweepSeconds = options.sweepSeconds ?? DEFAULT_SWEEP_SECONDS;
