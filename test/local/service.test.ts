@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LocalService, PortInUseError, startLocalService } from '@podnet-guard/local';
+import { DataDirInUseError, type LocalService, PortInUseError, startLocalService } from '@podnet-guard/local';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../packages/cli/src/cli.ts';
 import '../../packages/cli/src/commands/index.ts';
@@ -169,6 +169,20 @@ describe('--data', () => {
     alerts = [];
     await running.sweep();
     expect(alerts).toEqual([]);
+  });
+
+  it('refuses a directory another running service holds, and takes over one a killed service left', async () => {
+    const dataDir = join(dir, `data-${Math.random().toString(36).slice(2)}`);
+    const first = await start({ dataDir });
+    const second = startLocalService({ port: 0, snapshotPath, dataDir, alerts: () => {}, log: () => {} });
+    await expect(second).rejects.toBeInstanceOf(DataDirInUseError);
+    await expect(second).rejects.toThrow(`(pid ${process.pid})`);
+    expect((await fetch(`${first.url}/findings`)).status).toBe(200);
+    await first.close();
+    // A pid that cannot exist (above any pid_max): the file is stale.
+    await writeFile(join(dataDir, 'podnet-guard.pid'), '2147483646');
+    const third = await start({ dataDir });
+    expect((await fetch(`${third.url}/findings`)).status).toBe(200);
   });
 
   it('starts empty without --data', async () => {

@@ -46,7 +46,8 @@ import {
   type Suppression,
 } from '@podnet-guard/core';
 import { hasErrorCode } from './errors.ts';
-import { FindingStoreError, FindingWriteConflictError, InvalidFindingCursorError } from './finding-store-errors.ts';
+import { decodeCursor, encodeCursor } from './finding-cursor.ts';
+import { FindingStoreError, FindingWriteConflictError } from './finding-store-errors.ts';
 
 /**
  * The findings table, in the shape `sst.aws.Dynamo` takes (`fields`, `primaryIndex`, `globalIndexes`, `ttl`), so the
@@ -411,36 +412,6 @@ function fromItem(item: Record<string, AttributeValue>): StoredFinding {
     };
   }
   return record;
-}
-
-function encodeCursor(key: Record<string, AttributeValue>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-/**
- * The start key a cursor of the `byStatus` index encodes: exactly `pk`, `gsi1pk` and `gsi1sk` as strings, in the
- * partition and sort-key range being queried. Anything else would reach DynamoDB and fail there (a 500 for a client's
- * mistake).
- */
-function decodeCursor(cursor: string, partition: string, sortPrefix: string): Record<string, AttributeValue> {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new TypeError('not an object');
-    const entries = Object.entries(key as Record<string, unknown>);
-    const names = entries.map(([name]) => name).sort();
-    if (names.join(',') !== 'gsi1pk,gsi1sk,pk') throw new TypeError('not a key of the byStatus index');
-    for (const [name, value] of entries) {
-      const text = (value as { S?: unknown } | null)?.S;
-      if (typeof text !== 'string' || text.length === 0 || Object.keys(value as object).length !== 1)
-        throw new TypeError(`${name} is not a string attribute`);
-    }
-    const typed = key as Record<'pk' | 'gsi1pk' | 'gsi1sk', { S: string }>;
-    if (typed.gsi1pk.S !== partition || !typed.gsi1sk.S.startsWith(sortPrefix) || !typed.pk.S.startsWith('FINDING#'))
-      throw new TypeError('a cursor of another query');
-    return typed;
-  } catch (cause) {
-    throw new InvalidFindingCursorError(cursor, { cause });
-  }
 }
 
 /** Runs one DynamoDB call; any failure becomes a `FindingStoreError`. */

@@ -13,7 +13,13 @@ export {
   type RenderIndex,
   renderFindingsList,
 } from './index-page.ts';
-export { ensureFindingsTable, LOCAL_TABLE_NAME, type LocalTable, startLocalTable } from './local-table.ts';
+export {
+  DataDirInUseError,
+  ensureFindingsTable,
+  LOCAL_TABLE_NAME,
+  type LocalTable,
+  startLocalTable,
+} from './local-table.ts';
 export {
   DEFAULT_PORT,
   DEFAULT_SNAPSHOT,

@@ -4,7 +4,7 @@
  * The store code is the deployed one (`createDynamoFindingStore`); only the endpoint differs. dynalite never expires
  * TTL items and has no transactions, which the store does not use.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -41,7 +41,11 @@ export interface LocalTable {
  */
 export async function startLocalTable(options: { dataDir?: string | undefined } = {}): Promise<LocalTable> {
   const path = options.dataDir === undefined ? undefined : join(options.dataDir, 'dynamodb');
-  if (path) await mkdir(path, { recursive: true });
+  let unlock = async () => {};
+  if (options.dataDir !== undefined && path) {
+    await mkdir(path, { recursive: true });
+    unlock = await lockDataDir(options.dataDir);
+  }
   const server = dynalite({ ...(path ? { path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -58,6 +62,7 @@ export async function startLocalTable(options: { dataDir?: string | undefined } 
   const close = async () => {
     client.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await unlock();
   };
   try {
     await ensureFindingsTable(client, LOCAL_TABLE_NAME);
@@ -66,6 +71,49 @@ export async function startLocalTable(options: { dataDir?: string | undefined } 
     throw error;
   }
   return { client, tableName: LOCAL_TABLE_NAME, endpoint, path, close };
+}
+
+/** A second service on the same directory: LevelDB allows one process per database. */
+export class DataDirInUseError extends Error {
+  override readonly name = 'DataDirInUseError';
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(`--data ${dataDir} is in use by another podnet-guard local service (pid ${pid}): stop it or pick another`);
+  }
+}
+
+/**
+ * Takes `<dataDir>/podnet-guard.pid` for this process, or throws `DataDirInUseError` while the process it names
+ * lives (a stale file, left by a killed process, is taken over). Returns the release.
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const file = join(dataDir, 'podnet-guard.pid');
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      await writeFile(file, String(process.pid), { flag: 'wx' });
+      return () => rm(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
+      if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
+        throw new DataDirInUseError(dataDir, holder);
+      }
+      await rm(file, { force: true });
+    }
+  }
+  throw new DataDirInUseError(dataDir, Number.NaN);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**

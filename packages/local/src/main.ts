@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { EXIT, ExitError, loadConfigFile } from '@podnet-guard/cli';
 import { PodnetGuardError, sanitizeText } from '@podnet-guard/core';
+import { DataDirInUseError } from './local-table.ts';
 import { DEFAULT_PORT, DEFAULT_SNAPSHOT, DEFAULT_SWEEP_SECONDS, PortInUseError, startLocalService } from './service.ts';
 
 const USAGE = `usage: npm start -- [options]
@@ -93,6 +94,7 @@ try {
   // Bad usage, an unreadable snapshot or config file, a taken port: the user's to fix (2); anything else is ours (1).
   const usage =
     error instanceof PortInUseError ||
+    error instanceof DataDirInUseError ||
     error instanceof PodnetGuardError ||
     ['ENOENT', 'EACCES', 'EISDIR'].includes(code) ||
     code.startsWith('ERR_PARSE_ARGS');
