@@ -3,7 +3,9 @@
  * the port it reports, stops cleanly on SIGINT and SIGTERM (exit 0, port free again), and fails in one line.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -41,6 +43,11 @@ function canListen(port: number): Promise<boolean> {
 }
 
 describe('npm start', () => {
+  it('is the root start script', async () => {
+    const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+    expect(manifest.scripts.start).toBe('node packages/local/bin/podnet-guard-local.js');
+  });
+
   it.each(['SIGINT', 'SIGTERM'] as const)(
     'serves until %s, then exits 0 and frees the port',
     async (signal) => {
