@@ -5,6 +5,7 @@ import {
   createDynamoFindingStore,
   evaluateLive,
   InventoryLoadError,
+  type LiveEvaluationBase,
   type LiveEvaluationOptions,
   runSweep,
 } from '@podnet-guard/aws';
@@ -44,7 +45,7 @@ async function newStore(): Promise<FindingStore> {
   return createDynamoFindingStore({ client: db.client, tableName: await db.createTable(`sweep-${tables}`) });
 }
 
-function options(store: FindingStore, now: string, extra: Partial<LiveEvaluationOptions> = {}): LiveEvaluationOptions {
+function options(store: FindingStore, now: string, extra: Partial<LiveEvaluationBase> = {}): LiveEvaluationOptions {
   return {
     clientsFor: () => createClientSet(REGION),
     regions: [REGION],

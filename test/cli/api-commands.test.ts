@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { regionOfApiUrl } from '../../packages/cli/src/api-client.ts';
+import { isLoopbackHost, regionOfApiUrl } from '../../packages/cli/src/api-client.ts';
 import { runCli } from '../../packages/cli/src/cli.ts';
 import '../../packages/cli/src/commands/index.ts';
 import { EXIT } from '../../packages/cli/src/exit-codes.ts';
@@ -159,6 +159,60 @@ describe('request signing', () => {
     expect(noRegion.code).toBe(EXIT.usage);
     expect(noRegion.stderr).toContain('AWS_REGION');
     expect(seen).toHaveLength(0);
+  });
+});
+
+describe('transport security', () => {
+  it.each([
+    'http://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com',
+    'http://10.0.0.5:8787',
+    'http://127.0.0.1.example.com',
+  ])('refuses %s (signed requests never go out in cleartext), exit 2 before any request', async (api) => {
+    const result = await cli(['findings', '--api', api]);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.stderr).toContain('https');
+    expect(seen).toHaveLength(0);
+  });
+
+  it.each([
+    ['127.0.0.1', true],
+    ['127.8.9.10', true],
+    ['localhost', true],
+    ['[::1]', true],
+    ['[::ffff:127.0.0.1]', true],
+    ['[::2]', false],
+    ['10.0.0.1', false],
+    ['localhost.example.com', false],
+    ['127.0.0.1.nip.io', false],
+  ])('tells %s loopback: %s', (host, loopback) => {
+    expect(isLoopbackHost(new URL(`http://${host}:8787`).hostname)).toBe(loopback);
+  });
+
+  it('sends no signature to a loopback URL when no credentials are configured, and needs no region', async () => {
+    respond = () => ({ status: 200, body: { items: [] } });
+    const result = await cli(['findings', '--api', url], {});
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.headers.authorization).toBeUndefined();
+    expect(seen[0]!.headers['x-amz-date']).toBeUndefined();
+    // This stand-in for API Gateway refuses unsigned requests, as the deployed API does.
+    expect(result.code).toBe(EXIT.aws);
+  });
+
+  it('does not follow a redirect with a signed request', async () => {
+    respond = () => ({ status: 200, body: { items: [] } });
+    const redirector = createServer((_req, res) => {
+      res.writeHead(307, { location: `${url}/findings` });
+      res.end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (redirector.address() as AddressInfo).port;
+      const result = await cli(['findings', '--api', `http://127.0.0.1:${port}`]);
+      expect(result.code).toBe(EXIT.aws);
+      expect(seen).toHaveLength(0);
+    } finally {
+      await new Promise<void>((resolve) => redirector.close(() => resolve()));
+    }
   });
 });
 

@@ -5,8 +5,8 @@
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { findingsCreateTableInput } from '@podnet-guard/aws';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { ensureFindingsTable } from '@podnet-guard/local';
 
 // dynalite is CommonJS without type declarations: load it through require and type the one call we make.
 const require = createRequire(import.meta.url);
@@ -62,16 +62,8 @@ export async function startDynalite(): Promise<Dynalite> {
     client,
     newClient,
     async createTable(name) {
-      await client.send(new CreateTableCommand(findingsCreateTableInput(name)));
-      // dynalite answers CreateTable with the table CREATING and flips it to ACTIVE on a timer; a request in between
-      // fails with ResourceNotFoundException (seen under load). Wait as a real client must.
-      for (let attempt = 0; attempt < 200; attempt += 1) {
-        const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
-        const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
-        if (Table?.TableStatus === 'ACTIVE' && indexesActive) return name;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      throw new Error(`dynalite table ${name} did not become ACTIVE`);
+      await ensureFindingsTable(client, name);
+      return name;
     },
     async stop() {
       for (const each of clients) each.destroy();

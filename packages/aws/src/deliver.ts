@@ -10,11 +10,19 @@ import type { Finding, FindingStore, RecordedTransition } from '@podnet-guard/co
 import { putFindingEvents } from './bus.ts';
 import { publishTransitions } from './publish.ts';
 
-export interface DeliveryTargets {
+/** Where transitions go: the SNS topic (and the findings bus), or a sink of their own. */
+export type DeliveryTargets = AwsDeliveryTargets | { sink: TransitionSink };
+
+export interface AwsDeliveryTargets {
   sns: SNSClient;
   topicArn: string;
   /** The findings bus; absent: no bus events. */
   bus?: { client: EventBridgeClient; name: string };
+}
+
+/** Delivers transitions outside AWS (the local service prints them); throws when they did not go out. */
+export interface TransitionSink {
+  publish(transitions: RecordedTransition[]): Promise<void>;
 }
 
 export interface DeliveryResult {
@@ -37,8 +45,12 @@ export async function deliverTransitions(
 ): Promise<number> {
   if (transitions.length === 0) return 0;
   try {
-    await publishTransitions(targets.sns, targets.topicArn, transitions);
-    if (targets.bus) await putFindingEvents(targets.bus.client, targets.bus.name, transitions);
+    if ('sink' in targets) {
+      await targets.sink.publish(transitions);
+    } else {
+      await publishTransitions(targets.sns, targets.topicArn, transitions);
+      if (targets.bus) await putFindingEvents(targets.bus.client, targets.bus.name, transitions);
+    }
     for (const item of transitions) await store.markDelivered(item.finding.id, item.version, now);
   } catch (error) {
     // The delivery error is what Lambda must see; a failed release only delays the retry until the claim runs out.

@@ -24,14 +24,23 @@ import {
 } from '@podnet-guard/core';
 import type { ClientSet } from './clients.ts';
 import { type DeliveryTargets, recordAndDeliver } from './deliver.ts';
-import { loadFullSnapshot } from './inventory/load-full.ts';
+import { type InventorySource, liveInventorySource } from './inventory-source.ts';
 
 /** Open findings seen this recently are not resolved by a scan that lacks them (seconds). */
 export const DEFAULT_RESOLVE_GRACE_SECONDS = 900;
 
-/** Options of `evaluateLive`. */
-export interface LiveEvaluationOptions {
-  clientsFor: (region: string) => ClientSet;
+/**
+ * Options of `evaluateLive`. The account is read through `clientsFor` (the AWS API) or through another
+ * `inventorySource` (the local service's snapshot file).
+ */
+export type LiveEvaluationOptions = LiveEvaluationBase &
+  (
+    | { clientsFor: (region: string) => ClientSet; inventorySource?: undefined }
+    | { inventorySource: InventorySource; clientsFor?: undefined }
+  );
+
+/** What every evaluation takes, wherever it reads the account. */
+export interface LiveEvaluationBase {
   regions: readonly string[];
   /** Only these EKS clusters (findings naming no cluster are kept). */
   clusters?: readonly string[] | undefined;
@@ -88,11 +97,9 @@ export async function evaluateLive(options: LiveEvaluationOptions): Promise<Live
   let suppressed = 0;
   let awsCalls = 0;
 
+  const source = options.inventorySource ?? liveInventorySource(options.clientsFor);
   for (const region of options.regions) {
-    const loaded = await loadFullSnapshot(options.clientsFor(region), {
-      region,
-      ...(options.clusters?.length ? { clusters: [...options.clusters] } : {}),
-    });
+    const loaded = await source.load(region, options.clusters?.length ? { clusters: [...options.clusters] } : {});
     awsCalls += Object.values(loaded.calls).reduce((sum, count) => sum + count, 0);
     warnings.push(...loaded.warnings);
     const inventory = buildInventory(loadSnapshot(loaded.snapshot));

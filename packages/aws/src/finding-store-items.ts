@@ -4,7 +4,6 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { findingSortKey, type StoredFinding } from '@podnet-guard/core';
-import { InvalidFindingCursorError } from './finding-store-errors.ts';
 
 /** `gsi2pk` of records with a pending transition (the sparse `byPending` index). */
 export const PENDING_PARTITION = 'PENDING';
@@ -78,18 +77,4 @@ export function fromItem(item: Record<string, AttributeValue>): StoredFinding {
     };
   }
   return record;
-}
-
-export function encodeCursor(key: Record<string, AttributeValue>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): Record<string, AttributeValue> {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new TypeError('not an object');
-    return key as Record<string, AttributeValue>;
-  } catch (cause) {
-    throw new InvalidFindingCursorError(cursor, { cause });
-  }
 }

@@ -45,10 +45,11 @@ import {
   type StoredFinding,
   type Suppression,
 } from '@podnet-guard/core';
+import { decodeCursor, encodeCursor } from './finding-cursor.ts';
 import { call, conditional } from './finding-store-calls.ts';
 import { FindingWriteConflictError } from './finding-store-errors.ts';
 import { claimToRecord, markEventRecorded, releaseEvent, resumeEvent } from './finding-store-events.ts';
-import { decodeCursor, encodeCursor, findingKey, fromItem, PENDING_PARTITION, toItem } from './finding-store-items.ts';
+import { findingKey, fromItem, PENDING_PARTITION, toItem } from './finding-store-items.ts';
 
 /**
  * The findings table, in the shape `sst.aws.Dynamo` takes (`fields`, `primaryIndex`, `globalIndexes`, `ttl`), so the
@@ -291,7 +292,10 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
         values[':detector'] = { S: query.detector };
       }
       const items: StoredFinding[] = [];
-      let startKey = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      let startKey =
+        query.cursor === undefined
+          ? undefined
+          : decodeCursor(query.cursor, values[':status']?.S ?? '', values[':severity']?.S ?? '');
       // DynamoDB applies Limit before the filter: asking only for what is still missing keeps the last evaluated key
       // an exact resume point, so no item is skipped or repeated across pages.
       for (;;) {

@@ -15,7 +15,7 @@ export const DEFAULT_PENDING_AGE_SECONDS = 120;
 export const DEFAULT_PENDING_LIMIT = 100;
 
 /** Options of `runSweep`: a live evaluation plus the lease and the republishing of pending transitions. */
-export interface SweepOptions extends LiveEvaluationOptions {
+export type SweepOptions = LiveEvaluationOptions & {
   /** Who holds the lease (the Lambda request id). */
   owner: string;
   /** How long the lease lasts; longer than the function's timeout, so a crashed sweep's lease runs out on its own. */
@@ -23,7 +23,7 @@ export interface SweepOptions extends LiveEvaluationOptions {
   pendingAgeSeconds?: number;
   pendingLimit?: number;
   logger?: EventLogger;
-}
+};
 
 export type SweepOutcome =
   | { status: 'skipped'; reason: string }

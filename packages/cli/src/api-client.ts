@@ -1,9 +1,12 @@
 /**
  * The deployed re-evaluation API, from the laptop: requests signed with SigV4 (service `execute-api`) from the user's
- * credentials (the standard chain: `AWS_PROFILE`, SSO, environment keys), sent with plain `fetch`. Exit codes: 3 when
- * the API cannot be reached, refuses the credentials (403) or fails upstream; 2 for bad usage and `400` answers.
+ * credentials (the standard chain: `AWS_PROFILE`, SSO, environment keys), sent with plain `fetch`. Only `https` URLs,
+ * except loopback addresses (the local service of `npm start`), which may be `http` and are sent unsigned when no
+ * credentials are configured. Exit codes: 3 when the API cannot be reached, refuses the credentials (403) or fails
+ * upstream; 2 for bad usage and `400` answers.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { isIP } from 'node:net';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { type DetectorId, escapePlainText, type Finding, type Severity } from '@podnet-guard/core';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -82,7 +85,26 @@ function toBuffer(data: ArrayBuffer | ArrayBufferView): Buffer {
 }
 
 /**
- * Builds the signed client; throws ExitError(2) for a URL that is not http(s) or a region that cannot be found.
+ * True for a host name that can only mean this machine: `localhost`, `127.0.0.0/8`, `::1` (and `::ffff:127.…`).
+ *
+ * @example isLoopbackHost('127.0.0.1') // true; isLoopbackHost('api.example.com') // false
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) return host === '::1' || /^::ffff:(127\.|7f[0-9a-f]{2}:)/.test(host);
+  return false;
+}
+
+/** True when the environment names credentials (keys or a profile), so a loopback request is signed too. */
+function credentialsConfigured(env: Record<string, string | undefined>): boolean {
+  return Boolean((env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) || env.AWS_PROFILE);
+}
+
+/**
+ * Builds the client; throws ExitError(2) for a URL that is not https (http only on a loopback host) or a region that
+ * cannot be found. Requests are signed, except to a loopback host when no credentials are given or configured.
  *
  * @example
  * ```ts
@@ -97,13 +119,22 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   } catch {
     throw new ExitError(EXIT.usage, `--api must be a URL, not ${JSON.stringify(options.baseUrl)}`);
   }
-  if (base.protocol !== 'https:' && base.protocol !== 'http:') {
-    throw new ExitError(EXIT.usage, `--api must be an https URL, not ${JSON.stringify(options.baseUrl)}`);
+  const loopback = isLoopbackHost(base.hostname);
+  // Signed requests in cleartext would hand the signature (and the request) to anyone on the path.
+  if (base.protocol !== 'https:' && !(base.protocol === 'http:' && loopback)) {
+    throw new ExitError(
+      EXIT.usage,
+      `--api must be an https URL (http only on a loopback host such as 127.0.0.1), not ${JSON.stringify(options.baseUrl)}`,
+    );
   }
-  const region = regionOfApiUrl(base, options.env);
-  if (!region) throw new ExitError(EXIT.usage, 'cannot tell the API region from its URL: set AWS_REGION');
-  const credentials = options.credentials ?? defaultCredentials(options.env);
-  const signer = new SignatureV4({ service: 'execute-api', region, credentials, sha256: NodeSha256 });
+  const unsigned = loopback && options.credentials === undefined && !credentialsConfigured(options.env);
+  let signer: SignatureV4 | undefined;
+  if (!unsigned) {
+    const region = regionOfApiUrl(base, options.env);
+    if (!region) throw new ExitError(EXIT.usage, 'cannot tell the API region from its URL: set AWS_REGION');
+    const credentials = options.credentials ?? defaultCredentials(options.env);
+    signer = new SignatureV4({ service: 'execute-api', region, credentials, sha256: NodeSha256 });
+  }
   const prefix = base.pathname.replace(/\/+$/, '');
 
   return {
@@ -111,18 +142,19 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const text = body === undefined ? undefined : JSON.stringify(body);
       const headers: Record<string, string> = { host: base.host, accept: 'application/json' };
       if (text !== undefined) headers['content-type'] = 'application/json';
-      let signed: { headers: Record<string, string> };
+      let signed: { headers: Record<string, string> } = { headers };
       try {
-        signed = await signer.sign({
-          method,
-          protocol: base.protocol,
-          hostname: base.hostname,
-          ...(base.port ? { port: Number(base.port) } : {}),
-          path: `${prefix}${path}`,
-          query: query ?? {},
-          headers,
-          ...(text !== undefined ? { body: text } : {}),
-        });
+        if (signer)
+          signed = await signer.sign({
+            method,
+            protocol: base.protocol,
+            hostname: base.hostname,
+            ...(base.port ? { port: Number(base.port) } : {}),
+            path: `${prefix}${path}`,
+            query: query ?? {},
+            headers,
+            ...(text !== undefined ? { body: text } : {}),
+          });
       } catch (cause) {
         throw new ExitError(EXIT.aws, `no AWS credentials to sign the request: ${(cause as Error).message}`, {
           cause,
@@ -134,7 +166,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const { host: _host, ...sent } = signed.headers;
       let response: Response;
       try {
-        response = await fetch(url, { method, headers: sent, ...(text !== undefined ? { body: text } : {}) });
+        // No redirects: a signed request must not be replayed to another host or over http.
+        response = await fetch(url, {
+          method,
+          headers: sent,
+          redirect: 'error',
+          ...(text !== undefined ? { body: text } : {}),
+        });
       } catch (cause) {
         const reason = (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message;
         throw new ExitError(EXIT.aws, `cannot reach the API at ${base.origin}: ${reason}`, { cause });

@@ -11,7 +11,8 @@ const STATUSES = ['open', 'resolved', 'suppressed'] as const;
 const USAGE = `usage: podnet-guard findings --api <url> [options]
 
 options:
-  --api <url>            the deployed API (or PODNET_GUARD_API_URL); requests are signed with your AWS credentials
+  --api <url>            the deployed API (or PODNET_GUARD_API_URL): https, requests signed with your AWS
+                         credentials; http only on a loopback host (npm start), unsigned without credentials
   --status <status>      ${STATUSES.join('|')} (default open)
   --cluster <name>       only findings that name this cluster
   --severity <severity>  only this severity: ${SEVERITIES.join(', ')}

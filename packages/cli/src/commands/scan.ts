@@ -19,7 +19,8 @@ Without --snapshot or --api the live account is read (read-only calls) through t
 options:
   --snapshot <file|->    inventory snapshot (AWS API response shapes; see README)
   --region <region>      live scan of this region (repeatable; default: AWS_REGION or the profile's region)
-  --api <url>            ask the deployed service instead (SigV4-signed with your AWS credentials)
+  --api <url>            ask the deployed service instead (https, SigV4-signed with your AWS credentials; http
+                         only on a loopback host such as npm start's, unsigned without credentials)
   --config <file>        config file (JSON or YAML): allow-list, thresholds
   --cluster <name>       only findings for this cluster (repeatable)
   --detector <id>        only this detector (repeatable): ${DETECTOR_IDS.join(', ')}

@@ -10,7 +10,8 @@ const USAGE = `usage: podnet-guard suppress <finding-id> --reason <text> --until
        podnet-guard suppress <finding-id> --remove [options]
 
 options:
-  --api <url>            the deployed API (or PODNET_GUARD_API_URL); requests are signed with your AWS credentials
+  --api <url>            the deployed API (or PODNET_GUARD_API_URL): https, requests signed with your AWS
+                         credentials; http only on a loopback host (npm start), unsigned without credentials
   --reason <text>        why the finding is acceptable for now (recorded with your principal ARN)
   --until <date>         ISO date or time it ends (at most 90 days ahead), e.g. 2026-12-31 or 2026-12-31T18:00:00Z
   --remove               lift the suppression now
