@@ -30,15 +30,18 @@ options:
   --cluster <name>       only findings for this cluster (repeatable)
   --detector <id>        only this detector (repeatable): ${DETECTOR_IDS.join(', ')}
   --format json|text     output format (default text)
-  --fail-on <severity>   exit 1 when an open finding reaches this severity
-
-exit codes: 0 ran, 1 --fail-on reached, 2 bad usage or input, 3 AWS could not be read`;
+  --fail-on <severity>   exit 1 when an open finding reaches this severity`;
 
 /** Builds the `scan` command; tests pass fake live dependencies (AWS clients, loader). */
 export function createScanCommand(overrides: Partial<LiveDeps> = {}): Command {
   return {
     summary: 'Scan an account inventory for exposures that exist now.',
     usage: USAGE,
+    // One source of state; the deployed API judges with its own config (GUARD_CONFIG).
+    exclusive: [
+      ['snapshot', 'region', 'api'],
+      ['api', 'config'],
+    ],
     async run(argv, io) {
       const { values } = parseArgs({
         args: argv,
@@ -59,7 +62,6 @@ export function createScanCommand(overrides: Partial<LiveDeps> = {}): Command {
       const failOn = parseFailOn(values['fail-on']);
       const detectors = parseDetectors(values.detector);
       if (values.api) return scanViaApi(values.api, { clusters: values.cluster, detectors, format, failOn }, io);
-      if (values.snapshot && values.region) throw new ExitError(EXIT.usage, 'give --snapshot or --region, not both');
       const config = await loadConfigFile(values.config, io);
       const options = {
         config,
