@@ -6,14 +6,14 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Finding, FindingStore, RecordedTransition } from '@podnet-guard/core';
-import { putFindingEvents } from './bus.ts';
-import { publishTransitions } from './publish.ts';
+import { type Eventually, resolveEventually } from './lazy.ts';
 
+/** Where transitions go. The clients may be loaders: the functions build them on the first delivery. */
 export interface DeliveryTargets {
-  sns: SNSClient;
+  sns: Eventually<SNSClient>;
   topicArn: string;
   /** The findings bus; absent: no bus events. */
-  bus?: { client: EventBridgeClient; name: string };
+  bus?: { client: Eventually<EventBridgeClient>; name: string };
 }
 
 export interface DeliveryResult {
@@ -29,8 +29,13 @@ export async function deliverTransitions(
   now: string,
 ): Promise<number> {
   if (transitions.length === 0) return 0;
-  await publishTransitions(targets.sns, targets.topicArn, transitions);
-  if (targets.bus) await putFindingEvents(targets.bus.client, targets.bus.name, transitions);
+  // Imported here, not at the top: most events change no finding, and their cold start need not load SNS or the bus.
+  const [{ publishTransitions }, sns] = await Promise.all([import('./publish.ts'), resolveEventually(targets.sns)]);
+  await publishTransitions(sns, targets.topicArn, transitions);
+  if (targets.bus) {
+    const [{ putFindingEvents }, bus] = await Promise.all([import('./bus.ts'), resolveEventually(targets.bus.client)]);
+    await putFindingEvents(bus, targets.bus.name, transitions);
+  }
   for (const item of transitions) await store.markDelivered(item.finding.id, item.version, now);
   return transitions.length;
 }

@@ -14,9 +14,9 @@ import {
 } from '@podnet-guard/core/max-pods';
 import { EniLayoutUnknownError, publishedMaxPods } from '@podnet-guard/core/published-max-pods';
 import type { Command } from '../cli.ts';
-import { parseFormat } from '../options.ts';
 import { EXIT, type ExitCode, ExitError } from '../exit-codes.ts';
 import type { CommandIO } from '../io.ts';
+import { parseFormat } from '../options.ts';
 
 const USAGE = `usage: podnet-guard max-pods <instance-type> [options]
 
