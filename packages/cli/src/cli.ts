@@ -31,6 +31,11 @@ export function registerCommand(name: string, load: () => Promise<Command>, summ
   commands[name] = { load, summary };
 }
 
+/** The registered command names, in registration order. */
+export function registeredCommands(): string[] {
+  return Object.keys(commands);
+}
+
 export const VERSION: string = packageJson.version;
 
 export function usageText(): string {
