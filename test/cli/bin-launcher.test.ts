@@ -52,7 +52,7 @@ beforeEach(() => {
   // tsx, for the fallback, resolves from the copy's node_modules.
   symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
   writeFileSync(join(root, 'packages/cli/dist/podnet-guard.js'), "process.stdout.write('from the build\\n');\n");
-  writeSource("const where: string = 'from source';\nprocess.stdout.write(`${where}\\n`);\n");
+  writeSource("const where: string = 'from source';\nprocess.stdout.write(where.concat('\\n'));\n");
   writeBuildInfo();
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
@@ -68,7 +68,7 @@ describe('the podnet-guard launcher', () => {
   });
 
   it('runs the sources with a one-line note when a source changed since the build', () => {
-    writeSource("const where: string = 'from the new source';\nprocess.stdout.write(`${where}\\n`);\n");
+    writeSource("const where: string = 'from the new source';\nprocess.stdout.write(where.concat('\\n'));\n");
     const result = run();
     expect(result.stdout).toBe('from the new source\n');
     expect(result.stderr).toBe(
