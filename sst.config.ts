@@ -110,7 +110,14 @@ export default $config({
           architecture: 'arm64',
           timeout: `${spec.timeoutSeconds} seconds`,
           memory: `${spec.memoryMb} MB`,
-          nodejs: { format: 'esm', minify: true, sourcemap: true },
+          // splitting: SDK clients loaded on first use get their own chunks; plugins: see scripts/esbuild-plugins.mjs.
+          nodejs: {
+            format: 'esm',
+            minify: true,
+            sourcemap: true,
+            splitting: true,
+            plugins: './scripts/esbuild-plugins.mjs',
+          },
           logging: { retention: '1 month', format: 'json' },
           environment:
             slackSecret && spec.name === 'deliver-slack'

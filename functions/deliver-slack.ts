@@ -6,8 +6,10 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
-import { createDynamoDbClient, loadRuntimeConfig } from '@podnet-guard/aws';
+import { loadRuntimeConfig } from '@podnet-guard/aws';
+import { clientConfig } from '@podnet-guard/aws/clients';
 import {
   createDynamoSlackStateStore,
   handleFindingEventForSlack,
@@ -30,7 +32,7 @@ if (!config.guard.slack) {
 }
 const slackConfig = config.guard.slack;
 const logger = new Logger({ serviceName: 'podnet-guard' });
-const state = createDynamoSlackStateStore({ client: createDynamoDbClient(), tableName: config.tableName });
+const state = createDynamoSlackStateStore({ client: new DynamoDBClient(clientConfig()), tableName: config.tableName });
 let sink: Promise<SlackSink> | undefined;
 
 export const handler = middy(async (event: unknown) => {

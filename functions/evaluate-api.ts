@@ -30,7 +30,8 @@ const { clientsFor, dynamo, events, store, targets } = createRuntimeDeps(config)
 
 const deps: ApiDeps = {
   store,
-  evaluations: createDynamoEvaluationStore({ client: dynamo, tableName: config.tableName }),
+  // Every API request reads or writes the table: its client is loaded at the cold start, not on first use.
+  evaluations: createDynamoEvaluationStore({ client: await dynamo(), tableName: config.tableName }),
   evaluate: (request, now) =>
     evaluateLive({
       clientsFor,
@@ -43,7 +44,7 @@ const deps: ApiDeps = {
       now,
     }),
   deadlineMs: deadlineFromEnv(process.env),
-  handoff: createEventBridgeHandoff(events, config.busName ?? 'default'),
+  handoff: async (job) => createEventBridgeHandoff(await events(), config.busName ?? 'default')(job),
   logger,
   recordMetric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
 };

@@ -5,7 +5,9 @@
  *     (store latency and calls against dynalite: `npx tsx scripts/bench-store.ts`); then one event redelivered.
  *  2. A full scan of a generated large account: time and heap.
  *  3. Each Lambda bundle's size (esbuild, minified, tree-shaken), largest inputs first.
- * Run: `npm run bench [-- --iterations N]`.
+ *  4. CLI start: `podnet-guard --help` and `max-pods m5.large` beside `node -e 0` (scripts/bench-startup.ts).
+ *  5. Each Lambda bundle's import time in a new process, as a cold start pays it (scripts/bench-startup.ts).
+ * Run: `npm run bench [-- --iterations N] [-- --node path/to/node22/bin/node]`.
  */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -25,6 +27,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { listEventSamples, loadEvent } from '../test/helpers/events.ts';
 import { inventoryFrom, snapshotBuilder } from '../test/helpers/inventory-builder.ts';
 import { sampleAccountSnapshot, serveFullSnapshot } from '../test/helpers/sample-aws.ts';
+import { benchBundleImports, benchCli } from './bench-startup.ts';
 import { bundleFunction, functionEntries } from './bundle.ts';
 
 const iterationsFlag = process.argv.indexOf('--iterations');
@@ -199,3 +202,5 @@ async function benchBundles(): Promise<void> {
 await benchEvents();
 await benchScan();
 await benchBundles();
+benchCli();
+await benchBundleImports();

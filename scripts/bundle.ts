@@ -9,12 +9,13 @@ import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commandKey, commandsInBundle, type SdkCommand } from '@podnet-guard/stack-tools/iam';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { sdkSchemaLiteralKeys } from './esbuild-plugins.mjs';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const FUNCTIONS_DIR = join(ROOT, 'functions');
 export const GENERATED_COMMANDS = join(ROOT, 'packages/stack-tools/src/function-commands.generated.ts');
 
-/** The esbuild options every function is bundled with: those SST 4 uses for `format: 'esm'` (pkg/runtime/node). */
+/** The esbuild options every function is bundled with: those SST 4 uses for `format: 'esm'` (pkg/runtime/node), and ours. */
 export const BUNDLE_OPTIONS = {
   bundle: true,
   platform: 'node',
@@ -23,10 +24,15 @@ export const BUNDLE_OPTIONS = {
   minify: true,
   keepNames: true,
   treeShaking: true,
+  // Dynamically imported modules (SDK clients a function loads on first use) go in their own chunks, so a cold start
+  // reads and compiles only what it imports (SST: `nodejs.splitting`).
+  splitting: true,
   sourcemap: false,
   // The SDK's ESM build (dist-es, one module per command) rather than its single CommonJS file: it tree-shakes, and
   // the metafile then shows which commands a function can send.
   mainFields: ['module', 'main'],
+  // The stack passes the same plugins (sst.config.ts `nodejs.plugins`): SDK schemas tree-shaken (see the file).
+  plugins: [sdkSchemaLiteralKeys()],
   // ESM bundles need a require for the CommonJS dependencies they contain.
   banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
 } satisfies BuildOptions;
@@ -52,19 +58,22 @@ export function functionEntries(): string[] {
 
 /** Bundles one entry point in memory and reports its size, largest packages and SDK commands. */
 export async function bundleFunction(entry: string): Promise<BundleReport> {
+  const name = basename(entry, '.ts');
   const result = await build({
     ...BUNDLE_OPTIONS,
     entryPoints: [entry],
+    // Splitting needs an output directory; nothing is written there.
+    outdir: join(ROOT, '.bench/bundle', name),
     write: false,
     metafile: true,
     logLevel: 'silent',
   });
-  const output = result.outputFiles[0];
-  if (!output) throw new Error(`esbuild produced no output for ${entry}`);
+  if (result.outputFiles.length === 0) throw new Error(`esbuild produced no output for ${entry}`);
   return {
     entry,
-    name: basename(entry, '.ts'),
-    bytes: output.contents.byteLength,
+    name,
+    // Every chunk: the entry and what it loads on first use.
+    bytes: result.outputFiles.reduce((sum, file) => sum + file.contents.byteLength, 0),
     largestInputs: largestInputs(result.metafile),
     commands: commandsInBundle(result.metafile),
     metafile: result.metafile,

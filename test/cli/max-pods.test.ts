@@ -72,12 +72,75 @@ describe('podnet-guard max-pods', () => {
     );
   });
 
-  it('shows an applied cap and an undecidable one in text', async () => {
+  it('shows an applied cap and one not reached in text', async () => {
     expect((await run('m5.large', '--prefix-delegation', '--cap', 'eks')).stdout).toContain('cap: EKS 110 (applied)');
     expect((await run('m5.large', '--cap', 'eks')).stdout).toContain('cap: EKS 110 (not reached)');
-    expect((await run('m5.metal', '--cap', 'eks')).stdout).toContain(
-      'cap: EKS, not applied (vCPUs unknown: the size "metal" does not give the vCPUs)',
+  });
+
+  // Was: the uncapped 737 printed as maxPods with "cap: EKS, not applied". EKS would configure 110 or 250, never 737,
+  // so no figure is printed; the reason names both candidates.
+  it('says the EKS cap could not be applied when the vCPUs are unknown, instead of an uncapped figure', async () => {
+    const result = await runThroughCli('m5.metal', '--cap', 'eks');
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'podnet-guard max-pods: the EKS cap could not be applied to m5.metal (vCPUs unknown: the size "metal" does not ' +
+        'give the vCPUs): maxPods is 110 with at most 30 vCPUs, 250 with more (uncapped 737)\n',
     );
+    expect((await runThroughCli('m5.metal')).stdout).toContain('m5.metal: maxPods 737');
+  });
+
+  describe('types only the VPC CNI table knows (eni-max-pods.txt)', () => {
+    it.each([
+      ['trn2.3xlarge', 30],
+      ['hpc7a.12xlarge', 100],
+      ['u-6tb1.metal', 147],
+      ['c5a.metal', 737],
+    ])('%s answers %i in the default mode', async (type, maxPods) => {
+      const result = await runThroughCli(type, '--format', 'json');
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(EXIT.ok);
+      expect(JSON.parse(result.stdout)).toMatchObject({ instanceType: type, maxPods, source: 'eni-max-pods.txt' });
+    });
+
+    it.each([['--prefix-delegation'], ['--sgp'], ['--custom-networking']])(
+      'exits 2 "ENI layout unknown" with %s',
+      async (flag) => {
+        const result = await runThroughCli('trn2.3xlarge', flag);
+        expect(result.code).toBe(EXIT.usage);
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toMatch(/^podnet-guard max-pods: ENI layout unknown for trn2\.3xlarge: .*\n$/);
+        expect(result.stderr).toContain(flag);
+      },
+    );
+
+    it('applies the EKS cap from the size, and refuses a figure when the size gives no vCPUs above 110', async () => {
+      // trn2.3xlarge: 12 vCPUs by its size → cap 110, not reached by 30.
+      expect((await runThroughCli('trn2.3xlarge', '--cap', 'eks')).stdout).toContain('under the EKS cap 110');
+      // hpc7a.12xlarge: vCPUs unknown, but 100 is under either cap, so 100 holds.
+      const hpc = await runThroughCli('hpc7a.12xlarge', '--cap', 'eks');
+      expect(hpc.code).toBe(EXIT.ok);
+      expect(hpc.stdout).toContain('hpc7a.12xlarge: maxPods 100');
+      // u-18tb1.metal: 737 published, vCPUs unknown: 110 or 250.
+      const metal = await runThroughCli('u-18tb1.metal', '--cap', 'eks');
+      expect(metal.code).toBe(EXIT.usage);
+      expect(metal.stderr).toContain('the EKS cap could not be applied to u-18tb1.metal');
+    });
+
+    it('a type the limits table knows is still computed, not read from the published table', async () => {
+      const result = await runThroughCli('m5.large', '--format', 'json');
+      expect(JSON.parse(result.stdout)).not.toHaveProperty('source');
+    });
+  });
+
+  it.each([
+    ['m5.lage', 'm5.large'],
+    ['trn2.2xlarge', 'trn2.3xlarge'],
+    ['hpc7a.12xl', 'hpc7a.12xlarge'],
+  ])('suggests the nearest names for an unknown type: %s → %s', async (typo, nearest) => {
+    const result = await runThroughCli(typo);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.stderr).toMatch(new RegExp(`nearest: ${nearest.replace('.', '\\.')}[,( ]`));
   });
 
   it('names both reserved ENIs with custom networking and SGP', async () => {
@@ -90,7 +153,7 @@ describe('podnet-guard max-pods', () => {
     expect(result.code).toBe(EXIT.usage);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(
-      /^podnet-guard max-pods: unknown instance type "zz9\.huge" \(limits table: 1401 types/,
+      /^podnet-guard max-pods: unknown instance type "zz9\.huge"; nearest: [^(]+ \(limits table: 1401 types/,
     );
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
@@ -108,7 +171,7 @@ describe('podnet-guard max-pods', () => {
     [['m5.large', 'm5.xlarge'], /give exactly one instance type \(got 2\)/],
     [['m5.large', '--cap', 'karpenter'], /--cap must be eks or none/],
     [['m5.large', '--format', 'yaml'], /--format must be json or text/],
-    [['m5.large', '--max-enis', '2'], /Unknown option '--max-enis'/],
+    [['m5.large', '--max-enis', '2'], /unknown option --max-enis\nusage: podnet-guard max-pods <instance-type>/],
   ])('rejects bad usage %j with exit 2', async (argv, message) => {
     const result = await runThroughCli(...argv);
     expect(result.code).toBe(EXIT.usage);
@@ -153,6 +216,6 @@ describe('the podnet-guard bin, max-pods', () => {
     const child = spawn('max-pods', 'zz9.huge');
     expect(child.status).toBe(2);
     expect(child.stdout).toBe('');
-    expect(child.stderr).toMatch(/^podnet-guard max-pods: unknown instance type "zz9\.huge" .*\n$/);
+    expect(child.stderr).toMatch(/^podnet-guard max-pods: unknown instance type "zz9\.huge"; .*\n$/);
   });
 });

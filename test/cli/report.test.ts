@@ -71,12 +71,20 @@ describe('podnet-guard report', () => {
     [['--snapshot', join(ROOT, 'missing.json'), '--out', '-'], /cannot read .*missing\.json: ENOENT/],
     [['--snapshot', SAMPLE, '--out', join(ROOT, 'no-such-dir', 'r.html')], /cannot write .*r\.html: ENOENT/],
     [['--snapshot', SAMPLE, '--out', '-', '--fail-on', 'severe'], /--fail-on must be one of/],
-    [['--snapshot', SAMPLE, '--out', '-', '--bogus'], /Unknown option '--bogus'/],
   ])('exits 2 with one line for %j', async (argv, reason) => {
     const result = await cli(argv);
     expect(result.code).toBe(EXIT.usage);
     expect(result.stderr).toMatch(reason);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stdout).toBe('');
+  });
+
+  it('answers an unknown option with the reason and the usage line, never parser internals', async () => {
+    const result = await cli(['--snapshot', SAMPLE, '--out', '-', '--bogus']);
+    expect(result.code).toBe(EXIT.usage);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/unknown option --bogus$/);
+    expect(lines[1]).toMatch(/^usage: podnet-guard report /);
     expect(result.stdout).toBe('');
   });
 

@@ -89,6 +89,7 @@ describe('podnet-guard snapshot', () => {
     const { io, stdout, stderr } = memoryIO();
     io.isTTY = true;
     expect(await command().run(['--region', REGION, '--cluster', 'prod'], io)).toBe(EXIT.ok);
+    expect(stderr()).toContain(`[${REGION}] DescribeSecurityGroups: page 2, 2 item(s) so far`);
     expect(stderr()).toContain(`[${REGION}] DescribeSecurityGroups: 2 item(s) in 2 call(s)`);
     expect(stderr()).toMatch(/done: \d+ call\(s\)/);
     expect(JSON.parse(stdout()).DescribeCluster).toHaveLength(1);

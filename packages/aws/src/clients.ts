@@ -1,15 +1,14 @@
 /**
  * Client factories (never module-level instances, so bundles tree-shake and nothing touches the network at import).
+ * Only the inventory clients live here: DynamoDB, SNS and EventBridge are imported where first used (runtime-config.ts):
+ * a static import here would put them in every function's start-up chunk.
  * No endpoint or credentials are given: the standard chain applies (`AWS_REGION`, `AWS_PROFILE`, `AWS_ENDPOINT_URL`,
  * `AWS_ENDPOINT_URL_EC2`, …). The `podnet-guard/<version>` user agent lands in CloudTrail's `userAgent`, a second
  * guard against reacting to our own calls.
  */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SNSClient } from '@aws-sdk/client-sns';
 import packageJson from '../package.json' with { type: 'json' };
 
 /** The user agent token podnet-guard adds to every call. */
@@ -63,21 +62,6 @@ export function createEksClient(region?: string): EKSClient {
 /** Builds an EC2 Auto Scaling client (region from the standard chain when not given). */
 export function createAutoScalingClient(region?: string): AutoScalingClient {
   return new AutoScalingClient(clientConfig(region));
-}
-
-/** Builds an SNS client, for publishing findings. */
-export function createSnsClient(region?: string): SNSClient {
-  return new SNSClient(clientConfig(region));
-}
-
-/** Builds an EventBridge client, for publishing findings to a bus. */
-export function createEventBridgeClient(region?: string): EventBridgeClient {
-  return new EventBridgeClient(clientConfig(region));
-}
-
-/** Builds a DynamoDB client, for the finding store. */
-export function createDynamoDbClient(region?: string): DynamoDBClient {
-  return new DynamoDBClient(clientConfig(region));
 }
 
 /** The clients inventory loading needs, all for one region. */

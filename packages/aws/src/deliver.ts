@@ -7,17 +7,17 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Finding, FindingStore, RecordedTransition } from '@podnet-guard/core';
-import { putFindingEvents } from './bus.ts';
-import { publishTransitions } from './publish.ts';
+import { type Eventually, resolveEventually } from './lazy.ts';
 
-/** Where transitions go: the SNS topic (and the findings bus), or a sink of their own. */
+/** Where transitions go: the SNS topic (and the findings bus), or a sink of their own (the local service). */
 export type DeliveryTargets = AwsDeliveryTargets | { sink: TransitionSink };
 
+/** The clients may be loaders: the functions build them on the first delivery. */
 export interface AwsDeliveryTargets {
-  sns: SNSClient;
+  sns: Eventually<SNSClient>;
   topicArn: string;
   /** The findings bus; absent: no bus events. */
-  bus?: { client: EventBridgeClient; name: string };
+  bus?: { client: Eventually<EventBridgeClient>; name: string };
 }
 
 /** Delivers transitions outside AWS (the local service prints them); throws when they did not go out. */
@@ -48,8 +48,16 @@ export async function deliverTransitions(
     if ('sink' in targets) {
       await targets.sink.publish(transitions);
     } else {
-      await publishTransitions(targets.sns, targets.topicArn, transitions);
-      if (targets.bus) await putFindingEvents(targets.bus.client, targets.bus.name, transitions);
+      // Imported here, not at the top: most events change no finding, and their cold start need not load SNS or the bus.
+      const [{ publishTransitions }, sns] = await Promise.all([import('./publish.ts'), resolveEventually(targets.sns)]);
+      await publishTransitions(sns, targets.topicArn, transitions);
+      if (targets.bus) {
+        const [{ putFindingEvents }, bus] = await Promise.all([
+          import('./bus.ts'),
+          resolveEventually(targets.bus.client),
+        ]);
+        await putFindingEvents(bus, targets.bus.name, transitions);
+      }
     }
     for (const item of transitions) await store.markDelivered(item.finding.id, item.version, now);
   } catch (error) {

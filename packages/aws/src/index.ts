@@ -10,6 +10,7 @@ export * from './finding-store-errors.ts';
 export * from './handle-cloudtrail-event.ts';
 export * from './inventory/index.ts';
 export * from './inventory-source.ts';
+export * from './lazy.ts';
 export * from './page-sizes.ts';
 export * from './publish.ts';
 export * from './runtime-config.ts';

@@ -104,7 +104,7 @@ export class PublishError extends PodnetGuardError {
  *
  * @example
  * ```ts
- * const sns = createSnsClient();
+ * const sns = new SNSClient(clientConfig());
  * const { published } = await publishFindings(sns, process.env.TOPIC_ARN!, opened, { transition: 'opened' });
  * ```
  */

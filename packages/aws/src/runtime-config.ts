@@ -8,15 +8,9 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { FindingStore } from '@podnet-guard/core';
 import { ConfigError, type GuardConfig, parseGuardConfig, safeParseSchema } from '@podnet-guard/core';
 import * as z from 'zod/mini';
-import {
-  type ClientSet,
-  createClientCache,
-  createDynamoDbClient,
-  createEventBridgeClient,
-  createSnsClient,
-} from './clients.ts';
+import { type ClientSet, createClientCache } from './clients.ts';
 import type { DeliveryTargets } from './deliver.ts';
-import { createDynamoFindingStore } from './finding-store.ts';
+import { lazyFindingStore, onFirstUse } from './lazy.ts';
 
 const csv = z.pipe(
   z.optional(z.string()),
@@ -86,30 +80,37 @@ export function loadRuntimeConfig(env: Record<string, string | undefined>): Runt
   };
 }
 
-/** What every function builds once per container from its configuration: clients, the finding store, targets. */
+/**
+ * What every function builds once per container from its configuration: clients, the finding store, targets.
+ * DynamoDB, SNS and EventBridge are loaded on first use (most CloudTrail events need EC2 alone), then kept.
+ */
 export interface RuntimeDeps {
   clientsFor: (region: string) => ClientSet;
-  dynamo: DynamoDBClient;
-  events: EventBridgeClient;
+  dynamo: () => Promise<DynamoDBClient>;
+  events: () => Promise<EventBridgeClient>;
   store: FindingStore;
   targets: DeliveryTargets;
 }
 
 /**
- * Builds the shared dependencies of a function (no network I/O: clients connect on first use).
+ * Builds the shared dependencies of a function (no network I/O, and no SDK client but EC2's loaded at import).
  *
  * @example const { store, targets } = createRuntimeDeps(loadRuntimeConfig(process.env));
  */
 export function createRuntimeDeps(config: RuntimeConfig): RuntimeDeps {
-  const dynamo = createDynamoDbClient();
-  const events = createEventBridgeClient();
+  const dynamo = onFirstUse(async () => (await import('./first-use/dynamodb.ts')).createDynamoDBClient());
+  const events = onFirstUse(async () => (await import('./first-use/eventbridge.ts')).createEventBridgeClient());
+  const sns = onFirstUse(async () => (await import('./first-use/sns.ts')).createSNSClient());
   return {
     clientsFor: createClientCache(),
     dynamo,
     events,
-    store: createDynamoFindingStore({ client: dynamo, tableName: config.tableName }),
+    store: lazyFindingStore(async () => {
+      const [{ createDynamoFindingStore }, client] = await Promise.all([import('./finding-store.ts'), dynamo()]);
+      return createDynamoFindingStore({ client, tableName: config.tableName });
+    }),
     targets: {
-      sns: createSnsClient(),
+      sns,
       topicArn: config.topicArn,
       ...(config.busName ? { bus: { client: events, name: config.busName } } : {}),
     },

@@ -17,13 +17,9 @@ import {
 import { parse as parseYaml } from 'yaml';
 import { EXIT, type ExitCode, ExitError } from './exit-codes.ts';
 import type { CommandIO } from './io.ts';
+import type { OutputFormat } from './options.ts';
 
-export type OutputFormat = 'json' | 'text';
-
-export function parseFormat(value: string | undefined): OutputFormat {
-  if (value === undefined || value === 'text' || value === 'json') return value ?? 'text';
-  throw new ExitError(EXIT.usage, `--format must be json or text, not ${JSON.stringify(value)}`);
-}
+export { type OutputFormat, parseFormat } from './options.ts';
 
 export function parseFailOn(value: string | undefined): Severity | undefined {
   if (value === undefined) return undefined;
@@ -103,7 +99,23 @@ export function writeResult(
     const report = { findings, notJudged: result.notJudged, ...(result.skipped ? { skipped: result.skipped } : {}) };
     io.stdout(renderReportText(report, { verbose: options.verbose === true }));
   }
-  return reachesFailOn(findings, options.failOn) ? EXIT.failOn : EXIT.ok;
+  return failOnExit(findings, options.failOn, io);
+}
+
+/**
+ * The exit code `--fail-on` asks for; when it fails, says why on stderr in one line, e.g.
+ * `--fail-on high: 3 open findings reached high or above (1 critical, 2 high)`.
+ */
+export function failOnExit(findings: readonly Finding[], failOn: Severity | undefined, io: CommandIO): ExitCode {
+  if (!failOn || !reachesFailOn(findings, failOn)) return EXIT.ok;
+  const reached = findings.filter((f) => f.status === 'open' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]);
+  const bySeverity = SEVERITIES.map((severity) => [severity, reached.filter((f) => f.severity === severity).length])
+    .filter(([, count]) => count)
+    .map(([severity, count]) => `${count} ${severity}`);
+  const noun = reached.length === 1 ? 'open finding' : 'open findings';
+  const verb = failOn === 'info' ? `reached ${failOn}` : `reached ${failOn} or above`;
+  io.stderr(`--fail-on ${failOn}: ${reached.length} ${noun} ${verb} (${bySeverity.join(', ')})\n`);
+  return EXIT.failOn;
 }
 
 function summarize(findings: Finding[], result: EvaluationResult) {
@@ -122,7 +134,7 @@ function summarize(findings: Finding[], result: EvaluationResult) {
 }
 
 /** Only open findings count: suppressed and resolved ones never fail a build. */
-export function reachesFailOn(findings: Finding[], failOn: Severity | undefined): boolean {
+export function reachesFailOn(findings: readonly Finding[], failOn: Severity | undefined): boolean {
   if (!failOn) return false;
   return findings.some((f) => f.status === 'open' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]);
 }

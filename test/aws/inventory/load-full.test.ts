@@ -62,6 +62,21 @@ function allKeys(value: unknown, keys = new Set<string>()): Set<string> {
   return keys;
 }
 
+describe('loadFullSnapshot, progress', () => {
+  it('reports every page after the first of a multi-page read, and a summary per operation', async () => {
+    answerWorld({ ec2, eks, autoscaling });
+    const pages = [securityGroupsPage1, securityGroupsPage2];
+    ec2.on(DescribeSecurityGroupsCommand).callsFake(() => pages.shift());
+    const lines: string[] = [];
+    await loadFullSnapshot(clients(), { region: REGION, onProgress: (line) => lines.push(line) });
+    const pageLines = lines.filter((line) => / page \d/.test(line));
+    // Only DescribeSecurityGroups has two pages here: one-page reads get their summary line alone.
+    expect(pageLines).toEqual(['DescribeSecurityGroups: page 2, 2 item(s) so far']);
+    expect(lines).toContain('DescribeSecurityGroups: 2 item(s) in 2 call(s)');
+    expect(lines).toContain('DescribeVpcs: 1 item(s) in 1 call(s)');
+  });
+});
+
 describe('loadFullSnapshot', () => {
   it('assembles every snapshot key from the exact calls, with the largest page sizes', async () => {
     answerWorld({ ec2, eks, autoscaling });

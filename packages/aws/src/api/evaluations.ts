@@ -259,7 +259,7 @@ export function evaluationJobOf(event: unknown): EvaluationJob | undefined {
  *
  * @example
  * ```ts
- * const handoff = createEventBridgeHandoff(createEventBridgeClient(), config.busName ?? 'default');
+ * const handoff = createEventBridgeHandoff(new EventBridgeClient(clientConfig()), config.busName ?? 'default');
  * ```
  */
 export function createEventBridgeHandoff(

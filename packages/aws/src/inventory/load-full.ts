@@ -168,11 +168,18 @@ class FullLoader {
     return this.limit(async () => {
       const merged: Record<string, unknown[]> = Object.fromEntries(keys.map((key) => [key, []]));
       try {
+        let pageCount = 0;
         for await (const page of pages()) {
           this.count(operation);
+          pageCount += 1;
           for (const key of keys) {
             const items = page[key];
             if (Array.isArray(items)) merged[key]!.push(...items);
+          }
+          // A long read shows it is moving: every page after the first (the summary line covers one-page reads).
+          if (pageCount > 1) {
+            const items = keys.reduce((sum, key) => sum + merged[key]!.length, 0);
+            this.progress(`${operation}: page ${pageCount}, ${items} item(s) so far`);
           }
         }
       } catch (error) {

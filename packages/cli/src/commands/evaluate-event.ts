@@ -39,6 +39,8 @@ options:
 export const evaluateEventCommand: Command = {
   summary: 'Evaluate CloudTrail events against an inventory snapshot.',
   usage: USAGE,
+  // Judged against a snapshot file: no AWS call, so never exit 3.
+  exitCodes: [EXIT.ok, EXIT.failOn, EXIT.usage],
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,

@@ -1,14 +1,22 @@
 /** `podnet-guard max-pods`: maxPods of an instance type under VPC CNI settings, offline, with the arithmetic. */
 import { parseArgs } from 'node:util';
+// Narrow entry points of core: the command loads the capacity tables only, not the detectors and their schemas.
+import { UnknownInstanceTypeError } from '@podnet-guard/core/errors';
+import { INSTANCE_LIMITS_COUNT, INSTANCE_LIMITS_SOURCE } from '@podnet-guard/core/instance-limits';
+import { nearestInstanceTypes } from '@podnet-guard/core/instance-names';
 import {
   computeMaxPods,
-  INSTANCE_LIMITS_COUNT,
-  INSTANCE_LIMITS_SOURCE,
+  EKS_CAP_HIGH,
+  EKS_CAP_LOW,
+  EKS_CAP_VCPU_THRESHOLD,
+  estimateVcpusFromName,
   type MaxPodsResult,
-  UnknownInstanceTypeError,
-} from '@podnet-guard/core';
+} from '@podnet-guard/core/max-pods';
+import { EniLayoutUnknownError, publishedMaxPods } from '@podnet-guard/core/published-max-pods';
 import type { Command } from '../cli.ts';
-import { EXIT, ExitError } from '../exit-codes.ts';
+import { EXIT, type ExitCode, ExitError } from '../exit-codes.ts';
+import type { CommandIO } from '../io.ts';
+import { parseFormat } from '../options.ts';
 
 const USAGE = `usage: podnet-guard max-pods <instance-type> [options]
 
@@ -17,7 +25,10 @@ options:
   --custom-networking    VPC CNI custom networking (ENIConfig): the primary ENI carries no pods
   --sgp                  security groups for pods (ENABLE_POD_ENI=true): the trunk ENI takes one slot
   --cap eks|none         eks: the managed node group cap (110, or 250 above 30 vCPUs); default none
-  --format json|text     output format (default text)`;
+  --format json|text     output format (default text)
+
+Types the limits table lacks but the VPC CNI publishes a value for (eni-max-pods.txt: trn2.3xlarge, hpc7a.*, …)
+answer in the default mode only; their ENI layout is unknown.`;
 
 /** The JSON the command prints: the brief's keys first, so scripts can rely on them. */
 function toJson(result: MaxPodsResult): Record<string, unknown> {
@@ -62,6 +73,7 @@ function toText(result: MaxPodsResult, reasons: string[]): string {
 export const maxPodsCommand: Command = {
   summary: 'Compute maxPods for an instance type (secondary IPs or prefix delegation, custom networking, SGP, caps).',
   usage: USAGE,
+  exitCodes: [EXIT.ok, EXIT.usage],
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -79,14 +91,16 @@ export const maxPodsCommand: Command = {
     if (instanceType === undefined || extra.length > 0) {
       throw new ExitError(EXIT.usage, `give exactly one instance type (got ${positionals.length})\n${USAGE}`);
     }
-    const format = values.format ?? 'text';
-    if (format !== 'json' && format !== 'text') {
-      throw new ExitError(EXIT.usage, `--format must be json or text, not ${JSON.stringify(format)}`);
-    }
+    const format = parseFormat(values.format);
     const cap = values.cap ?? 'none';
     if (cap !== 'eks' && cap !== 'none') {
       throw new ExitError(EXIT.usage, `--cap must be eks or none, not ${JSON.stringify(cap)}`);
     }
+    const layoutModes = [
+      ...(values['prefix-delegation'] ? ['--prefix-delegation'] : []),
+      ...(values['custom-networking'] ? ['--custom-networking'] : []),
+      ...(values.sgp ? ['--sgp'] : []),
+    ];
 
     let result: MaxPodsResult;
     try {
@@ -98,14 +112,14 @@ export const maxPodsCommand: Command = {
       });
     } catch (error) {
       if (!(error instanceof UnknownInstanceTypeError)) throw error; // other typed errors: cli.ts prints them, exit 2
-      const table = `${INSTANCE_LIMITS_COUNT} types from ${INSTANCE_LIMITS_SOURCE.repo}@${INSTANCE_LIMITS_SOURCE.commit.slice(0, 7)}`;
-      throw new ExitError(
-        EXIT.usage,
-        `unknown instance type ${JSON.stringify(instanceType)} (limits table: ${table})`,
-        {
-          cause: error,
-        },
-      );
+      const published = publishedMaxPods(instanceType);
+      if (published === undefined) throw unknownType(instanceType, error);
+      if (layoutModes.length > 0)
+        throw new EniLayoutUnknownError(instanceType.trim().toLowerCase(), layoutModes.join(' '));
+      return writePublished(instanceType.trim().toLowerCase(), published, cap, format, io);
+    }
+    if (result.cap.kind === 'eks' && result.cap.value === undefined && result.uncappedMaxPods > EKS_CAP_LOW) {
+      throw capNotApplied(result.instanceType, result.uncappedMaxPods, result.cap.unknownReason ?? 'vCPUs unknown');
     }
 
     if (format === 'json') {
@@ -120,3 +134,61 @@ export const maxPodsCommand: Command = {
     return EXIT.ok;
   },
 };
+
+function unknownType(instanceType: string, cause: unknown): ExitError {
+  const table = `${INSTANCE_LIMITS_COUNT} types from ${INSTANCE_LIMITS_SOURCE.repo}@${INSTANCE_LIMITS_SOURCE.commit.slice(0, 7)}`;
+  const nearest = nearestInstanceTypes(instanceType);
+  return new ExitError(
+    EXIT.usage,
+    `unknown instance type ${JSON.stringify(instanceType)}; nearest: ${nearest.join(', ')} (limits table: ${table})`,
+    { cause },
+  );
+}
+
+/**
+ * With `--cap eks` and vCPUs the name does not give, maxPods is 110 or up to 250: no single figure is right, so the
+ * command says so instead of printing the uncapped value (which EKS would never configure).
+ */
+function capNotApplied(instanceType: string, uncapped: number, reason: string): ExitError {
+  const high = Math.min(uncapped, EKS_CAP_HIGH);
+  return new ExitError(
+    EXIT.usage,
+    `the EKS cap could not be applied to ${instanceType} (${reason}): maxPods is ${EKS_CAP_LOW} with at most ` +
+      `${EKS_CAP_VCPU_THRESHOLD} vCPUs, ${high} with more (uncapped ${uncapped})`,
+  );
+}
+
+/** A type known only by its published default-mode value; `--cap eks` applies when the name gives the vCPUs. */
+function writePublished(
+  instanceType: string,
+  published: number,
+  cap: 'eks' | 'none',
+  format: 'json' | 'text',
+  io: CommandIO,
+): ExitCode {
+  let maxPods = published;
+  let formula = `published by the VPC CNI (eni-max-pods.txt): ${published}`;
+  const notes = ['ENI layout unknown: only the default mode (secondary IPs) can be answered for this type'];
+  if (cap === 'eks') {
+    const vcpus = estimateVcpusFromName(instanceType);
+    if ('unknownReason' in vcpus) {
+      if (published > EKS_CAP_LOW)
+        throw capNotApplied(instanceType, published, `vCPUs unknown: ${vcpus.unknownReason}`);
+      formula += `, under any EKS cap (${EKS_CAP_LOW} or ${EKS_CAP_HIGH})`;
+    } else {
+      const value = vcpus.max > EKS_CAP_VCPU_THRESHOLD ? EKS_CAP_HIGH : EKS_CAP_LOW;
+      maxPods = Math.min(published, value);
+      formula += maxPods < published ? `, EKS cap ${value} → ${maxPods}` : `, under the EKS cap ${value}`;
+    }
+  }
+  if (format === 'json') {
+    io.stdout(
+      `${JSON.stringify({ instanceType, maxPods, uncappedMaxPods: published, mode: 'secondary-ip', formula, source: 'eni-max-pods.txt', notes }, null, 2)}\n`,
+    );
+  } else {
+    io.stdout(
+      `${instanceType}: maxPods ${maxPods}\n  ${formula}\n${notes.map((note) => `  note: ${note}\n`).join('')}`,
+    );
+  }
+  return EXIT.ok;
+}

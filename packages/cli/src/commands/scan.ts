@@ -26,15 +26,18 @@ options:
   --detector <id>        only this detector (repeatable): ${DETECTOR_IDS.join(', ')}
   --format json|text     output format (default text)
   --verbose              text output: add each finding's evidence (event or state, details, nodes, resources) and links
-  --fail-on <severity>   exit 1 when an open finding reaches this severity
-
-exit codes: 0 ran, 1 --fail-on reached, 2 bad usage or input, 3 AWS could not be read`;
+  --fail-on <severity>   exit 1 when an open finding reaches this severity`;
 
 /** Builds the `scan` command; tests pass fake live dependencies (AWS clients, loader). */
 export function createScanCommand(overrides: Partial<LiveDeps> = {}): Command {
   return {
     summary: 'Scan an account inventory for exposures that exist now.',
     usage: USAGE,
+    // One source of state; the deployed API judges with its own config (GUARD_CONFIG).
+    exclusive: [
+      ['snapshot', 'region', 'api'],
+      ['api', 'config'],
+    ],
     async run(argv, io) {
       const { values } = parseArgs({
         args: argv,

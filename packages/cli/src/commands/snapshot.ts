@@ -21,9 +21,7 @@ options:
   --region R           region to read (repeatable; default: AWS_REGION or the profile's region)
   --cluster NAME       only this EKS cluster's node groups, add-ons and node launch templates (repeatable)
   --concurrency N      AWS calls in flight per region (default 4)
-  --format json        output format (snapshots are JSON only)
-
-exit codes: 0 written, 2 bad usage, 3 AWS could not be read (credentials, permissions, network, throttling)`;
+  --format json        output format (snapshots are JSON only)`;
 
 /** What the command needs from the outside; tests pass fakes. */
 export interface SnapshotDeps extends LiveDeps {
@@ -48,6 +46,7 @@ export function createSnapshotCommand(overrides: Partial<SnapshotDeps> = {}): Co
   return {
     summary: 'Write an inventory snapshot of a live account (one JSON file per region).',
     usage: USAGE,
+    exitCodes: [EXIT.ok, EXIT.usage, EXIT.aws],
     async run(argv, io) {
       const { values } = parseArgs({
         args: argv,

