@@ -5,7 +5,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import type { DetectorId, Finding, Severity } from '@podnet-guard/core';
+import type { DetectorId, Finding, NotJudged, Severity } from '@podnet-guard/core';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { type OutputFormat, writeResult } from './common.ts';
 import { EXIT, type ExitCode, ExitError } from './exit-codes.ts';
@@ -202,7 +202,7 @@ interface EvaluationAnswer {
   status: 'running' | 'done' | 'failed';
   findings?: Finding[];
   suppressed?: number;
-  notJudged?: { detector: DetectorId; missing: string[] }[];
+  notJudged?: NotJudged[];
   figures?: unknown;
   transitions?: unknown;
   result?: Omit<EvaluationAnswer, 'id' | 'status' | 'result'>;
@@ -244,7 +244,7 @@ export async function scanViaApi(url: string, options: ApiScanOptions, io: Comma
     {
       findings: result.findings ?? [],
       suppressed: result.suppressed ?? 0,
-      notJudged: (result.notJudged ?? []) as never,
+      notJudged: result.notJudged ?? [],
       extra: { evaluation: answer.id, figures: result.figures, transitions: result.transitions },
     },
     { format: options.format, failOn: options.failOn },

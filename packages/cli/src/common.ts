@@ -7,6 +7,7 @@ import {
   type GuardConfig,
   type Inventory,
   loadSnapshot,
+  type NotJudged,
   parseGuardConfig,
   renderFindingText,
   SEVERITIES,
@@ -82,7 +83,6 @@ export function writeResult(
         {
           findings,
           summary: summarize(findings, result),
-          ...(result.skipped ? { skipped: result.skipped } : {}),
           ...(result.notJudged.length ? { notJudged: result.notJudged } : {}),
           ...(result.extra ?? {}),
         },
@@ -92,18 +92,24 @@ export function writeResult(
     );
   } else {
     const blocks = findings.map(renderFindingText);
-    if (result.skipped) blocks.push(`skipped: ${result.skipped}`);
     const counts = summarize(findings, result);
     const bySeverity = SEVERITIES.filter((s) => counts.bySeverity[s]).map((s) => `${counts.bySeverity[s]} ${s}`);
     blocks.push(
       `${findings.length} finding(s)${bySeverity.length ? ` (${bySeverity.join(', ')})` : ''}; ${result.suppressed} suppressed by the allow-list`,
     );
-    for (const entry of result.notJudged) {
-      blocks.push(`not judged by ${entry.detector}: missing ${entry.missing.join(', ')} (unknown, not "none")`);
-    }
+    for (const entry of result.notJudged) blocks.push(notJudgedLine(entry));
     io.stdout(`${blocks.join('\n\n')}\n`);
   }
   return reachesFailOn(findings, options.failOn) ? EXIT.failOn : EXIT.ok;
+}
+
+/** `not judged: <eventName> <eventId>: <reason>` for an event, `not judged by <detector>: <reason>` for facts. */
+function notJudgedLine(entry: NotJudged): string {
+  if (entry.eventId !== undefined || entry.detector === undefined) {
+    const what = [entry.eventName, entry.eventId].filter(Boolean).join(' ');
+    return `not judged: ${what ? `${what}: ` : ''}${entry.reason}`;
+  }
+  return `not judged by ${entry.detector}: ${entry.reason}`;
 }
 
 function summarize(findings: Finding[], result: EvaluationResult) {

@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import type { EventSource } from '../detectors/define.ts';
 import { defineEventParser, type EventParser, invalid, type Normalised } from './parser.ts';
+import { judgeableRules } from './rule-checks.ts';
 import { boolish, integer, items, stringish } from './shapes.ts';
 import type { RulePeer, SgRule, TrafficDirection } from './types.ts';
 
@@ -224,14 +225,16 @@ export function authorizeParser(source: EventSource, eventName: string, directio
     eventName,
     schema: AuthorizeSchema,
     normalise: ({ requestParameters: request, responseElements: response }, { failed }): Normalised => {
-      const rules = [...permissionsToRules(request.ipPermissions), ...legacyRules(request)];
+      const requested = [...permissionsToRules(request.ipPermissions), ...legacyRules(request)];
+      // A failed call changed nothing, so a rule EC2 refused (port 70000) is no news either.
+      const { rules, notJudged } = failed ? { rules: requested, notJudged: [] } : judgeableRules(requested);
       const created = response?.securityGroupRuleSet ?? [];
       // A call by groupName alone learns the group id from the response.
       const group = groupFields(request, created.find((item) => item.groupId !== undefined)?.groupId);
       if (group.groupId === undefined && group.groupName === undefined) {
         return invalid('requestParameters.groupId', 'neither groupId nor groupName is given');
       }
-      if (rules.length === 0 && !failed) {
+      if (requested.length === 0 && !failed) {
         return invalid('requestParameters.ipPermissions', 'the call names no permission');
       }
       attachRuleIds(
@@ -240,6 +243,7 @@ export function authorizeParser(source: EventSource, eventName: string, directio
       );
       const result: Normalised = { ok: true, detail: { kind: 'sg-rules-authorized', direction, ...group, rules } };
       if (created.length > 0) result.createdRuleIds = created.map((item) => item.securityGroupRuleId);
+      if (notJudged.length > 0) result.notJudged = notJudged;
       return result;
     },
   });
@@ -269,14 +273,15 @@ export function revokeParser(source: EventSource, eventName: string, direction: 
     eventName,
     schema: RevokeSchema,
     normalise: ({ requestParameters: request, responseElements: response }, { failed }): Normalised => {
-      const requested = [...permissionsToRules(request.ipPermissions), ...legacyRules(request)];
+      const named = [...permissionsToRules(request.ipPermissions), ...legacyRules(request)];
+      const { rules: requested, notJudged } = failed ? { rules: named, notJudged: [] } : judgeableRules(named);
       const ruleIds = request.securityGroupRuleIds.map((item) => item.securityGroupRuleId);
       const revoked = response?.revokedSecurityGroupRuleSet ?? [];
       const group = groupFields(request, revoked.find((item) => item.groupId !== undefined)?.groupId);
       if (group.groupId === undefined && group.groupName === undefined) {
         return invalid('requestParameters.groupId', 'neither groupId nor groupName is given');
       }
-      if (requested.length === 0 && ruleIds.length === 0 && !failed) {
+      if (named.length === 0 && ruleIds.length === 0 && !failed) {
         return invalid('requestParameters.ipPermissions', 'the call names neither a permission nor a rule id');
       }
       const unmatched = permissionsToRules(response?.unknownIpPermissionSet ?? []);
@@ -287,7 +292,11 @@ export function revokeParser(source: EventSource, eventName: string, direction: 
         rules,
         byShape.flatMap((item) => responseRuleToSgRule(item) ?? []),
       );
-      return { ok: true, detail: { kind: 'sg-rules-revoked', direction, ...group, rules, ruleIds, unmatched } };
+      return {
+        ok: true,
+        detail: { kind: 'sg-rules-revoked', direction, ...group, rules, ruleIds, unmatched },
+        ...(notJudged.length > 0 ? { notJudged } : {}),
+      };
     },
   });
 }
