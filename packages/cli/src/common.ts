@@ -1,6 +1,7 @@
 /** What the commands share: reading input files, the config file, output formats and `--fail-on`. */
 import { readFile } from 'node:fs/promises';
 import {
+  assertSnapshotFile,
   buildInventory,
   type EvaluationResult,
   type Finding,
@@ -54,6 +55,8 @@ export function parseJson(text: string, what: string): unknown {
 /** Loads a snapshot file (AWS API response shapes, see DESIGN.md) into the inventory. */
 export async function loadSnapshotFile(path: string, io: CommandIO): Promise<Inventory> {
   const raw = parseJson(await readInput(path, io), `snapshot ${path}`);
+  // `{}` or an event file would otherwise scan as an empty account and pass CI on nothing.
+  assertSnapshotFile(raw, { path });
   return buildInventory(loadSnapshot(raw, { path }));
 }
 

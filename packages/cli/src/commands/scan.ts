@@ -9,6 +9,7 @@ import {
   type DetectorId,
   type EvaluationResult,
   loadSnapshot,
+  mergeNotJudged,
   scanInventory,
 } from '@podnet-guard/core';
 import { scanViaApi } from '../api-client.ts';
@@ -66,21 +67,33 @@ export function createScanCommand(overrides: Partial<LiveDeps> = {}): Command {
         ...(detectors ? { detectors } : {}),
         ...(values.cluster ? { clusters: values.cluster } : {}),
       };
-      if (values.snapshot)
-        return writeResult(scanInventory(await loadSnapshotFile(values.snapshot, io), options), { format, failOn }, io);
+      if (values.snapshot) {
+        const inventory = await loadSnapshotFile(values.snapshot, io);
+        if (inventory.knows('DescribeCluster'))
+          checkClusters(
+            values.cluster,
+            inventory.clusters.map((cluster) => cluster.name),
+            `snapshot ${values.snapshot}`,
+          );
+        return writeResult(scanInventory(inventory, options), { format, failOn }, io);
+      }
 
       // Live: each region read once, judged alone, and the findings put together.
       const explicit = parseRegions(values.region);
       const deps = await resolveLiveDeps(overrides);
       const combined: EvaluationResult = { findings: [], suppressed: 0, notJudged: [] };
-      for (const region of await resolveRegions(explicit, deps, io)) {
+      const regions = await resolveRegions(explicit, deps, io);
+      const clusters: string[] = [];
+      for (const region of regions) {
         const loaded = await readRegion(deps, region, { clusters: values.cluster }, io);
-        const result = scanInventory(buildInventory(loadSnapshot(loaded.snapshot)), options);
+        const inventory = buildInventory(loadSnapshot(loaded.snapshot));
+        clusters.push(...inventory.clusters.map((cluster) => cluster.name));
+        const result = scanInventory(inventory, options);
         combined.findings.push(...result.findings);
         combined.suppressed += result.suppressed;
-        for (const entry of result.notJudged)
-          if (!combined.notJudged.some((known) => known.detector === entry.detector)) combined.notJudged.push(entry);
+        mergeNotJudged(combined.notJudged, result.notJudged);
       }
+      checkClusters(values.cluster, clusters, `region ${regions.join(', ')}`);
       return writeResult(combined, { format, failOn }, io);
     },
   };
@@ -88,6 +101,16 @@ export function createScanCommand(overrides: Partial<LiveDeps> = {}): Command {
 
 /** The registered `scan` command, over the real AWS clients. */
 export const scanCommand: Command = createScanCommand();
+
+/** A `--cluster` naming no cluster would scan nothing and pass: exit 2 naming the clusters there are. */
+function checkClusters(wanted: string[] | undefined, known: string[], where: string): void {
+  const unknown = (wanted ?? []).filter((name) => !known.includes(name));
+  if (unknown.length === 0) return;
+  throw new ExitError(
+    EXIT.usage,
+    `--cluster ${unknown.map((name) => JSON.stringify(name)).join(', ')}: no such cluster in ${where} (clusters: ${known.length ? known.join(', ') : 'none'})`,
+  );
+}
 
 export function parseDetectors(values: string[] | undefined): DetectorId[] | undefined {
   if (!values) return undefined;
