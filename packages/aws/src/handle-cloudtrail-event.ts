@@ -50,6 +50,12 @@ export type EventOutcome =
   | { status: 'skipped'; reason: string }
   | { status: 'evaluated'; findings: number; published: number; awsCalls: number };
 
+// Names and reasons come from the event: a 256 KB event may put most of it in one string, which a log line must not.
+const MAX_LOGGED_CHARS = 1_000;
+function bounded<T extends string | undefined>(text: T): T {
+  return (text !== undefined && text.length > MAX_LOGGED_CHARS ? `${text.slice(0, MAX_LOGGED_CHARS)}…` : text) as T;
+}
+
 export async function handleCloudTrailEvent(raw: unknown, deps: EventHandlerDeps): Promise<EventOutcome> {
   const { logger, recordMetric } = deps;
   const now = deps.now?.() ?? new Date().toISOString();
@@ -58,27 +64,29 @@ export async function handleCloudTrailEvent(raw: unknown, deps: EventHandlerDeps
   if (!parsed.ok) {
     const { error } = parsed;
     const rejection = {
-      reason: error.message,
+      reason: bounded(error.message),
       errorType: error.name,
-      eventName: error.eventName,
-      eventId: error.eventId,
+      eventName: bounded(error.eventName),
+      eventId: bounded(error.eventId),
       ...('issues' in error ? { issues: error.issues.slice(0, 20) } : {}),
     };
     recordMetric(error.name === 'UnsupportedEventError' ? 'EventsUnsupported' : 'EventsRejected', 1);
     logger.warn('event rejected', { rejection });
-    return { status: error.name === 'UnsupportedEventError' ? 'skipped' : 'rejected', reason: error.message };
+    return { status: error.name === 'UnsupportedEventError' ? 'skipped' : 'rejected', reason: rejection.reason };
   }
   const event = parsed.event;
-  logger.appendKeys?.({ eventId: event.eventId, eventName: event.eventName });
+  logger.appendKeys?.({ eventId: bounded(event.eventId), eventName: bounded(event.eventName) });
   if (isOwnPrincipal(event, deps.config)) {
     recordMetric('EventsOwnPrincipal', 1);
-    logger.info('event skipped: made by podnet-guard itself', { actor: event.actor.arn });
+    logger.info('event skipped', { skip: { reason: 'own principal', actor: bounded(event.actor.arn) } });
     return { status: 'skipped', reason: 'own principal' };
   }
   const plan = planEvent(event);
   if (plan.detectors.length === 0) {
     recordMetric('EventsUnsupported', 1);
-    return { status: 'skipped', reason: `no detector subscribes to ${event.eventName}` };
+    const reason = bounded(`no detector subscribes to ${event.eventName}`);
+    logger.info('event skipped', { skip: { reason } });
+    return { status: 'skipped', reason };
   }
   let inventory: Inventory;
   let awsCalls = 0;
@@ -102,6 +110,8 @@ export async function handleCloudTrailEvent(raw: unknown, deps: EventHandlerDeps
     transitions: delivery.transitions.map((t) => ({ id: t.finding.id, transition: t.transition })),
     awsCalls,
     suppressed: result.suppressed,
+    // Rules of the call that could not be judged (a CIDR that is none, port 70000), bounded like rejection issues.
+    ...(result.notJudged.length ? { notJudged: result.notJudged.slice(0, 20) } : {}),
   });
   return { status: 'evaluated', findings: result.findings.length, published: delivery.published, awsCalls };
 }

@@ -79,13 +79,18 @@ export type ParseCloudTrailEventResult =
   | { ok: true; event: CloudTrailEvent }
   | { ok: false; error: EventParseError | UnsupportedEventError };
 
+const MAX_ISSUES_IN_MESSAGE = 5;
+
 function parseFailure(
   message: string,
   issues: InputIssue[],
   context: { eventName?: string | undefined; eventId?: string | undefined } = {},
   cause?: unknown,
 ): ParseCloudTrailEventResult {
-  const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+  // The message is logged and printed: a record with thousands of wrong items names the first few and counts the rest.
+  const shown = issues.slice(0, MAX_ISSUES_IN_MESSAGE).map((issue) => `${issue.path}: ${issue.message}`);
+  if (issues.length > MAX_ISSUES_IN_MESSAGE) shown.push(`and ${issues.length - MAX_ISSUES_IN_MESSAGE} more`);
+  const summary = shown.join('; ');
   return {
     ok: false,
     error: new EventParseError(

@@ -11,22 +11,28 @@ const NAMED_PROTOCOLS = new Set(['-1', 'tcp', 'udp', 'icmp', 'icmpv6']);
 const PORT_PROTOCOLS = new Set(['tcp', 'udp', '6', '17']);
 const ICMP_PROTOCOLS = new Set(['icmp', 'icmpv6', '1', '58']);
 
+/** A value as JSON, cut to 64 characters: reasons are logged and printed, and a record may hold a megabyte string. */
+function quote(value: string): string {
+  const text = JSON.stringify(value);
+  return text.length > 64 ? `${text.slice(0, 63)}…` : text;
+}
+
 function describeRule(rule: Pick<SgRule, 'protocol' | 'fromPort' | 'toPort' | 'peer'>): string {
   const ports =
     rule.fromPort === undefined && rule.toPort === undefined ? '' : ` ${rule.fromPort ?? ''}-${rule.toPort ?? ''}`;
   const peer =
     rule.peer.kind === 'ipv4' || rule.peer.kind === 'ipv6'
-      ? JSON.stringify(rule.peer.cidr)
+      ? quote(rule.peer.cidr)
       : rule.peer.kind === 'prefix-list'
-        ? rule.peer.prefixListId
-        : (rule.peer.groupId ?? rule.peer.groupName ?? 'a security group');
-  return `${JSON.stringify(rule.protocol)}${ports} from ${peer}`;
+        ? quote(rule.peer.prefixListId)
+        : quote(rule.peer.groupId ?? rule.peer.groupName ?? 'a security group');
+  return `${quote(rule.protocol)}${ports} from ${peer}`;
 }
 
 function protocolProblem(protocol: string): string | undefined {
   if (NAMED_PROTOCOLS.has(protocol)) return undefined;
   if (/^\d{1,3}$/.test(protocol) && Number(protocol) <= 255) return undefined;
-  return `protocol ${JSON.stringify(protocol)} is not -1, tcp, udp, icmp, icmpv6 or a number 0-255`;
+  return `protocol ${quote(protocol)} is not -1, tcp, udp, icmp, icmpv6 or a number 0-255`;
 }
 
 function portProblem(protocol: string, fromPort: number | undefined, toPort: number | undefined): string | undefined {
@@ -47,8 +53,8 @@ function portProblem(protocol: string, fromPort: number | undefined, toPort: num
 function peerProblem(peer: SgRule['peer']): string | undefined {
   if (peer.kind !== 'ipv4' && peer.kind !== 'ipv6') return undefined;
   const parsed = parseCidr(peer.cidr);
-  if (parsed === undefined || peer.cidr.trim() === '') return `${JSON.stringify(peer.cidr)} is not a CIDR`;
-  if (parsed.family !== peer.kind) return `${JSON.stringify(peer.cidr)} is not an ${peer.kind.toUpperCase()} CIDR`;
+  if (parsed === undefined || peer.cidr.trim() === '') return `${quote(peer.cidr)} is not a CIDR`;
+  if (parsed.family !== peer.kind) return `${quote(peer.cidr)} is not an ${peer.kind.toUpperCase()} CIDR`;
   return undefined;
 }
 
