@@ -71,7 +71,11 @@ export const evaluateEventCommand: Command = {
     // Nothing usable at all is bad input; in a log file, the other records are still evaluated.
     if (events.length === 0 && malformed === notJudged.length) {
       for (const entry of notJudged) io.stderr(`not evaluated: ${entry.reason}\n`);
-      throw new ExitError(EXIT.usage, `no record in ${path} could be evaluated`);
+      const none = extracted.records.length + extracted.unreadable.length === 0;
+      throw new ExitError(
+        EXIT.usage,
+        `${none ? 'no CloudTrail record' : 'no record that could be evaluated'} in ${path}`,
+      );
     }
     const result = evaluateEvents(events, inventory, { config, ...(detectors ? { detectors } : {}) });
     const records = extracted.records.length + extracted.unreadable.length;
