@@ -28,8 +28,9 @@ const SAMPLES = listEventSamples().map((s) => ({
 
 function walk(value: unknown, visit: (path: Path, value: unknown) => void, prefix: Path = []): void {
   visit(prefix, value);
-  if (Array.isArray(value)) value.forEach((item, index) => walk(item, visit, [...prefix, index]));
-  else if (typeof value === 'object' && value !== null)
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) walk(item, visit, [...prefix, index]);
+  } else if (typeof value === 'object' && value !== null)
     for (const [key, item] of Object.entries(value)) walk(item, visit, [...prefix, key]);
 }
 
