@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../packages/cli/src/cli.ts';
+import { registerCommand, runCli } from '../../packages/cli/src/cli.ts';
+import { createScanCommand } from '../../packages/cli/src/commands/scan.ts';
 import '../../packages/cli/src/commands/index.ts';
 import { EXIT } from '../../packages/cli/src/exit-codes.ts';
 import { memoryIO } from '../../packages/cli/src/io.ts';
@@ -194,5 +195,25 @@ describe('scan --cluster', () => {
 
   it('scans a cluster the snapshot has', async () => {
     expect((await cli(['scan', '--snapshot', SNAPSHOT, '--cluster', 'prod'])).code).toBe(EXIT.ok);
+  });
+
+  it('exits 2 in a live scan when no region has the cluster, and scans when one has', async () => {
+    const command = (clusters: string[]) =>
+      createScanCommand({
+        clientsFor: () => ({}) as never,
+        defaultRegion: async () => 'eu-west-1',
+        // What the loader answers for a named cluster: only the clusters that exist.
+        load: async (_clients, options) => {
+          const world = snapshot() as { DescribeCluster: { cluster: { name: string } }[] };
+          world.DescribeCluster = world.DescribeCluster.filter((entry) => clusters.includes(entry.cluster.name));
+          return { snapshot: { ...world, region: options.region }, calls: {}, warnings: [] };
+        },
+      });
+    registerCommand('scan-without-prod', async () => command([]));
+    registerCommand('scan-with-prod', async () => command(['prod']));
+    const missing = await cli(['scan-without-prod', '--region', 'eu-west-1', '--cluster', 'prod']);
+    expect(missing.code).toBe(EXIT.usage);
+    expect(missing.stderr).toMatch(/--cluster "prod": no such cluster in region eu-west-1 \(clusters: none\)/);
+    expect((await cli(['scan-with-prod', '--region', 'eu-west-1', '--cluster', 'prod'])).code).toBe(EXIT.ok);
   });
 });
