@@ -147,3 +147,15 @@ describe('records that cannot be judged', () => {
     expect(result.notJudged).toEqual([expect.objectContaining({ reason: expect.stringMatching(reason) })]);
   });
 });
+
+describe('repeated values', () => {
+  it('lists a node group instance type or subnet repeated in the request once', () => {
+    const event = loadEvent('CreateNodegroup', 'remote-access') as Envelope;
+    const request = event.detail.requestParameters as { instanceTypes: string[]; subnets: string[] };
+    request.instanceTypes = Array.from({ length: 5_000 }, () => 't3.medium');
+    request.subnets = [...request.subnets, ...request.subnets];
+    const detail = parsed(event).detail as { instanceTypes: string[]; subnets: string[] };
+    expect(detail.instanceTypes).toEqual(['t3.medium']);
+    expect(detail.subnets).toEqual([...new Set(request.subnets)]);
+  });
+});
