@@ -159,3 +159,24 @@ describe('repeated values', () => {
     expect(detail.subnets).toEqual([...new Set(request.subnets)]);
   });
 });
+
+describe('more security groups than a network interface holds', () => {
+  it.each([
+    ['ModifyNetworkInterfaceAttribute', 'group-set'],
+    ['ModifyInstanceAttribute', 'group-set'],
+  ])('rejects %s with 17 groups and parses it with 16', (name, c) => {
+    const withGroups = (count: number) => {
+      const event = loadEvent(name, c) as Envelope;
+      const request = event.detail.requestParameters as { groupSet: { items: { groupId: string }[] } };
+      request.groupSet.items = Array.from({ length: count }, (_, i) => ({
+        groupId: `sg-0${String(i).padStart(16, '0')}`,
+      }));
+      return parseCloudTrailEvent(event);
+    };
+    const rejected = withGroups(17);
+    expect(rejected.ok).toBe(false);
+    if (!rejected.ok)
+      expect(rejected.error.message).toMatch(/groupSet: names more security groups than .* \(at most 16\)/);
+    expect(withGroups(16).ok).toBe(true);
+  });
+});
