@@ -106,6 +106,8 @@ describe('evaluate-event: what is not judged', () => {
         reason: expect.stringMatching(/an attribute other than groupSet was changed/),
       },
     ]);
+    const twice = await evaluate({ Records: [record(name, c), record(name, c)] });
+    expect(JSON.parse(twice.stdout).notJudged).toHaveLength(1);
     const text = await cli(['evaluate-event', EVENT(name, c), '--snapshot', SNAPSHOT]);
     expect(text.stdout).toMatch(new RegExp(`not judged: ${name} .*: .*groupSet`));
   });

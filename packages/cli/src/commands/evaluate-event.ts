@@ -9,6 +9,7 @@ import {
   type ExtractedRecords,
   evaluateEvents,
   extractCloudTrailRecords,
+  mergeNotJudged,
   type NotJudged,
   parseCloudTrailEvent,
 } from '@podnet-guard/core';
@@ -79,11 +80,11 @@ export const evaluateEventCommand: Command = {
     }
     const result = evaluateEvents(events, inventory, { config, ...(detectors ? { detectors } : {}) });
     const records = extracted.records.length + extracted.unreadable.length;
-    return writeResult(
-      { ...result, notJudged: [...notJudged, ...result.notJudged], extra: { records } },
-      { format, failOn },
-      io,
-    );
+    // A record repeated in the file (the same eventId) is listed once, as its findings are.
+    const all: NotJudged[] = [];
+    mergeNotJudged(all, notJudged);
+    mergeNotJudged(all, result.notJudged);
+    return writeResult({ ...result, notJudged: all, extra: { records } }, { format, failOn }, io);
   },
 };
 
