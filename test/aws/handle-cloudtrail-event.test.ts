@@ -260,4 +260,61 @@ describe('handleCloudTrailEvent', () => {
     expect(await handleCloudTrailEvent(second, d)).toMatchObject({ status: 'evaluated', published: 0 });
     expect(loadInventory).toHaveBeenCalledTimes(2);
   });
+
+  describe('every rejection and skip is one bounded structured line', () => {
+    type Logged = [string, Record<string, unknown>];
+    const lineOf = (calls: unknown[][], message: string) =>
+      calls.filter((call) => call[0] === message).map((call) => (call as Logged)[1]);
+
+    it('cuts a 100 KB event name to 1,000 characters in the rejection it logs', async () => {
+      const { deps: d, logger } = await deps();
+      const event = loadEvent('AuthorizeSecurityGroupIngress', 'world-open-ssh') as { detail: { eventName: string } };
+      event.detail.eventName = 'A'.repeat(100_000);
+      const outcome = await handleCloudTrailEvent(event, d);
+      expect(outcome.status).toBe('skipped');
+      const [logged] = lineOf(logger.warn.mock.calls, 'event rejected');
+      expect(JSON.stringify(logged).length).toBeLessThan(2_500);
+      expect((logged as { rejection: { reason: string } }).rejection.reason).toMatch(/^unsupported CloudTrail event/);
+    });
+
+    it('names the first five of 5,000 wrong items and counts the rest', async () => {
+      const { deps: d, logger } = await deps();
+      const event = loadEvent('AuthorizeSecurityGroupIngress', 'world-open-ssh') as {
+        detail: { requestParameters: { ipPermissions: unknown } };
+      };
+      event.detail.requestParameters.ipPermissions = { items: Array.from({ length: 5_000 }, () => 7) };
+      const outcome = await handleCloudTrailEvent(event, d);
+      expect(outcome).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/; and 4995 more\)$/) });
+      const [logged] = lineOf(logger.warn.mock.calls, 'event rejected');
+      expect((logged as { rejection: { issues: unknown[] } }).rejection.issues).toHaveLength(20);
+      expect(JSON.stringify(logged).length).toBeLessThan(4_000);
+    });
+
+    it('logs its own principal as a skip with the reason', async () => {
+      const { deps: d, logger } = await deps();
+      const event = loadEvent('AuthorizeSecurityGroupIngress', 'world-open-ssh') as {
+        detail: { userIdentity: { arn: string } };
+      };
+      event.detail.userIdentity.arn = 'arn:aws:sts::111122223333:assumed-role/podnet-guard-remediation/session';
+      await handleCloudTrailEvent(event, d);
+      expect(lineOf(logger.info.mock.calls, 'event skipped')).toEqual([
+        { skip: { reason: 'own principal', actor: event.detail.userIdentity.arn } },
+      ]);
+    });
+
+    it('lists the rules of an evaluated call that cannot be judged in its log line', async () => {
+      const { deps: d, logger } = await deps();
+      const event = loadEvent('AuthorizeSecurityGroupIngress', 'world-open-ssh') as {
+        detail: { requestParameters: { ipPermissions: { items: { fromPort: number; toPort: number }[] } } };
+      };
+      const permission = event.detail.requestParameters.ipPermissions.items[0]!;
+      event.detail.requestParameters.ipPermissions.items.push({ ...permission, fromPort: 70000, toPort: 70000 });
+      const outcome = await handleCloudTrailEvent(event, d);
+      expect(outcome.status).toBe('evaluated');
+      const [logged] = lineOf(logger.info.mock.calls, 'event evaluated');
+      expect((logged as { notJudged: { reason: string }[] }).notJudged).toEqual([
+        expect.objectContaining({ reason: expect.stringMatching(/port 70000 is outside 0-65535/) }),
+      ]);
+    });
+  });
 });

@@ -152,7 +152,12 @@ describe('podnet-guard scan', () => {
   it('exits 2 when the snapshot is not in AWS response shapes', async () => {
     const result = await cli(
       ['scan', '--snapshot', '-'],
-      JSON.stringify({ DescribeSecurityGroups: { SecurityGroups: 'nope' } }),
+      // account and region given, as every snapshot needs them: the shape is what is wrong here.
+      JSON.stringify({
+        account: '111122223333',
+        region: 'eu-west-1',
+        DescribeSecurityGroups: { SecurityGroups: 'nope' },
+      }),
     );
     expect(result.code).toBe(EXIT.usage);
     expect(result.stderr).toMatch(/DescribeSecurityGroups/);

@@ -202,7 +202,7 @@ describe('renderReport', () => {
     const { html, result } = reportOf(buildInventory(loadSnapshot(snapshot)));
     expect(html).toContain('</html>');
     for (const entry of result.notJudged)
-      expect(html).toContain(`${entry.detector}: missing ${entry.missing.join(', ')}`);
+      expect(html).toContain(`${entry.detector}: missing ${entry.missing?.join(', ')}`);
   });
 
   it('says so when there is nothing to show', () => {

@@ -55,6 +55,12 @@ export type EventOutcome =
   | { status: 'redelivered'; published: number }
   | { status: 'evaluated'; findings: number; published: number; awsCalls: number };
 
+// Names and reasons come from the event: a 256 KB event may put most of it in one string, which a log line must not.
+const MAX_LOGGED_CHARS = 1_000;
+function bounded<T extends string | undefined>(text: T): T {
+  return (text !== undefined && text.length > MAX_LOGGED_CHARS ? `${text.slice(0, MAX_LOGGED_CHARS)}…` : text) as T;
+}
+
 export async function handleCloudTrailEvent(raw: unknown, deps: EventHandlerDeps): Promise<EventOutcome> {
   const { logger, recordMetric } = deps;
   const now = deps.now?.() ?? new Date().toISOString();
@@ -66,27 +72,29 @@ export async function handleCloudTrailEvent(raw: unknown, deps: EventHandlerDeps
     const { error } = parsed;
     logger.appendKeys?.(definedKeys({ eventId: error.eventId, eventName: error.eventName }));
     const rejection = {
-      reason: error.message,
+      reason: bounded(error.message),
       errorType: error.name,
-      eventName: error.eventName,
-      eventId: error.eventId,
+      eventName: bounded(error.eventName),
+      eventId: bounded(error.eventId),
       ...('issues' in error ? { issues: error.issues.slice(0, 20) } : {}),
     };
     recordMetric(error.name === 'UnsupportedEventError' ? 'EventsUnsupported' : 'EventsRejected', 1);
     logger.warn('event rejected', { rejection });
-    return { status: error.name === 'UnsupportedEventError' ? 'skipped' : 'rejected', reason: error.message };
+    return { status: error.name === 'UnsupportedEventError' ? 'skipped' : 'rejected', reason: rejection.reason };
   }
   const event = parsed.event;
-  logger.appendKeys?.({ eventId: event.eventId, eventName: event.eventName });
+  logger.appendKeys?.({ eventId: bounded(event.eventId), eventName: bounded(event.eventName) });
   if (isOwnPrincipal(event, deps.config)) {
     recordMetric('EventsOwnPrincipal', 1);
-    logger.info('event skipped: made by podnet-guard itself', { actor: event.actor.arn });
+    logger.info('event skipped', { skip: { reason: 'own principal', actor: bounded(event.actor.arn) } });
     return { status: 'skipped', reason: 'own principal' };
   }
   const plan = planEvent(event);
   if (plan.detectors.length === 0) {
     recordMetric('EventsUnsupported', 1);
-    return { status: 'skipped', reason: `no detector subscribes to ${event.eventName}` };
+    const reason = bounded(`no detector subscribes to ${event.eventName}`);
+    logger.info('event skipped', { skip: { reason } });
+    return { status: 'skipped', reason };
   }
   // A retry or duplicate of an event already recorded: deliver what it left pending, never judge it again.
   const resumed = await deps.store.resumeEvent(event.eventId, now);
@@ -121,6 +129,8 @@ export async function handleCloudTrailEvent(raw: unknown, deps: EventHandlerDeps
     transitions: delivery.transitions.map((t) => ({ id: t.finding.id, transition: t.transition })),
     awsCalls,
     suppressed: result.suppressed,
+    // Rules of the call that could not be judged (a CIDR that is none, port 70000), bounded like rejection issues.
+    ...(result.notJudged.length ? { notJudged: result.notJudged.slice(0, 20) } : {}),
   });
   return { status: 'evaluated', findings: result.findings.length, published: delivery.published, awsCalls };
 }

@@ -8,7 +8,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { isIP } from 'node:net';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { type DetectorId, escapePlainText, type Finding, type Severity } from '@podnet-guard/core';
+import { type DetectorId, escapePlainText, type Finding, type NotJudged, type Severity } from '@podnet-guard/core';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { type OutputFormat, writeResult } from './common.ts';
 import { EXIT, type ExitCode, ExitError } from './exit-codes.ts';
@@ -246,7 +246,7 @@ interface EvaluationAnswer {
   status: 'running' | 'done' | 'failed';
   findings?: Finding[];
   suppressed?: number;
-  notJudged?: { detector: DetectorId; missing: string[] }[];
+  notJudged?: NotJudged[];
   figures?: unknown;
   transitions?: unknown;
   result?: Omit<EvaluationAnswer, 'id' | 'status' | 'result'>;
@@ -290,7 +290,7 @@ export async function scanViaApi(url: string, options: ApiScanOptions, io: Comma
     {
       findings: result.findings ?? [],
       suppressed: result.suppressed ?? 0,
-      notJudged: (result.notJudged ?? []) as never,
+      notJudged: result.notJudged ?? [],
       extra: { evaluation: answer.id, figures: result.figures, transitions: result.transitions },
     },
     { format: options.format, failOn: options.failOn, verbose: options.verbose },

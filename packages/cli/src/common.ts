@@ -1,6 +1,7 @@
 /** What the commands share: reading input files, the config file, output formats and `--fail-on`. */
 import { readFile } from 'node:fs/promises';
 import {
+  assertSnapshotFile,
   buildInventory,
   type EvaluationResult,
   escapePlainText,
@@ -53,6 +54,8 @@ export function parseJson(text: string, what: string): unknown {
 /** Loads a snapshot file (AWS API response shapes, see docs/architecture.md) into the inventory. */
 export async function loadSnapshotFile(path: string, io: CommandIO): Promise<Inventory> {
   const raw = parseJson(await readInput(path, io), `snapshot ${path}`);
+  // `{}` or an event file would otherwise scan as an empty account and pass CI on nothing.
+  assertSnapshotFile(raw, { path });
   return buildInventory(loadSnapshot(raw, { path }));
 }
 
@@ -87,7 +90,6 @@ export function writeResult(
         {
           findings,
           summary: summarize(findings, result),
-          ...(result.skipped ? { skipped: result.skipped } : {}),
           ...(result.notJudged.length ? { notJudged: result.notJudged } : {}),
           ...(result.extra ?? {}),
         },
@@ -96,8 +98,7 @@ export function writeResult(
       )}\n`,
     );
   } else {
-    const report = { findings, notJudged: result.notJudged, ...(result.skipped ? { skipped: result.skipped } : {}) };
-    io.stdout(renderReportText(report, { verbose: options.verbose === true }));
+    io.stdout(renderReportText({ findings, notJudged: result.notJudged }, { verbose: options.verbose === true }));
   }
   return failOnExit(findings, options.failOn, io);
 }

@@ -8,6 +8,7 @@ import {
   type EvaluationResult,
   type Inventory,
   loadSnapshot,
+  mergeNotJudged,
   scanInventory,
 } from '@podnet-guard/core';
 import { loadSnapshotFile } from './common.ts';
@@ -31,21 +32,42 @@ export async function scanFromSource(
   if (source.snapshot && source.region) throw new ExitError(EXIT.usage, 'give --snapshot or --region, not both');
   if (source.snapshot) {
     const inventory = await loadSnapshotFile(source.snapshot, io);
+    if (inventory.knows('DescribeCluster'))
+      checkClusters(
+        source.cluster,
+        inventory.clusters.map((cluster) => cluster.name),
+        `snapshot ${source.snapshot}`,
+      );
     return { result: scanInventory(inventory, options), inventories: [inventory] };
   }
   const explicit = parseRegions(source.region);
   const deps = await resolveLiveDeps(overrides);
   const combined: EvaluationResult = { findings: [], suppressed: 0, notJudged: [] };
   const inventories: Inventory[] = [];
-  for (const region of await resolveRegions(explicit, deps, io)) {
+  const regions = await resolveRegions(explicit, deps, io);
+  for (const region of regions) {
     const loaded = await readRegion(deps, region, { clusters: source.cluster }, io);
     const inventory = buildInventory(loadSnapshot(loaded.snapshot));
     inventories.push(inventory);
     const result = scanInventory(inventory, options);
     combined.findings.push(...result.findings);
     combined.suppressed += result.suppressed;
-    for (const entry of result.notJudged)
-      if (!combined.notJudged.some((known) => known.detector === entry.detector)) combined.notJudged.push(entry);
+    mergeNotJudged(combined.notJudged, result.notJudged);
   }
+  checkClusters(
+    source.cluster,
+    inventories.flatMap((inventory) => inventory.clusters.map((cluster) => cluster.name)),
+    `region ${regions.join(', ')}`,
+  );
   return { result: combined, inventories };
+}
+
+/** A `--cluster` naming no cluster would scan nothing and pass: exit 2 naming the clusters there are. */
+function checkClusters(wanted: string[] | undefined, known: string[], where: string): void {
+  const unknown = (wanted ?? []).filter((name) => !known.includes(name));
+  if (unknown.length === 0) return;
+  throw new ExitError(
+    EXIT.usage,
+    `--cluster ${unknown.map((name) => JSON.stringify(name)).join(', ')}: no such cluster in ${where} (clusters: ${known.length ? known.join(', ') : 'none'})`,
+  );
 }

@@ -41,8 +41,12 @@ export class UnsupportedEventError extends PodnetGuardError {
     eventSource?: string | undefined;
     eventName?: string | undefined;
     eventId?: string | undefined;
+    /** Why, when the event name is read but this change is not (`an attribute other than groupSet was changed`). */
+    why?: string | undefined;
   }) {
-    super(`unsupported CloudTrail event ${context.eventSource ?? '?'}:${context.eventName ?? '?'}`);
+    super(
+      `unsupported CloudTrail event ${context.eventSource ?? '?'}:${context.eventName ?? '?'}${context.why ? ` (${context.why})` : ''}`,
+    );
     this.eventSource = context.eventSource;
     this.eventName = context.eventName;
     this.eventId = context.eventId;

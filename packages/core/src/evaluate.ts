@@ -10,14 +10,35 @@ import { cidrContains, normalizeCidr } from './inventory/cidr.ts';
 import type { DetectorId, Finding } from './types/finding.ts';
 import type { Inventory, SnapshotKey } from './types/inventory.ts';
 
+/**
+ * Something that could not be judged, and why: an event (or a rule of it) with `eventId`, or a detector whose rules
+ * needed facts the inventory lacked (`detector`, `missing`).
+ */
+export interface NotJudged {
+  reason: string;
+  eventId?: string;
+  eventName?: string;
+  detector?: DetectorId;
+  missing?: SnapshotKey[];
+}
+
 export interface EvaluationResult {
   findings: Finding[];
   /** Findings an allow-list entry matched (they are in `findings` with status `suppressed`). */
   suppressed: number;
-  /** Why the event was not evaluated, when it was not (own principal, no detector). */
-  skipped?: string;
-  /** Facts each detector needed that the inventory lacked: its rules that read them could not be judged. */
-  notJudged: { detector: DetectorId; missing: SnapshotKey[] }[];
+  /** What could not be judged, each with its reason (own principal, no detector, a bad rule, missing facts). */
+  notJudged: NotJudged[];
+}
+
+/** Appends entries not already listed (the same detector's missing facts are listed once however many events). */
+export function mergeNotJudged(into: NotJudged[], entries: readonly NotJudged[]): void {
+  const key = (entry: NotJudged) => `${entry.eventId ?? ''}|${entry.detector ?? ''}|${entry.reason}`;
+  const known = new Set(into.map(key));
+  for (const entry of entries) {
+    if (known.has(key(entry))) continue;
+    known.add(key(entry));
+    into.push(entry);
+  }
 }
 
 export interface EvaluateOptions {
@@ -52,21 +73,34 @@ export function evaluateEvent(
   options: EvaluateOptions,
 ): EvaluationResult {
   const { config } = options;
-  if (isOwnPrincipal(event, config)) {
-    return {
-      findings: [],
-      suppressed: 0,
-      skipped: `event made by podnet-guard's own principal ${event.actor.arn}`,
-      notJudged: [],
-    };
-  }
+  const notJudged = (reason: string): EvaluationResult => ({
+    findings: [],
+    suppressed: 0,
+    notJudged: [{ eventId: event.eventId, eventName: event.eventName, reason }],
+  });
+  if (isOwnPrincipal(event, config)) return notJudged(`made by podnet-guard's own principal ${event.actor.arn}`);
+  const elsewhere = otherPlace(event, inventory);
+  if (elsewhere) return notJudged(elsewhere);
   const { detectors } = planEvent(event, options.detectors);
-  if (detectors.length === 0) {
-    return { findings: [], suppressed: 0, skipped: `no detector subscribes to ${event.eventName}`, notJudged: [] };
-  }
+  if (detectors.length === 0) return notJudged(`no detector subscribes to ${event.eventName}`);
   const now = options.now ?? new Date().toISOString();
   const findings = detectors.flatMap((detector) => detector.evaluateEvent(event, { inventory, config, now }));
-  return finish(dedupe(findings), detectors, inventory, config, event);
+  const result = finish(dedupe(findings), detectors, inventory, config, event);
+  const rules = (event.notJudged ?? []).map((reason) => ({
+    eventId: event.eventId,
+    eventName: event.eventName,
+    reason,
+  }));
+  return { ...result, notJudged: [...rules, ...result.notJudged] };
+}
+
+/** Why an event cannot be judged against this inventory: it happened in another account or region. */
+function otherPlace(event: CloudTrailEvent, inventory: Inventory): string | undefined {
+  if (inventory.account !== '' && event.account !== inventory.account)
+    return `account ${event.account} is not the inventory's account ${inventory.account}`;
+  if (inventory.region !== '' && event.region !== inventory.region)
+    return `region ${event.region} is not the inventory's region ${inventory.region}`;
+  return undefined;
 }
 
 /** Evaluates state alone: every detector's scan over the whole inventory. */
@@ -92,9 +126,10 @@ function finish(
   event: CloudTrailEvent | undefined,
 ): EvaluationResult {
   const judged = applyAllowList(findings, config.allow, event);
-  const notJudged = detectors
+  const notJudged: NotJudged[] = detectors
     .map((detector) => ({ detector: detector.id, missing: detector.reads.filter((key) => !inventory.knows(key)) }))
-    .filter((entry) => entry.missing.length > 0);
+    .filter((entry) => entry.missing.length > 0)
+    .map((entry) => ({ ...entry, reason: `missing ${entry.missing.join(', ')} (unknown, not "none")` }));
   return { findings: judged, suppressed: judged.filter((f) => f.status === 'suppressed').length, notJudged };
 }
 

@@ -18,6 +18,7 @@ export * from './detectors/subnet-headroom.ts';
 export * from './detectors/trunk-eni-allocation.ts';
 export * from './errors.ts';
 export * from './evaluate.ts';
+export * from './evaluate-events.ts';
 export * from './findings/escape.ts';
 export { findingId } from './findings/fingerprint.ts';
 export { LINKS } from './findings/links.ts';

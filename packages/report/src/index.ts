@@ -125,7 +125,11 @@ export function renderReport(input: ReportInput): string {
   const clusters = clustersOf(inventories).filter((view) => !input.clusters || input.clusters.includes(view.name));
   const nav = clusters.map((view, index) => `<a href="#cluster-${index}">${text(view.name)}</a>`).join('');
   const notJudged = (input.notJudged ?? [])
-    .map((entry) => `<li>${text(entry.detector)}: missing ${text(entry.missing.join(', '))} (unknown, not "none")</li>`)
+    .map((entry) =>
+      entry.detector !== undefined && entry.missing?.length
+        ? `<li>${text(entry.detector)}: missing ${text(entry.missing.join(', '))} (unknown, not "none")</li>`
+        : `<li>${text([entry.eventName, entry.eventId].filter(Boolean).join(' ') || 'not judged')}: ${text(entry.reason)}</li>`,
+    )
     .join('');
   return [
     '<!DOCTYPE html>',

@@ -81,19 +81,36 @@ describe('extractCloudTrailRecords', () => {
     expect(records({ Events: [] })).toEqual([]);
   });
 
-  it('rejects a lookup entry whose CloudTrailEvent is not JSON, naming it', () => {
+  // One unreadable entry used to reject the whole file; now it rejects only itself.
+  it('rejects only the lookup entry whose CloudTrailEvent is not JSON, naming it, and keeps the others', () => {
     const output = {
-      Events: [lookupEntry(ssh().detail), { ...lookupEntry(trunk().detail), CloudTrailEvent: '{"eventVersion":' }],
+      Events: [
+        lookupEntry(ssh().detail),
+        { ...lookupEntry(trunk().detail), CloudTrailEvent: '{"eventVersion":' },
+        lookupEntry(trunk().detail),
+      ],
     };
-    const error = extractionError(output);
-    expect(error.issues).toEqual([{ path: 'Events.1.CloudTrailEvent', message: 'not valid JSON' }]);
-    expect(error.cause).toBeInstanceOf(SyntaxError);
+    const found = extractCloudTrailRecords(output);
+    if ('error' in found) throw found.error;
+    expect(found.records).toEqual([ssh().detail, trunk().detail]);
+    expect(found.unreadable).toEqual([
+      {
+        path: 'Events.1.CloudTrailEvent',
+        eventId: trunk().detail.eventID,
+        eventName: 'CreateNetworkInterface',
+        reason: 'Events.1.CloudTrailEvent: not valid JSON',
+      },
+    ]);
   });
 
-  it('rejects a lookup entry whose CloudTrailEvent is not a string', () => {
-    const output = { Events: [{ ...lookupEntry(ssh().detail), CloudTrailEvent: ssh().detail }] };
-    expect(extractionError(output).issues).toEqual([
-      { path: 'Events.0.CloudTrailEvent', message: 'expected a JSON string' },
+  it('rejects only the lookup entry whose CloudTrailEvent is not a string, or that is no object', () => {
+    const output = { Events: [{ ...lookupEntry(ssh().detail), CloudTrailEvent: ssh().detail }, null] };
+    const found = extractCloudTrailRecords(output);
+    if ('error' in found) throw found.error;
+    expect(found.records).toEqual([]);
+    expect(found.unreadable.map((entry) => entry.reason)).toEqual([
+      'Events.0.CloudTrailEvent: expected a JSON string',
+      'Events.1: expected an object, got null',
     ]);
   });
 
@@ -102,7 +119,6 @@ describe('extractCloudTrailRecords', () => {
     ['{"Records": []}', '(root)'],
     [{ Items: [] }, '(root)'],
     [[ssh(), 7], '1'],
-    [{ Events: [null] }, 'Events.0'],
   ])('rejects %j', (raw, path) => {
     expect(extractionError(raw).issues[0]?.path).toBe(path);
   });

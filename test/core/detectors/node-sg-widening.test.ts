@@ -272,7 +272,13 @@ describe('evaluation around the detector', () => {
     });
     const result = evaluate(loadEvent('AuthorizeSecurityGroupIngress', 'world-open-ssh'), sampleAccount(), config);
     expect(result.findings).toEqual([]);
-    expect(result.skipped).toMatch(/own principal/);
+    // `notJudged` replaces the former `skipped` string: the event is listed with its reason.
+    expect(result.notJudged).toEqual([
+      expect.objectContaining({
+        eventName: 'AuthorizeSecurityGroupIngress',
+        reason: expect.stringMatching(/own principal/),
+      }),
+    ]);
   });
 
   it('suppresses allow-listed findings but still counts them', () => {
@@ -310,6 +316,12 @@ describe('evaluation around the detector', () => {
       now: NOW,
       detectors: ['node-sg-widening'],
     });
-    expect(result.notJudged).toEqual([{ detector: 'node-sg-widening', missing: ['DescribeNetworkInterfaces'] }]);
+    expect(result.notJudged).toEqual([
+      {
+        detector: 'node-sg-widening',
+        missing: ['DescribeNetworkInterfaces'],
+        reason: 'missing DescribeNetworkInterfaces (unknown, not "none")',
+      },
+    ]);
   });
 });

@@ -43,15 +43,21 @@ describe('renderReportText', () => {
         finding('c', 'high', ['prod'], { status: 'suppressed', suppressedBy: ['ticket NET-42'] }),
         resolvedDataStoreFinding(),
       ],
-      notJudged: [{ detector: 'ip-pool-exhaustion', missing: ['DescribeSubnets', 'DescribeInstanceTypes'] }],
-      skipped: 'no detector subscribes to CreateBucket',
+      notJudged: [
+        {
+          detector: 'ip-pool-exhaustion',
+          missing: ['DescribeSubnets', 'DescribeInstanceTypes'],
+          reason: 'DescribeSubnets, DescribeInstanceTypes not known',
+        },
+        { eventId: 'e-1', eventName: 'CreateBucket', reason: 'no detector subscribes to CreateBucket' },
+      ],
     });
     const [summary] = text.split('\n\n');
     expect(summary).toBe(
       [
         '2 open findings: 1 high, 1 medium; 1 suppressed, 1 resolved.',
         'Not judged by ip-pool-exhaustion: DescribeSubnets, DescribeInstanceTypes missing from the inventory (unknown, not "none").',
-        'Skipped: no detector subscribes to CreateBucket.',
+        'Not judged: CreateBucket e-1: no detector subscribes to CreateBucket.',
       ].join('\n'),
     );
   });

@@ -15,7 +15,13 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { type DetectorId, epochSeconds, type Finding, type RecordedTransition } from '@podnet-guard/core';
+import {
+  type DetectorId,
+  epochSeconds,
+  type Finding,
+  type NotJudged,
+  type RecordedTransition,
+} from '@podnet-guard/core';
 import { hasErrorCode } from '../errors.ts';
 import { FindingStoreError } from '../finding-store-errors.ts';
 
@@ -29,7 +35,8 @@ export interface EvaluationRequest {
 export interface EvaluationResultBody {
   findings: Finding[];
   suppressed: number;
-  notJudged: { detector: DetectorId; missing: string[] }[];
+  /** Detectors whose rules needed facts the account could not give, with the reason. */
+  notJudged: NotJudged[];
   transitions: { id: string; transition: RecordedTransition['transition']; dedupeKey: string }[];
   published: number;
   figures: { awsCalls: number; durationMs: number; regions: string[] };

@@ -4,10 +4,14 @@
  */
 import { parseArgs } from 'node:util';
 import {
-  type EvaluationResult,
+  type CloudTrailEvent,
+  EventParseError,
+  type ExtractedRecords,
   escapePlainText,
-  evaluateEvent,
+  evaluateEvents,
   extractCloudTrailRecords,
+  mergeNotJudged,
+  type NotJudged,
   parseCloudTrailEvent,
 } from '@podnet-guard/core';
 import type { Command } from '../cli.ts';
@@ -26,7 +30,8 @@ import { parseDetectors } from './scan.ts';
 const USAGE = `usage: podnet-guard evaluate-event <file|-> --snapshot <file> [options]
 
 <file|-> holds an EventBridge event, a CloudTrail record, a CloudTrail log file ({"Records": [...]})
-or the output of \`aws cloudtrail lookup-events\`; every record in it is evaluated.
+or the output of \`aws cloudtrail lookup-events\`. Records are evaluated in eventTime order and each finding is
+printed once, in its final state; records that cannot be judged are listed as "not judged" with the reason.
 
 options:
   --snapshot <file>      inventory snapshot the events are judged against (required)
@@ -69,40 +74,59 @@ export const evaluateEventCommand: Command = {
       throw new ExitError(EXIT.usage, `event file ${path}: ${escapePlainText(extracted.error.message)}`);
     const inventory = await loadSnapshotFile(values.snapshot, io);
 
-    const combined: EvaluationResult = { findings: [], suppressed: 0, notJudged: [] };
-    const rejected: { index: number; eventName?: string; reason: string }[] = [];
-    const skipped: string[] = [];
-    for (const [index, record] of extracted.records.entries()) {
-      const parsed = parseCloudTrailEvent(record);
-      if (!parsed.ok) {
-        rejected.push({
-          index,
-          ...(parsed.error.eventName ? { eventName: parsed.error.eventName } : {}),
-          reason: parsed.error.message,
-        });
-        continue;
-      }
-      const result = evaluateEvent(parsed.event, inventory, { config, ...(detectors ? { detectors } : {}) });
-      combined.findings.push(...result.findings);
-      combined.suppressed += result.suppressed;
-      if (result.skipped) skipped.push(`${parsed.event.eventName} ${parsed.event.eventId}: ${result.skipped}`);
-      for (const entry of result.notJudged) {
-        if (!combined.notJudged.some((known) => known.detector === entry.detector)) combined.notJudged.push(entry);
-      }
-    }
-    for (const entry of rejected)
-      io.stderr(
-        `record ${entry.index}${entry.eventName ? ` (${escapePlainText(entry.eventName)})` : ''} not evaluated: ${escapePlainText(entry.reason)}\n`,
+    const { events, notJudged, malformed } = parseRecords(extracted);
+    // Nothing usable at all is bad input; in a log file, the other records are still evaluated.
+    if (events.length === 0 && malformed === notJudged.length) {
+      for (const entry of notJudged) io.stderr(`not evaluated: ${escapePlainText(entry.reason)}\n`);
+      const none = extracted.records.length + extracted.unreadable.length === 0;
+      throw new ExitError(
+        EXIT.usage,
+        `${none ? 'no CloudTrail record' : 'no record that could be evaluated'} in ${path}`,
       );
-    // A single event that is not usable is bad input; in a log file, other records may still be evaluated.
-    if (extracted.records.length === rejected.length && rejected.length > 0) {
-      throw new ExitError(EXIT.usage, `no record in ${path} could be evaluated`);
     }
-    if (skipped.length) combined.skipped = skipped.join('; ');
+    const result = evaluateEvents(events, inventory, { config, ...(detectors ? { detectors } : {}) });
+    const records = extracted.records.length + extracted.unreadable.length;
+    // A record repeated in the file (the same eventId) is listed once, as its findings are.
+    const all: NotJudged[] = [];
+    mergeNotJudged(all, notJudged);
+    mergeNotJudged(all, result.notJudged);
     return writeResult(
-      { ...combined, extra: { records: extracted.records.length, rejected } },
+      { ...result, notJudged: all, extra: { records } },
       { format, failOn, verbose: values.verbose },
       io,
     );
   },
 };
+
+/**
+ * Parses every record: events to evaluate, and a not-judged entry with its reason for each record that is malformed
+ * (counted in `malformed`) or that podnet-guard does not judge (an attribute change it ignores, another service).
+ */
+function parseRecords(extracted: ExtractedRecords): {
+  events: CloudTrailEvent[];
+  notJudged: NotJudged[];
+  malformed: number;
+} {
+  const events: CloudTrailEvent[] = [];
+  const notJudged: NotJudged[] = extracted.unreadable.map((entry) => ({
+    ...(entry.eventId === undefined ? {} : { eventId: entry.eventId }),
+    ...(entry.eventName === undefined ? {} : { eventName: entry.eventName }),
+    reason: entry.reason,
+  }));
+  let malformed = notJudged.length;
+  for (const [index, record] of extracted.records.entries()) {
+    const parsed = parseCloudTrailEvent(record);
+    if (parsed.ok) {
+      events.push(parsed.event);
+      continue;
+    }
+    const { error } = parsed;
+    if (error instanceof EventParseError) malformed += 1;
+    notJudged.push({
+      ...(error.eventId === undefined ? {} : { eventId: error.eventId }),
+      ...(error.eventName === undefined ? {} : { eventName: error.eventName }),
+      reason: error.eventId === undefined ? `record ${index}: ${error.message}` : error.message,
+    });
+  }
+  return { events, notJudged, malformed };
+}

@@ -41,12 +41,20 @@ const UserIdentitySchema = z.object({
 
 const nonEmpty = z.string().check(z.minLength(1));
 
+// CloudTrail writes `2026-11-26T10:26:02Z`; events are ordered and evidence is dated by it, so it must be a real time.
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const eventTime = z.string().check(
+  z.refine((text) => ISO_TIME.test(text) && Number.isFinite(Date.parse(text)), {
+    message: 'expected an ISO 8601 time such as 2026-11-26T10:26:02Z',
+  }),
+);
+
 /** Fields every CloudTrail management record has (those podnet-guard reads). */
 export const CloudTrailRecordSchema = z.object({
   eventID: nonEmpty,
   eventName: nonEmpty,
   eventSource: nonEmpty,
-  eventTime: nonEmpty,
+  eventTime,
   awsRegion: nonEmpty,
   recipientAccountId: z.optional(z.string()),
   userIdentity: UserIdentitySchema,

@@ -79,13 +79,18 @@ export type ParseCloudTrailEventResult =
   | { ok: true; event: CloudTrailEvent }
   | { ok: false; error: EventParseError | UnsupportedEventError };
 
+const MAX_ISSUES_IN_MESSAGE = 5;
+
 function parseFailure(
   message: string,
   issues: InputIssue[],
   context: { eventName?: string | undefined; eventId?: string | undefined } = {},
   cause?: unknown,
 ): ParseCloudTrailEventResult {
-  const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+  // The message is logged and printed: a record with thousands of wrong items names the first few and counts the rest.
+  const shown = issues.slice(0, MAX_ISSUES_IN_MESSAGE).map((issue) => `${issue.path}: ${issue.message}`);
+  if (issues.length > MAX_ISSUES_IN_MESSAGE) shown.push(`and ${issues.length - MAX_ISSUES_IN_MESSAGE} more`);
+  const summary = shown.join('; ');
   return {
     ok: false,
     error: new EventParseError(
@@ -169,7 +174,7 @@ function parseUnsafe(raw: unknown): ParseCloudTrailEventResult {
     if ('unsupported' in normalised) {
       return {
         ok: false,
-        error: new UnsupportedEventError({ eventSource: record.eventSource, ...context }),
+        error: new UnsupportedEventError({ eventSource: record.eventSource, ...context, why: normalised.unsupported }),
       };
     }
     const issues = normalised.issues.map((issue) => ({ ...issue, path: joinPath(prefix, issue.path) }));
@@ -195,6 +200,7 @@ function parseUnsafe(raw: unknown): ParseCloudTrailEventResult {
   }
   if (record.errorMessage !== undefined) event.errorMessage = record.errorMessage;
   if (normalised.createdRuleIds !== undefined) event.createdRuleIds = normalised.createdRuleIds;
+  if (normalised.notJudged !== undefined) event.notJudged = normalised.notJudged;
   return { ok: true, event };
 }
 
@@ -238,43 +244,59 @@ function extractionError(issues: InputIssue[], cause?: unknown): { error: EventP
   };
 }
 
+/** A lookup-events entry whose `CloudTrailEvent` cannot be read: that record is rejected, the others are kept. */
+export interface UnreadableRecord {
+  /** Where it is in the input, e.g. `Events.3.CloudTrailEvent`. */
+  path: string;
+  eventId?: string;
+  eventName?: string;
+  reason: string;
+}
+
+/** What `extractCloudTrailRecords` found: records to parse, and entries that could not even be read. */
+export interface ExtractedRecords {
+  records: unknown[];
+  unreadable: UnreadableRecord[];
+}
+
 /** `CloudTrailEvent` of one lookup-events entry: the record as a JSON string. */
-function lookupRecord(entry: Record<string, unknown>, path: string): unknown | { error: EventParseError } {
+function lookupRecord(entry: Record<string, unknown>, path: string): { record: unknown } | UnreadableRecord {
   const text = entry.CloudTrailEvent;
-  if (typeof text !== 'string') {
-    return extractionError([{ path: joinPath(path, 'CloudTrailEvent'), message: 'expected a JSON string' }]);
-  }
+  const where = joinPath(path, 'CloudTrailEvent');
+  const named = {
+    ...(typeof entry.EventId === 'string' ? { eventId: entry.EventId } : {}),
+    ...(typeof entry.EventName === 'string' ? { eventName: entry.EventName } : {}),
+  };
+  if (typeof text !== 'string') return { path: where, ...named, reason: `${where}: expected a JSON string` };
   try {
-    return JSON.parse(text) as unknown;
-  } catch (cause) {
-    return extractionError([{ path: joinPath(path, 'CloudTrailEvent'), message: 'not valid JSON' }], cause);
+    return { record: JSON.parse(text) as unknown };
+  } catch {
+    return { path: where, ...named, reason: `${where}: not valid JSON` };
   }
 }
 
-function isExtractionError(value: unknown): value is { error: EventParseError } {
-  return isObject(value) && value.error instanceof EventParseError && Object.keys(value).length === 1;
-}
-
-function extractOne(item: unknown, path: string): { records: unknown[] } | { error: EventParseError } {
+function extractOne(item: unknown, path: string): ExtractedRecords | { error: EventParseError } {
   if (!isObject(item)) {
     return extractionError([{ path: path || '(root)', message: `expected an object, got ${describeValue(item)}` }]);
   }
-  if (isEventBridgeEnvelope(item) || 'eventName' in item || 'eventVersion' in item) return { records: [item] };
+  if (isEventBridgeEnvelope(item) || 'eventName' in item || 'eventVersion' in item)
+    return { records: [item], unreadable: [] };
   if ('CloudTrailEvent' in item) {
-    const record = lookupRecord(item, path);
-    return isExtractionError(record) ? record : { records: [record] };
+    const read = lookupRecord(item, path);
+    return 'record' in read ? { records: [read.record], unreadable: [] } : { records: [], unreadable: [read] };
   }
-  if (Array.isArray(item.Records)) return { records: item.Records };
+  if (Array.isArray(item.Records)) return { records: item.Records, unreadable: [] };
   if (Array.isArray(item.Events)) {
-    const records: unknown[] = [];
+    const found: ExtractedRecords = { records: [], unreadable: [] };
     for (const [index, entry] of item.Events.entries()) {
       const entryPath = joinPath(path, 'Events', String(index));
-      if (!isObject(entry)) return extractionError([{ path: entryPath, message: 'expected an object' }]);
-      const record = lookupRecord(entry, entryPath);
-      if (isExtractionError(record)) return record;
-      records.push(record);
+      const read = isObject(entry)
+        ? lookupRecord(entry, entryPath)
+        : { path: entryPath, reason: `${entryPath}: expected an object, got ${describeValue(entry)}` };
+      if ('record' in read) found.records.push(read.record);
+      else found.unreadable.push(read);
     }
-    return { records };
+    return found;
   }
   return extractionError([
     {
@@ -289,22 +311,24 @@ function extractOne(item: unknown, path: string): { records: unknown[] } | { err
  * The CloudTrail records in what a user has at hand: an EventBridge event or a bare record (one record, returned as
  * is), a CloudTrail log file (`{"Records": [...]}`), `aws cloudtrail lookup-events` output (`{"Events":
  * [{"CloudTrailEvent": "<json>"}]}`, the strings decoded), or an array of any of these. Each record still goes
- * through `parseCloudTrailEvent`. Never throws.
+ * through `parseCloudTrailEvent`. A lookup-events entry whose string is not JSON is listed in `unreadable`; the other
+ * records are still returned. Never throws.
  *
  * @example
  * const found = extractCloudTrailRecords(JSON.parse(lookupEventsOutput));
  * if ('records' in found) for (const record of found.records) parseCloudTrailEvent(record);
  */
-export function extractCloudTrailRecords(raw: unknown): { records: unknown[] } | { error: EventParseError } {
+export function extractCloudTrailRecords(raw: unknown): ExtractedRecords | { error: EventParseError } {
   try {
     if (!Array.isArray(raw)) return extractOne(raw, '');
-    const records: unknown[] = [];
+    const all: ExtractedRecords = { records: [], unreadable: [] };
     for (const [index, item] of raw.entries()) {
       const found = extractOne(item, String(index));
       if ('error' in found) return found;
-      records.push(...found.records);
+      all.records.push(...found.records);
+      all.unreadable.push(...found.unreadable);
     }
-    return { records };
+    return all;
   } catch (cause) {
     return extractionError([{ path: '(root)', message: describeError(cause) }], cause);
   }

@@ -13,8 +13,8 @@ import type { EventDetail } from './types.ts';
 
 /** What a normaliser returns. */
 export type Normalised =
-  | { ok: true; detail: EventDetail; createdRuleIds?: string[] }
-  /** Well-formed, but a change podnet-guard ignores (e.g. `sourceDestCheck` on an ENI). */
+  | { ok: true; detail: EventDetail; createdRuleIds?: string[]; notJudged?: string[] }
+  /** Well-formed, but a change podnet-guard ignores (e.g. `sourceDestCheck` on an ENI); `unsupported` says why. */
   | { ok: false; unsupported: string }
   /** Valid for the schema, yet missing what the event needs (e.g. neither `groupId` nor `groupName`). */
   | { ok: false; issues: InputIssue[] };

@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import type { EventSource } from '../detectors/define.ts';
 import { defineEventParser, type EventParser, invalid, type Normalised } from './parser.ts';
+import { judgeableRules } from './rule-checks.ts';
 import { boolish, integer, items, stringish } from './shapes.ts';
 import type { RulePeer, SgRule, TrafficDirection } from './types.ts';
 
@@ -165,29 +166,45 @@ function peerKey(peer: RulePeer): string {
   }
 }
 
-/** True when two rules have the same protocol, ports and peer (a group named only by name matches any group). */
-function sameRule(a: SgRule, b: SgRule, loose: boolean): boolean {
+/** Protocol, ports and peer as one string: rules with equal keys are the same rule. */
+function exactKey(rule: SgRule): string {
+  return `${shapeKey(rule)}#${peerKey(rule.peer)}`;
+}
+
+/** True when two rules have the same shape and one names a security group only by name (it matches any group). */
+function looseMatch(a: SgRule, b: SgRule): boolean {
+  if (a.peer.kind !== 'security-group' || b.peer.kind !== 'security-group') return false;
   if (shapeKey(a) !== shapeKey(b)) return false;
-  if (loose && a.peer.kind === 'security-group' && b.peer.kind === 'security-group') {
-    return a.peer.groupId === undefined || b.peer.groupId === undefined || a.peer.groupId === b.peer.groupId;
-  }
-  return peerKey(a.peer) === peerKey(b.peer);
+  return a.peer.groupId === undefined || b.peer.groupId === undefined || a.peer.groupId === b.peer.groupId;
 }
 
 /**
  * Sets `ruleId` on each requested rule that a response item describes. Exact matches first, then groups named only by
- * name; when the rest pair up one to one they are paired in order, as EC2 answers in request order.
+ * name; when the rest pair up one to one they are paired in order, as EC2 answers in request order. Exact matches go
+ * through a map, so a call with a thousand rules costs a thousand lookups, not a million comparisons.
  */
 export function attachRuleIds(rules: SgRule[], described: SgRule[]): void {
   const free = new Set(described.map((_, index) => index));
-  for (const loose of [false, true]) {
-    for (const rule of rules) {
-      if (rule.ruleId !== undefined) continue;
-      const match = [...free].find((index) => sameRule(rule, described[index]!, loose));
-      if (match === undefined) continue;
-      rule.ruleId = described[match]!.ruleId!;
-      free.delete(match);
-    }
+  const byKey = new Map<string, number[]>();
+  for (const [index, rule] of described.entries()) {
+    const key = exactKey(rule);
+    const list = byKey.get(key);
+    if (list) list.push(index);
+    else byKey.set(key, [index]);
+  }
+  for (const rule of rules) {
+    if (rule.ruleId !== undefined) continue;
+    const match = byKey.get(exactKey(rule))?.shift();
+    if (match === undefined) continue;
+    rule.ruleId = described[match]!.ruleId!;
+    free.delete(match);
+  }
+  for (const rule of rules) {
+    if (rule.ruleId !== undefined || rule.peer.kind !== 'security-group') continue;
+    const match = [...free].find((index) => looseMatch(rule, described[index]!));
+    if (match === undefined) continue;
+    rule.ruleId = described[match]!.ruleId!;
+    free.delete(match);
   }
   const unassigned = rules.filter((rule) => rule.ruleId === undefined);
   const rest = [...free];
@@ -198,9 +215,10 @@ export function attachRuleIds(rules: SgRule[], described: SgRule[]): void {
   }
 }
 
-/** True when `rule` has the shape of one of `others` (used to drop permissions that revoked nothing). */
-export function hasSameShape(rule: SgRule, others: SgRule[]): boolean {
-  return others.some((other) => sameRule(rule, other, false));
+/** A test for "has the shape of one of `others`" (used to drop permissions that revoked nothing), built once. */
+export function sameShapeAs(others: SgRule[]): (rule: SgRule) => boolean {
+  const keys = new Set(others.map(exactKey));
+  return (rule) => keys.has(exactKey(rule));
 }
 
 function groupFields(request: RequestFields, fallbackGroupId: string | undefined) {
@@ -224,14 +242,16 @@ export function authorizeParser(source: EventSource, eventName: string, directio
     eventName,
     schema: AuthorizeSchema,
     normalise: ({ requestParameters: request, responseElements: response }, { failed }): Normalised => {
-      const rules = [...permissionsToRules(request.ipPermissions), ...legacyRules(request)];
+      const requested = [...permissionsToRules(request.ipPermissions), ...legacyRules(request)];
+      // A failed call changed nothing, so a rule EC2 refused (port 70000) is no news either.
+      const { rules, notJudged } = failed ? { rules: requested, notJudged: [] } : judgeableRules(requested);
       const created = response?.securityGroupRuleSet ?? [];
       // A call by groupName alone learns the group id from the response.
       const group = groupFields(request, created.find((item) => item.groupId !== undefined)?.groupId);
       if (group.groupId === undefined && group.groupName === undefined) {
         return invalid('requestParameters.groupId', 'neither groupId nor groupName is given');
       }
-      if (rules.length === 0 && !failed) {
+      if (requested.length === 0 && !failed) {
         return invalid('requestParameters.ipPermissions', 'the call names no permission');
       }
       attachRuleIds(
@@ -240,6 +260,7 @@ export function authorizeParser(source: EventSource, eventName: string, directio
       );
       const result: Normalised = { ok: true, detail: { kind: 'sg-rules-authorized', direction, ...group, rules } };
       if (created.length > 0) result.createdRuleIds = created.map((item) => item.securityGroupRuleId);
+      if (notJudged.length > 0) result.notJudged = notJudged;
       return result;
     },
   });
@@ -269,25 +290,31 @@ export function revokeParser(source: EventSource, eventName: string, direction: 
     eventName,
     schema: RevokeSchema,
     normalise: ({ requestParameters: request, responseElements: response }, { failed }): Normalised => {
-      const requested = [...permissionsToRules(request.ipPermissions), ...legacyRules(request)];
+      const named = [...permissionsToRules(request.ipPermissions), ...legacyRules(request)];
+      const { rules: requested, notJudged } = failed ? { rules: named, notJudged: [] } : judgeableRules(named);
       const ruleIds = request.securityGroupRuleIds.map((item) => item.securityGroupRuleId);
       const revoked = response?.revokedSecurityGroupRuleSet ?? [];
       const group = groupFields(request, revoked.find((item) => item.groupId !== undefined)?.groupId);
       if (group.groupId === undefined && group.groupName === undefined) {
         return invalid('requestParameters.groupId', 'neither groupId nor groupName is given');
       }
-      if (requested.length === 0 && ruleIds.length === 0 && !failed) {
+      if (named.length === 0 && ruleIds.length === 0 && !failed) {
         return invalid('requestParameters.ipPermissions', 'the call names neither a permission nor a rule id');
       }
       const unmatched = permissionsToRules(response?.unknownIpPermissionSet ?? []);
-      const rules = requested.filter((rule) => !hasSameShape(rule, unmatched));
+      const revokedNothing = sameShapeAs(unmatched);
+      const rules = requested.filter((rule) => !revokedNothing(rule));
       // Rules revoked by id are in the response too; leave them out so they cannot be paired with a shape.
       const byShape = revoked.filter((item) => !ruleIds.includes(item.securityGroupRuleId));
       attachRuleIds(
         rules,
         byShape.flatMap((item) => responseRuleToSgRule(item) ?? []),
       );
-      return { ok: true, detail: { kind: 'sg-rules-revoked', direction, ...group, rules, ruleIds, unmatched } };
+      return {
+        ok: true,
+        detail: { kind: 'sg-rules-revoked', direction, ...group, rules, ruleIds, unmatched },
+        ...(notJudged.length > 0 ? { notJudged } : {}),
+      };
     },
   });
 }

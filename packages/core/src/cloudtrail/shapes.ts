@@ -121,3 +121,10 @@ export function tagsFor(specs: z.output<typeof tagSpecificationSet>, resourceTyp
   const matching = specs.filter((spec) => spec.resourceType === undefined || spec.resourceType === resourceType);
   return tagsToRecord(matching.flatMap((spec) => spec.tags));
 }
+
+/**
+ * EC2's upper bound on security groups per network interface (the quota's maximum): a call that names more cannot have
+ * succeeded, and judging thousands of groups would cost thousands of describe calls.
+ */
+export const MAX_GROUPS_PER_ENI = 16;
+export const MORE_THAN_AN_ENI_HOLDS = `names more security groups than a network interface holds (at most ${MAX_GROUPS_PER_ENI})`;

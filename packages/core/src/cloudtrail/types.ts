@@ -166,5 +166,7 @@ export interface CloudTrailEvent extends DetailBase {
   errorMessage?: string;
   /** Security group rule ids the call created (`responseElements.securityGroupRuleSet`), in request order. */
   createdRuleIds?: string[];
+  /** Rules of the call that cannot be judged (a CIDR that is none, port 70000, protocol `bogus`), with the reason. */
+  notJudged?: string[];
   detail: EventDetail;
 }

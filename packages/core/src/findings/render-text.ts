@@ -3,6 +3,7 @@
  * then one compact block per finding, most severe first. Account text (names, descriptions, tags, actors, suppression
  * reasons) goes through `escapePlainText`: it cannot add a line, colour the terminal or reorder what is shown.
  */
+import type { NotJudged } from '../evaluate.ts';
 import type { Finding, Severity } from '../types/finding.ts';
 import { SEVERITIES, SEVERITY_RANK } from '../types/finding.ts';
 import { escapePlainText, isSafeUrl, truncateText } from './escape.ts';
@@ -14,10 +15,11 @@ export type ListedFinding = Finding & { suppression?: { reason: string; until: s
 /** What a text report shows: the findings, and what the evaluation says about them. */
 export interface TextReport {
   findings: ListedFinding[];
-  /** Detectors that lacked facts (snapshot keys not known): their silence means "unknown", not "none". */
-  notJudged?: { detector: string; missing: string[] }[];
-  /** Why nothing was evaluated (an event no detector subscribes to). */
-  skipped?: string;
+  /**
+   * What could not be judged, each with its reason: records and rules (with their event), and detectors that lacked
+   * facts (snapshot keys not known), whose silence means "unknown", not "none".
+   */
+  notJudged?: readonly NotJudged[];
 }
 
 export interface TextOptions {
@@ -75,13 +77,21 @@ function summaryLines(report: TextReport): string[] {
       ? 'No findings.'
       : `${plural(open, 'open finding')}${counts.length ? `: ${counts.join(', ')}` : ''}${others.length ? `; ${others.join(', ')}` : ''}.`,
   ];
-  for (const entry of report.notJudged ?? []) {
-    lines.push(
-      `Not judged by ${escapePlainText(entry.detector)}: ${entry.missing.map(escapePlainText).join(', ')} missing from the inventory (unknown, not "none").`,
-    );
-  }
-  if (report.skipped) lines.push(`Skipped: ${escapePlainText(report.skipped)}.`);
+  for (const entry of report.notJudged ?? []) lines.push(notJudgedLine(entry));
   return lines;
+}
+
+function notJudgedLine(entry: NotJudged): string {
+  if (entry.detector !== undefined && entry.eventId === undefined) {
+    const missing = entry.missing?.length
+      ? `${entry.missing.map(escapePlainText).join(', ')} missing from the inventory`
+      : escapePlainText(entry.reason);
+    return `Not judged by ${escapePlainText(entry.detector)}: ${missing} (unknown, not "none").`;
+  }
+  const what = [entry.eventName, entry.eventId]
+    .filter((part) => part !== undefined)
+    .map((part) => escapePlainText(part));
+  return `Not judged: ${what.length ? `${what.join(' ')}: ` : ''}${escapePlainText(entry.reason)}.`;
 }
 
 /**

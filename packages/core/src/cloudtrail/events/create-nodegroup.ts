@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { defineEventParser, type Normalised } from '../parser.ts';
-import { integer, stringish } from '../shapes.ts';
+import { integer, stringish, unique } from '../shapes.ts';
 import type { EventDetail } from '../types.ts';
 
 type NodegroupDetail = Extract<EventDetail, { kind: 'nodegroup-changed' }>;
@@ -56,8 +56,9 @@ export function nodegroupDetail(
     operation,
     clusterName,
     nodegroupName: request.nodegroupName,
-    instanceTypes: request.instanceTypes ?? fallback?.instanceTypes ?? [],
-    subnets: request.subnets ?? fallback?.subnets ?? [],
+    // A type or subnet listed twice is judged once (a repeated list would repeat every capacity judgement).
+    instanceTypes: unique(request.instanceTypes ?? fallback?.instanceTypes ?? []),
+    subnets: unique(request.subnets ?? fallback?.subnets ?? []),
   };
   const remoteAccess = request.remoteAccess ?? fallback?.remoteAccess;
   if (remoteAccess !== undefined) {

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { defineEventParser, type Normalised } from '../parser.ts';
-import { items } from '../shapes.ts';
+import { items, MAX_GROUPS_PER_ENI, MORE_THAN_AN_ENI_HOLDS } from '../shapes.ts';
 
 /** `requestParameters` of ModifyNetworkInterfaceAttribute. */
 export const modifyNetworkInterfaceAttributeSchema = z.object({
@@ -14,6 +14,7 @@ export const modifyNetworkInterfaceAttributeSchema = z.object({
     groupSet: z.optional(
       items(z.object({ groupId: z.string() })).check(
         z.refine((groups) => groups.length > 0, 'groupSet names no group'),
+        z.refine((groups) => groups.length <= MAX_GROUPS_PER_ENI, MORE_THAN_AN_ENI_HOLDS),
       ),
     ),
   }),

@@ -4,7 +4,8 @@
  * `SecurityGroupRule` is one object or a list (with `tag` attributes) of `{SecurityGroupRuleId, SecurityGroupRule}`.
  */
 import * as z from 'zod/mini';
-import { defineEventParser, invalid, type Normalised } from '../parser.ts';
+import { defineEventParser, invalid, type NormaliseContext, type Normalised } from '../parser.ts';
+import { ruleProblem } from '../rule-checks.ts';
 import { integer, oneOrMany, stringish } from '../shapes.ts';
 import type { RulePeer, SgRule } from '../types.ts';
 
@@ -30,12 +31,16 @@ export const modifySecurityGroupRulesSchema = z.object({
 });
 
 /** Each modified rule id with its complete new value (the call does not say the direction). */
-export function normaliseModifySecurityGroupRules(input: z.output<typeof modifySecurityGroupRulesSchema>): Normalised {
+export function normaliseModifySecurityGroupRules(
+  input: z.output<typeof modifySecurityGroupRulesSchema>,
+  context?: NormaliseContext,
+): Normalised {
   const request = input.requestParameters.ModifySecurityGroupRulesRequest;
   if (request.SecurityGroupRule.length === 0) {
     return invalid('requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule', 'no rule is modified');
   }
   const changes: { ruleId: string; rule: Omit<SgRule, 'ruleId'> }[] = [];
+  const notJudged: string[] = [];
   for (const [index, change] of request.SecurityGroupRule.entries()) {
     const value = change.SecurityGroupRule;
     let peer: RulePeer;
@@ -55,9 +60,16 @@ export function normaliseModifySecurityGroupRules(input: z.output<typeof modifyS
       if (value.ToPort !== undefined) rule.toPort = value.ToPort;
     }
     if (value.Description !== undefined) rule.description = value.Description;
-    changes.push({ ruleId: change.SecurityGroupRuleId, rule });
+    // A failed call changed nothing, so a value EC2 refused is no news.
+    const problem = context?.failed ? undefined : ruleProblem(rule);
+    if (problem === undefined) changes.push({ ruleId: change.SecurityGroupRuleId, rule });
+    else notJudged.push(`${change.SecurityGroupRuleId}: ${problem}`);
   }
-  return { ok: true, detail: { kind: 'sg-rules-modified', groupId: request.GroupId, changes } };
+  return {
+    ok: true,
+    detail: { kind: 'sg-rules-modified', groupId: request.GroupId, changes },
+    ...(notJudged.length > 0 ? { notJudged } : {}),
+  };
 }
 
 /** Parser of `ModifySecurityGroupRules`. */
