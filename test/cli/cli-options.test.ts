@@ -79,7 +79,15 @@ describe('option checks every command gets', () => {
   });
 
   it('accepts a repeatable option given twice', async () => {
-    const result = await cli('scan', '--snapshot', SAMPLE, '--detector', 'node-sg-widening', '--detector', 'ip-pool-exhaustion');
+    const result = await cli(
+      'scan',
+      '--snapshot',
+      SAMPLE,
+      '--detector',
+      'node-sg-widening',
+      '--detector',
+      'ip-pool-exhaustion',
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(EXIT.ok);
   });
