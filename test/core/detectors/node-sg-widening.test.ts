@@ -203,6 +203,25 @@ describe('node-sg-widening: rules that together cover the whole space', () => {
   });
 });
 
+describe('node-sg-widening: what counts as public', () => {
+  it('does not call 0.0.0.0/16 a public /16: it lies in 0.0.0.0/8, "this network"', () => {
+    const { findings } = evaluate(authorize(NODE_SG, [{ from: 8443, cidrs: ['0.0.0.0/16'] }]));
+    expect(open(findings, 'public-wide-ingress')).toEqual([]);
+  });
+
+  it('keeps globally reachable special-purpose blocks public (AS112-v4 192.31.196.0/24)', () => {
+    const config = parseGuardConfig({ publicWidePrefixLength: 24 });
+    const wide = evaluate(authorize(NODE_SG, [{ from: 8443, cidrs: ['192.31.196.0/24'] }]), sampleAccount(), config);
+    expect(open(wide.findings, 'public-wide-ingress')).toHaveLength(1);
+    const documentation = evaluate(
+      authorize(NODE_SG, [{ from: 8443, cidrs: ['198.51.100.0/24'] }]),
+      sampleAccount(),
+      config,
+    );
+    expect(open(documentation.findings, 'public-wide-ingress')).toEqual([]);
+  });
+});
+
 describe('node-sg-widening resolution', () => {
   function withWorldOpenSsh() {
     return inventoryFrom(

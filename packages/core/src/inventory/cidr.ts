@@ -4,6 +4,8 @@
  * (`0.0.0.0/1` + `128.0.0.0/1`). Addresses are held as BigInt so both families share one code path.
  */
 
+import { IPV4_SPECIAL_PURPOSE, IPV6_SPECIAL_PURPOSE, type SpecialPurposeBlock } from './special-purpose.ts';
+
 /** `ipv4` or `ipv6`. */
 export type IpFamily = 'ipv4' | 'ipv6';
 
@@ -224,32 +226,61 @@ export function splitCidr(text: string): [string, string] | undefined {
   return [formatCidr({ ...parsed, prefix }), formatCidr({ ...parsed, address: high, prefix })];
 }
 
-const PRIVATE_RANGES: ParsedCidr[] = [
-  '10.0.0.0/8',
-  '172.16.0.0/12',
-  '192.168.0.0/16',
-  // CGNAT space, used by EKS custom networking for pod subnets.
-  '100.64.0.0/10',
-  '169.254.0.0/16',
-  'fc00::/7',
-  'fe80::/10',
-].map((cidr) => parseCidr(cidr)!);
+interface ParsedBlock extends SpecialPurposeBlock {
+  parsed: ParsedCidr;
+}
+
+const SPECIAL_BLOCKS: ParsedBlock[] = [...IPV4_SPECIAL_PURPOSE, ...IPV6_SPECIAL_PURPOSE].map((entry) => ({
+  ...entry,
+  parsed: parseCidr(entry.cidr)!,
+}));
 
 /**
- * True when the CIDR lies wholly in private address space: RFC 1918, CGNAT 100.64.0.0/10 and link-local for IPv4;
- * unique-local fc00::/7 and link-local fe80::/10 for IPv6. A CIDR that only overlaps private space is not private.
+ * The most specific special-purpose registry entry that holds every address of the CIDR and says whether it is
+ * globally reachable (entries marked N/A are passed over), or undefined when none does.
+ *
+ * @example
+ * specialPurposeBlock('0.0.0.0/16')?.name; // '"This network"'
+ */
+export function specialPurposeBlock(text: string): SpecialPurposeBlock | undefined {
+  const parsed = parseCidr(text);
+  if (!parsed) return undefined;
+  let best: ParsedBlock | undefined;
+  for (const entry of SPECIAL_BLOCKS) {
+    if (entry.globallyReachable === undefined || !contains(entry.parsed, parsed)) continue;
+    if (!best || entry.parsed.prefix > best.parsed.prefix) best = entry;
+  }
+  if (!best) return undefined;
+  const { parsed: _parsed, ...entry } = best;
+  return entry;
+}
+
+/**
+ * True when no address of the CIDR is globally reachable: it lies in an entry of the IANA IPv4 or IPv6
+ * special-purpose address registry marked "Globally Reachable: False" (RFC 1918, shared address space, loopback,
+ * link-local, documentation, benchmarking, "this network" 0.0.0.0/8, unique-local fc00::/7 …; see
+ * special-purpose.ts), and holds no more specific entry marked True. A CIDR that only overlaps such space is public.
  *
  * @example
  * isPrivateCidr('10.20.0.0/16'); // true
+ * isPrivateCidr('0.0.0.0/16'); // true: it lies in 0.0.0.0/8, "this network"
+ * isPrivateCidr('192.31.196.0/24'); // false: AS112-v4 is globally reachable
  * isPrivateCidr('10.0.0.0/7'); // false: it also holds 11.0.0.0/8
  */
 export function isPrivateCidr(text: string): boolean {
   const parsed = parseCidr(text);
-  return parsed !== undefined && PRIVATE_RANGES.some((range) => contains(range, parsed));
+  if (!parsed) return false;
+  const entry = specialPurposeBlock(text);
+  if (entry?.globallyReachable !== false) return false;
+  // A globally reachable block inside the CIDR (192.0.0.9/32 inside 192.0.0.0/24) makes part of it public.
+  return !SPECIAL_BLOCKS.some((inner) => inner.globallyReachable === true && contains(parsed, inner.parsed));
 }
 
+/** Same as {@link isPrivateCidr}: not globally reachable. */
+export const isNonPublicCidr = isPrivateCidr;
+
 /**
- * Same as {@link isPrivateCidr} (the name predates IPv6 support; IPv6 ULA counts as private too).
+ * Same as {@link isPrivateCidr} (the name predates IPv6 support; IPv6 special-purpose blocks count too).
  *
  * @example
  * isPrivateIpv4Cidr('100.64.0.0/16'); // true

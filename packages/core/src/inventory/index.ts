@@ -12,3 +12,4 @@ export {
 } from './classify.ts';
 export { buildInventory } from './inventory.ts';
 export { LAUNCH_TEMPLATE_ID_TAG, LAUNCH_TEMPLATE_VERSION_TAG, loadSnapshot } from './load-snapshot.ts';
+export * from './special-purpose.ts';
