@@ -36,6 +36,11 @@ export const GuardConfigSchema = z.strictObject({
   ),
   /** Principals whose calls are podnet-guard's own (loop protection): ARNs or patterns with `*`. */
   ownPrincipals: z._default(z.array(z.string()), []),
+  /**
+   * Per cluster name, the principals (ARNs or patterns with `*`) besides the cluster's IAM role whose node SG rules
+   * count as Kubernetes' own: the AWS Load Balancer Controller's IRSA or Pod Identity role, which live state cannot show.
+   */
+  kubernetesPrincipals: z._default(z.record(z.string(), z.array(z.string().check(z.minLength(1)))), {}),
   /** Subnet free-IP percentage under which `subnet-headroom-low` fires. */
   subnetHeadroomPercent: z._default(z.number().check(z.gte(0), z.lte(100)), 10),
   /** Branch ENI usage ratio on a trunk above which `branch-capacity-low` fires. */

@@ -7,8 +7,11 @@ import type { AllowEntry, GuardConfig } from './config.ts';
 import type { Detector } from './detectors/define.ts';
 import { detectors as allDetectors, detectorsFor } from './detectors/index.ts';
 import { cidrContains, normalizeCidr } from './inventory/cidr.ts';
+import { matchesArnPattern } from './principals.ts';
 import type { DetectorId, Finding } from './types/finding.ts';
 import type { Inventory, SnapshotKey } from './types/inventory.ts';
+
+export { matchesArnPattern } from './principals.ts';
 
 export interface EvaluationResult {
   findings: Finding[];
@@ -166,15 +169,4 @@ function allowEntryMatches(entry: AllowEntry, finding: Finding, event: CloudTrai
       return false;
   }
   return true;
-}
-
-/** `*` matches any run of characters; everything else is literal. */
-export function matchesArnPattern(arn: string, pattern: string): boolean {
-  if (!pattern.includes('*')) return arn === pattern;
-  const regex = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
-  return regex.test(arn);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

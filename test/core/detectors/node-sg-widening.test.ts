@@ -3,6 +3,7 @@ import {
   evaluateEvent,
   type Finding,
   findingId,
+  isPrivateCidr,
   parseCloudTrailEvent,
   parseGuardConfig,
   scanInventory,
@@ -93,24 +94,37 @@ describe('node-sg-widening findings', () => {
     expect(finding?.summary).toContain('RDS');
   });
 
+  // Kubernetes' own rules are believed only from the cluster's role (kubernetes-rules.test.ts has the rest).
+  function byClusterRole(event: unknown): unknown {
+    const sample = loadEvent('AuthorizeSecurityGroupIngress', 'kubernetes-nlb') as {
+      detail: { userIdentity: unknown };
+    };
+    (event as { detail: { userIdentity: unknown } }).detail.userIdentity = sample.detail.userIdentity;
+    return event;
+  }
+
   it('reports a Kubernetes LoadBalancer rule at info with the reason, never as an alarm', () => {
-    const event = authorize(NODE_SG, [
-      {
-        from: 31234,
-        cidrs: ['0.0.0.0/0'],
-        description: 'kubernetes.io/rule/nlb/client=a8f2c5e1d3b74f0e9a1c2b3d4e5f6071',
-      },
-    ]);
+    const event = byClusterRole(
+      authorize(NODE_SG, [
+        {
+          from: 31234,
+          cidrs: ['0.0.0.0/0'],
+          description: 'kubernetes.io/rule/nlb/client=a8f2c5e1d3b74f0e9a1c2b3d4e5f6071',
+        },
+      ]),
+    );
     const [finding] = evaluate(event).findings;
     expect(finding?.severity).toBe('info');
     expect(finding?.expectedBecause).toMatch(/LoadBalancer Service/);
   });
 
   it('keeps an alarm when a Kubernetes rule and a hand-made rule are opened together', () => {
-    const event = authorize(NODE_SG, [
-      { from: 31234, cidrs: ['0.0.0.0/0'], description: 'kubernetes.io/rule/nlb/client=abc' },
-      { from: 8080, cidrs: ['0.0.0.0/0'], description: 'debug' },
-    ]);
+    const event = byClusterRole(
+      authorize(NODE_SG, [
+        { from: 31234, cidrs: ['0.0.0.0/0'], description: 'kubernetes.io/rule/nlb/client=abc' },
+        { from: 8080, cidrs: ['0.0.0.0/0'], description: 'debug' },
+      ]),
+    );
     const [finding] = evaluate(event).findings;
     expect(finding?.severity).toBe('high');
     expect(finding?.expectedBecause).toBeUndefined();
@@ -192,6 +206,23 @@ describe('node-sg-widening: rules that together cover the whole space', () => {
       withExisting('0.0.0.0/0'),
     );
     expect(findings).toEqual([]);
+  });
+
+  // One permission with thousands of CIDRs is judged once per SG (merged intervals), not once per rule and sibling:
+  // before, 1,000 CIDRs took seconds and 5,000 never finished. `npm run bench` prints the times.
+  const slash11s = Array.from({ length: 2048 }, (_, i) => `${i >> 3}.${(i & 7) << 5}.0.0/11`);
+
+  it('judges one permission with 2,048 CIDRs that together cover the whole space as world-open', () => {
+    const { findings } = evaluate(authorize(NODE_SG, [{ from: 8443, cidrs: slash11s }]));
+    const [finding] = open(findings, 'world-open-ingress');
+    // Every public /11 is world-open with its siblings; the non-public ones (10.0.0.0/11 …) are judged on their own.
+    expect(finding?.evidence.details?.rules).toHaveLength(slash11s.filter((cidr) => !isPrivateCidr(cidr)).length);
+  });
+
+  it('does not call 2,047 of those CIDRs world-open', () => {
+    const { findings } = evaluate(authorize(NODE_SG, [{ from: 8443, cidrs: slash11s.slice(1) }]));
+    expect(open(findings, 'world-open-ingress')).toEqual([]);
+    expect(open(findings, 'public-wide-ingress')).toHaveLength(1);
   });
 
   it('does not complete the space across different ports', () => {

@@ -19,24 +19,48 @@ export interface ParsedCidr {
 
 const BITS: Record<IpFamily, number> = { ipv4: 32, ipv6: 128 };
 
-function maskOf(family: IpFamily, prefix: number): bigint {
+function computeMask(family: IpFamily, prefix: number): bigint {
   const bits = BITS[family];
   const all = (1n << BigInt(bits)) - 1n;
   return prefix === 0 ? 0n : (all >> BigInt(bits - prefix)) << BigInt(bits - prefix);
 }
 
+const MASKS: Record<IpFamily, bigint[]> = {
+  ipv4: Array.from({ length: 33 }, (_, prefix) => computeMask('ipv4', prefix)),
+  ipv6: Array.from({ length: 129 }, (_, prefix) => computeMask('ipv6', prefix)),
+};
+
+function maskOf(family: IpFamily, prefix: number): bigint {
+  return MASKS[family][prefix] ?? computeMask(family, prefix);
+}
+
+/**
+ * Remembers a function of a CIDR's spelling: one event can carry thousands of CIDRs, each read by several
+ * judgements. Bounded: the memory is dropped when it fills.
+ */
+function memoized<T>(compute: (text: string) => T, size = 20_000): (text: string) => T {
+  const memory = new Map<string, T>();
+  return (text) => {
+    if (memory.has(text)) return memory.get(text) as T;
+    const value = compute(text);
+    if (memory.size >= size) memory.clear();
+    memory.set(text, value);
+    return value;
+  };
+}
+
 function parseIpv4Address(text: string): bigint | undefined {
   const parts = text.split('.');
   if (parts.length !== 4) return undefined;
-  let value = 0n;
+  let value = 0;
   for (const part of parts) {
     // Leading zeros are read as decimal, as EC2 does (`00.0.0.0/0` is the world).
     if (!/^\d{1,3}$/.test(part)) return undefined;
     const octet = Number(part);
     if (octet > 255) return undefined;
-    value = (value << 8n) | BigInt(octet);
+    value = value * 256 + octet;
   }
-  return value;
+  return BigInt(value);
 }
 
 function parseIpv6Address(text: string): bigint | undefined {
@@ -81,6 +105,13 @@ function parseIpv6Address(text: string): bigint | undefined {
  * parseCidr('10.1.2.3/8'); // { family: 'ipv4', address: 167772160n, prefix: 8 }
  */
 export function parseCidr(text: string): ParsedCidr | undefined {
+  return parseCidrMemo(text);
+}
+
+// The parsed values are shared: callers never change them.
+const parseCidrMemo = memoized(parseCidrUncached);
+
+function parseCidrUncached(text: string): ParsedCidr | undefined {
   const trimmed = text.trim();
   const slash = trimmed.indexOf('/');
   const addressText = slash === -1 ? trimmed : trimmed.slice(0, slash);
@@ -137,9 +168,13 @@ export function formatCidr(cidr: ParsedCidr): string {
  * normaliseCidr('2001:DB8:0:0::1/32'); // '2001:db8::/32'
  */
 export function normaliseCidr(text: string): string | undefined {
+  return normaliseMemo(text);
+}
+
+const normaliseMemo = memoized((text) => {
   const parsed = parseCidr(text);
   return parsed && formatCidr(parsed);
-}
+});
 
 /**
  * US spelling of {@link normaliseCidr}.
@@ -268,13 +303,17 @@ export function specialPurposeBlock(text: string): SpecialPurposeBlock | undefin
  * isPrivateCidr('10.0.0.0/7'); // false: it also holds 11.0.0.0/8
  */
 export function isPrivateCidr(text: string): boolean {
+  return isPrivateMemo(text);
+}
+
+const isPrivateMemo = memoized((text) => {
   const parsed = parseCidr(text);
   if (!parsed) return false;
   const entry = specialPurposeBlock(text);
   if (entry?.globallyReachable !== false) return false;
   // A globally reachable block inside the CIDR (192.0.0.9/32 inside 192.0.0.0/24) makes part of it public.
   return !SPECIAL_BLOCKS.some((inner) => inner.globallyReachable === true && contains(parsed, inner.parsed));
-}
+});
 
 /** Same as {@link isPrivateCidr}: not globally reachable. */
 export const isNonPublicCidr = isPrivateCidr;
