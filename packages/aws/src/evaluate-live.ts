@@ -138,7 +138,8 @@ async function staleFindings(
   const wantedClusters = options.clusters?.length ? new Set(options.clusters) : undefined;
   const out: Finding[] = [];
   for (const detector of judged) {
-    const rules = new Set(detector.scanRules);
+    // A rule switched off (disabledRules) is not judged: its stored findings are not resolved by its silence.
+    const rules = new Set(detector.scanRules?.filter((rule) => !options.config.disabledRules.includes(rule)));
     for (const status of ACTIVE_STATUSES) {
       for await (const stored of queryAll(options.store, { status, detector: detector.id })) {
         if (stored.region !== scope.region || scope.seen.has(stored.id) || !rules.has(stored.rule)) continue;

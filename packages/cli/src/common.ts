@@ -6,8 +6,8 @@ import {
   type Finding,
   type GuardConfig,
   type Inventory,
+  loadGuardConfig,
   loadSnapshot,
-  parseGuardConfig,
   renderFindingText,
   SEVERITIES,
   SEVERITY_RANK,
@@ -58,7 +58,7 @@ export async function loadSnapshotFile(path: string, io: CommandIO): Promise<Inv
 
 /** Reads the config file (JSON or YAML); defaults when none is given. */
 export async function loadConfigFile(path: string | undefined, io: CommandIO): Promise<GuardConfig> {
-  if (path === undefined) return parseGuardConfig({});
+  if (path === undefined) return loadGuardConfig({});
   const text = await readInput(path, io);
   let document: unknown;
   try {
@@ -66,7 +66,7 @@ export async function loadConfigFile(path: string | undefined, io: CommandIO): P
   } catch (cause) {
     throw new ExitError(EXIT.usage, `config ${path} cannot be parsed: ${(cause as Error).message}`, { cause });
   }
-  return parseGuardConfig(document ?? {});
+  return loadGuardConfig(document ?? {});
 }
 
 /** Writes findings as `{"findings": [...]}` JSON or text, and returns the exit code `--fail-on` asks for. */
@@ -101,6 +101,7 @@ export function writeResult(
     for (const entry of result.notJudged) {
       blocks.push(`not judged by ${entry.detector}: missing ${entry.missing.join(', ')} (unknown, not "none")`);
     }
+    if (result.disabledRules?.length) blocks.push(`switched off by disabledRules: ${result.disabledRules.join(', ')}`);
     io.stdout(`${blocks.join('\n\n')}\n`);
   }
   return reachesFailOn(findings, options.failOn) ? EXIT.failOn : EXIT.ok;
@@ -118,6 +119,7 @@ function summarize(findings: Finding[], result: EvaluationResult) {
     resolved: findings.filter((f) => f.status === 'resolved').length,
     suppressed: result.suppressed,
     bySeverity,
+    ...(result.disabledRules?.length ? { disabledRules: result.disabledRules } : {}),
   };
 }
 

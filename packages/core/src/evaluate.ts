@@ -2,6 +2,7 @@
  * The evaluation service: routes a parsed event to the detectors that subscribe to it, or scans a whole inventory,
  * then applies the allow-list. Pure: the callers (CLI, Lambda, API) load the inventory.
  */
+import { descriptionMatches } from './allow-patterns.ts';
 import type { CloudTrailEvent } from './cloudtrail/types.ts';
 import type { AllowEntry, GuardConfig } from './config.ts';
 import type { Detector } from './detectors/define.ts';
@@ -21,6 +22,8 @@ export interface EvaluationResult {
   skipped?: string;
   /** Facts each detector needed that the inventory lacked: its rules that read them could not be judged. */
   notJudged: { detector: DetectorId; missing: SnapshotKey[] }[];
+  /** Rules the config switched off (`disabledRules`): none of their findings are in `findings`. */
+  disabledRules?: string[];
 }
 
 export interface EvaluateOptions {
@@ -94,11 +97,21 @@ function finish(
   config: GuardConfig,
   event: CloudTrailEvent | undefined,
 ): EvaluationResult {
-  const judged = applyAllowList(findings, config.allow, event);
+  const off = new Set(config.disabledRules);
+  const judged = applyAllowList(
+    findings.filter((finding) => !off.has(finding.rule)),
+    config.allow,
+    event,
+  );
   const notJudged = detectors
     .map((detector) => ({ detector: detector.id, missing: detector.reads.filter((key) => !inventory.knows(key)) }))
     .filter((entry) => entry.missing.length > 0);
-  return { findings: judged, suppressed: judged.filter((f) => f.status === 'suppressed').length, notJudged };
+  return {
+    findings: judged,
+    suppressed: judged.filter((f) => f.status === 'suppressed').length,
+    notJudged,
+    ...(off.size > 0 ? { disabledRules: [...off] } : {}),
+  };
 }
 
 /** One finding per id: repeated causes in one evaluation merge into the first. */
@@ -164,9 +177,11 @@ function allowEntryMatches(entry: AllowEntry, finding: Finding, event: CloudTrai
     if (!entry.principals.some((pattern) => candidates.some((arn) => matchesArnPattern(arn, pattern)))) return false;
   }
   if (entry.descriptionPattern) {
-    const pattern = new RegExp(entry.descriptionPattern);
-    if (rules.length === 0 || !rules.every((rule) => rule.description !== undefined && pattern.test(rule.description)))
-      return false;
+    const pattern = entry.descriptionPattern;
+    // RE2: linear in the description, whatever the pattern (allow-patterns.ts).
+    const matches = (rule: RuleDetail) =>
+      rule.description !== undefined && descriptionMatches(pattern, rule.description);
+    if (rules.length === 0 || !rules.every(matches)) return false;
   }
   return true;
 }

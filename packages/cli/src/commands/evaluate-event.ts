@@ -64,6 +64,7 @@ export const evaluateEventCommand: Command = {
     const inventory = await loadSnapshotFile(values.snapshot, io);
 
     const combined: EvaluationResult = { findings: [], suppressed: 0, notJudged: [] };
+    if (config.disabledRules.length) combined.disabledRules = config.disabledRules;
     const rejected: { index: number; eventName?: string; reason: string }[] = [];
     const skipped: string[] = [];
     for (const [index, record] of extracted.records.entries()) {

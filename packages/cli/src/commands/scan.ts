@@ -73,6 +73,7 @@ export function createScanCommand(overrides: Partial<LiveDeps> = {}): Command {
       const explicit = parseRegions(values.region);
       const deps = await resolveLiveDeps(overrides);
       const combined: EvaluationResult = { findings: [], suppressed: 0, notJudged: [] };
+      if (config.disabledRules.length) combined.disabledRules = config.disabledRules;
       for (const region of await resolveRegions(explicit, deps, io)) {
         const loaded = await readRegion(deps, region, { clusters: values.cluster }, io);
         const result = scanInventory(buildInventory(loadSnapshot(loaded.snapshot)), options);

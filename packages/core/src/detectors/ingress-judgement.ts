@@ -83,10 +83,12 @@ export function judgeIngress(
     if (openness !== 'world' && worldPorts.has(portsKey(rule)) && !cidrs.every(isPrivateCidr)) openness = 'world';
     if (openness === 'within-vpc' || openness === 'unknown') continue;
     const sensitive = sensitivePortsOpened(rule, config);
-    const tripped: IngressRuleId[] = [];
-    if (openness === 'world') tripped.push('world-open-ingress');
-    if (openness === 'public-wide') tripped.push('public-wide-ingress');
-    if (sensitive.length > 0) tripped.push('sensitive-port-ingress');
+    const candidates: IngressRuleId[] = [];
+    if (openness === 'world') candidates.push('world-open-ingress');
+    if (openness === 'public-wide') candidates.push('public-wide-ingress');
+    if (sensitive.length > 0) candidates.push('sensitive-port-ingress');
+    // A rule switched off leaves the others to report the cause (SSH from 0.0.0.0/0 is still a sensitive port).
+    const tripped = candidates.filter((id) => !config.disabledRules.includes(id));
     const primary = tripped[0];
     if (!primary) continue;
     const verdict = kubernetes(rule);
