@@ -5,6 +5,7 @@
  *     (store latency against dynalite: `npx tsx scripts/bench-store.ts`).
  *  2. A full scan of a generated large account: time and heap.
  *  3. Each Lambda bundle's size (esbuild, minified, tree-shaken), largest inputs first.
+ *  4. The scale of one event: 5,000 CIDRs, an SG with 1,000 rules, a catastrophic pattern (scripts/bench-scale.ts).
  * Run: `npm run bench [-- --iterations N]`.
  */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
@@ -23,6 +24,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { listEventSamples, loadEvent } from '../test/helpers/events.ts';
 import { inventoryFrom, snapshotBuilder } from '../test/helpers/inventory-builder.ts';
 import { sampleAccountSnapshot, serveFullSnapshot } from '../test/helpers/sample-aws.ts';
+import { benchScale } from './bench-scale.ts';
 import { bundleFunction, functionEntries } from './bundle.ts';
 
 const iterationsFlag = process.argv.indexOf('--iterations');
@@ -159,6 +161,8 @@ async function benchBundles(): Promise<void> {
   }
 }
 
+// The scale bench mocks the SDK clients itself and restores them, so it runs before the others mock them for good.
+await benchScale();
 await benchEvents();
 await benchScan();
 await benchBundles();

@@ -4,7 +4,6 @@
  * ports together cover the whole address space is worked out once per SG (merged intervals), not per rule.
  */
 import type { GuardConfig } from '../config.ts';
-import { unique } from '../findings/build.ts';
 import { coversWholeSpace, isPrivateCidr } from '../inventory/cidr.ts';
 import { SEVERITY_RANK, type Severity } from '../types/finding.ts';
 import type { Inventory } from '../types/inventory.ts';
@@ -99,7 +98,7 @@ export function judgeIngress(
     if (trip) {
       trip.rules.push(rule);
       for (const port of sensitive) if (!trip.sensitivePorts.includes(port)) trip.sensitivePorts.push(port);
-      trip.alsoTripped = unique([...trip.alsoTripped, ...tripped.slice(1)]);
+      for (const also of tripped.slice(1)) if (!trip.alsoTripped.includes(also)) trip.alsoTripped.push(also);
       if (SEVERITY_RANK[severity] > SEVERITY_RANK[trip.severity]) trip.severity = severity;
       // A trip is expected only when every rule in it is.
       if (!expected) delete trip.expectedBecause;

@@ -261,14 +261,33 @@ export function splitCidr(text: string): [string, string] | undefined {
   return [formatCidr({ ...parsed, prefix }), formatCidr({ ...parsed, address: high, prefix })];
 }
 
-interface ParsedBlock extends SpecialPurposeBlock {
-  parsed: ParsedCidr;
+/** A registry entry as an address range [start, end), per family, for comparisons that allocate nothing. */
+interface RangedBlock {
+  entry: SpecialPurposeBlock;
+  prefix: number;
+  start: bigint;
+  end: bigint;
 }
 
-const SPECIAL_BLOCKS: ParsedBlock[] = [...IPV4_SPECIAL_PURPOSE, ...IPV6_SPECIAL_PURPOSE].map((entry) => ({
-  ...entry,
-  parsed: parseCidr(entry.cidr)!,
-}));
+function rangeOf(parsed: ParsedCidr): { start: bigint; end: bigint } {
+  return { start: parsed.address, end: parsed.address + (1n << BigInt(BITS[parsed.family] - parsed.prefix)) };
+}
+
+const SPECIAL_BLOCKS: Record<IpFamily, RangedBlock[]> = { ipv4: [], ipv6: [] };
+for (const entry of [...IPV4_SPECIAL_PURPOSE, ...IPV6_SPECIAL_PURPOSE]) {
+  const parsed = parseCidr(entry.cidr)!;
+  SPECIAL_BLOCKS[parsed.family].push({ entry, prefix: parsed.prefix, ...rangeOf(parsed) });
+}
+
+function decidingBlock(parsed: ParsedCidr): RangedBlock | undefined {
+  const { start, end } = rangeOf(parsed);
+  let best: RangedBlock | undefined;
+  for (const block of SPECIAL_BLOCKS[parsed.family]) {
+    if (block.entry.globallyReachable === undefined || block.start > start || end > block.end) continue;
+    if (!best || block.prefix > best.prefix) best = block;
+  }
+  return best;
+}
 
 /**
  * The most specific special-purpose registry entry that holds every address of the CIDR and says whether it is
@@ -279,15 +298,7 @@ const SPECIAL_BLOCKS: ParsedBlock[] = [...IPV4_SPECIAL_PURPOSE, ...IPV6_SPECIAL_
  */
 export function specialPurposeBlock(text: string): SpecialPurposeBlock | undefined {
   const parsed = parseCidr(text);
-  if (!parsed) return undefined;
-  let best: ParsedBlock | undefined;
-  for (const entry of SPECIAL_BLOCKS) {
-    if (entry.globallyReachable === undefined || !contains(entry.parsed, parsed)) continue;
-    if (!best || entry.parsed.prefix > best.parsed.prefix) best = entry;
-  }
-  if (!best) return undefined;
-  const { parsed: _parsed, ...entry } = best;
-  return entry;
+  return parsed && decidingBlock(parsed)?.entry;
 }
 
 /**
@@ -308,11 +319,12 @@ export function isPrivateCidr(text: string): boolean {
 
 const isPrivateMemo = memoized((text) => {
   const parsed = parseCidr(text);
-  if (!parsed) return false;
-  const entry = specialPurposeBlock(text);
-  if (entry?.globallyReachable !== false) return false;
+  if (!parsed || decidingBlock(parsed)?.entry.globallyReachable !== false) return false;
   // A globally reachable block inside the CIDR (192.0.0.9/32 inside 192.0.0.0/24) makes part of it public.
-  return !SPECIAL_BLOCKS.some((inner) => inner.globallyReachable === true && contains(parsed, inner.parsed));
+  const { start, end } = rangeOf(parsed);
+  return !SPECIAL_BLOCKS[parsed.family].some(
+    (block) => block.entry.globallyReachable === true && start <= block.start && block.end <= end,
+  );
 });
 
 /** Same as {@link isPrivateCidr}: not globally reachable. */
