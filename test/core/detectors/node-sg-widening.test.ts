@@ -213,10 +213,33 @@ describe('node-sg-widening: rules that together cover the whole space', () => {
   const slash11s = Array.from({ length: 2048 }, (_, i) => `${i >> 3}.${(i & 7) << 5}.0.0/11`);
 
   it('judges one permission with 2,048 CIDRs that together cover the whole space as world-open', () => {
-    const { findings } = evaluate(authorize(NODE_SG, [{ from: 8443, cidrs: slash11s }]));
+    // As CloudTrail records it: the response lists each rule EC2 created, with its id.
+    const event = authorize(NODE_SG, [{ from: 8443, cidrs: slash11s }]) as {
+      detail: { responseElements: Record<string, unknown> };
+    };
+    event.detail.responseElements.securityGroupRuleSet = {
+      items: slash11s.map((cidr, i) => ({
+        groupId: NODE_SG,
+        securityGroupRuleId: `sgr-0c${String(i).padStart(15, '0')}`,
+        isEgress: false,
+        ipProtocol: 'tcp',
+        fromPort: 8443,
+        toPort: 8443,
+        cidrIpv4: cidr,
+      })),
+    };
+    const { findings } = evaluate(event);
     const [finding] = open(findings, 'world-open-ingress');
     // Every public /11 is world-open with its siblings; the non-public ones (10.0.0.0/11 …) are judged on their own.
-    expect(finding?.evidence.details?.rules).toHaveLength(slash11s.filter((cidr) => !isPrivateCidr(cidr)).length);
+    const publicOnes = slash11s.filter((cidr) => !isPrivateCidr(cidr)).length;
+    expect(finding?.evidence.details?.rules).toHaveLength(publicOnes);
+    // The summary names the first ten and counts the rest.
+    expect(finding?.summary).toContain(`and ${publicOnes - 10} more rule(s)`);
+    expect(finding?.resources.filter((r) => r.type === 'security-group-rule')).toHaveLength(publicOnes);
+    expect(finding?.resources).toContainEqual({
+      type: 'security-group-rule',
+      id: `sgr-0c${String(100).padStart(15, '0')}`,
+    });
   });
 
   it('does not call 2,047 of those CIDRs world-open', () => {

@@ -180,14 +180,30 @@ function sameRule(a: SgRule, b: SgRule, loose: boolean): boolean {
  */
 export function attachRuleIds(rules: SgRule[], described: SgRule[]): void {
   const free = new Set(described.map((_, index) => index));
-  for (const loose of [false, true]) {
-    for (const rule of rules) {
-      if (rule.ruleId !== undefined) continue;
-      const match = [...free].find((index) => sameRule(rule, described[index]!, loose));
-      if (match === undefined) continue;
-      rule.ruleId = described[match]!.ruleId!;
-      free.delete(match);
-    }
+  // Exact matches by key, in response order: one permission may carry thousands of CIDRs, so no pairwise search.
+  const byKey = new Map<string, { indices: number[]; next: number }>();
+  described.forEach((rule, index) => {
+    const key = exactKey(rule);
+    const entry = byKey.get(key);
+    if (entry) entry.indices.push(index);
+    else byKey.set(key, { indices: [index], next: 0 });
+  });
+  for (const rule of rules) {
+    if (rule.ruleId !== undefined) continue;
+    const entry = byKey.get(exactKey(rule));
+    const match = entry?.indices[entry.next];
+    if (entry === undefined || match === undefined) continue;
+    entry.next += 1;
+    rule.ruleId = described[match]!.ruleId!;
+    free.delete(match);
+  }
+  // Then groups named only by name, which match any group of the same shape (few rules: a search is fine).
+  for (const rule of rules) {
+    if (rule.ruleId !== undefined || rule.peer.kind !== 'security-group') continue;
+    const match = [...free].find((index) => sameRule(rule, described[index]!, true));
+    if (match === undefined) continue;
+    rule.ruleId = described[match]!.ruleId!;
+    free.delete(match);
   }
   const unassigned = rules.filter((rule) => rule.ruleId === undefined);
   const rest = [...free];
@@ -201,6 +217,11 @@ export function attachRuleIds(rules: SgRule[], described: SgRule[]): void {
 /** True when `rule` has the shape of one of `others` (used to drop permissions that revoked nothing). */
 export function hasSameShape(rule: SgRule, others: SgRule[]): boolean {
   return others.some((other) => sameRule(rule, other, false));
+}
+
+/** Protocol, ports and peer as one key: equal exactly when the strict `sameRule` holds. */
+function exactKey(rule: SgRule): string {
+  return `${shapeKey(rule)}#${peerKey(rule.peer)}`;
 }
 
 function groupFields(request: RequestFields, fallbackGroupId: string | undefined) {

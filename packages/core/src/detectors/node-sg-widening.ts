@@ -370,7 +370,7 @@ function onGroupsAttached(
         ? { type: 'instance', id: detail.instanceId }
         : { type: 'network-interface', id: detail.networkInterfaceId };
     const exposure = inventory.exposureOf(groupId);
-    const rulesText = worst.rules.map((rule) => `${describePorts(rule)} from ${describePeer(rule.peer)}`).join(', ');
+    const rulesText = describeRules(worst.rules);
     findings.push(
       buildFinding({
         rule: 'open-sg-attached-to-nodes',
@@ -757,7 +757,8 @@ function ingressFinding(
 ): Finding {
   const { inventory } = base.context;
   const exposure = inventory.exposureOf(groupId);
-  const rulesText = trip.rules.map((rule) => `${describePorts(rule)} from ${describePeer(rule.peer)}`).join(', ');
+  const rulesText = describeRules(trip.rules);
+  const details = trip.rules.map(ruleDetail);
   const reach =
     trip.rule === 'world-open-ingress'
       ? 'the internet'
@@ -783,7 +784,7 @@ function ingressFinding(
     evidence: {
       ...(base.event ? eventEvidence(base.event) : { state: `${groupId} ingress rules (DescribeSecurityGroupRules)` }),
       details: {
-        rules: trip.rules.map(ruleDetail),
+        rules: details,
         ...(trip.sensitivePorts.length ? { sensitivePorts: trip.sensitivePorts } : {}),
         ...(trip.alsoTripped.length ? { alsoTripped: trip.alsoTripped } : {}),
         ...(trip.kubernetesClaims.length ? { kubernetesClaimsNotBelieved: trip.kubernetesClaims } : {}),
@@ -800,7 +801,7 @@ function ingressFinding(
     remediation: {
       action: 'revoke-security-group-ingress',
       target: { type: 'security-group', id: groupId },
-      revoke: trip.rules.map(ruleDetail),
+      revoke: details,
       reason: `${trip.rule} on a node SG`,
     },
     context: base.context,
@@ -884,6 +885,16 @@ function ruleDetail(rule: RuleShape): Record<string, unknown> {
     ...(rule.description ? { description: rule.description } : {}),
   };
 }
+
+/** The rules a summary names: the first few, then how many more (evidence.details.rules lists them all). */
+function describeRules(rules: readonly RuleShape[]): string {
+  const named = rules.slice(0, SUMMARY_RULES).map((rule) => `${describePorts(rule)} from ${describePeer(rule.peer)}`);
+  const more = rules.length - named.length;
+  return `${named.join(', ')}${more > 0 ? ` and ${more} more rule(s)` : ''}`;
+}
+
+/** A summary is read in seconds: one permission may carry thousands of CIDRs. */
+const SUMMARY_RULES = 10;
 
 function joinState(existing: string | undefined, more: string): string {
   return existing ? `${existing}; ${more}` : more;
