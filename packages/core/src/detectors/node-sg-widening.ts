@@ -875,15 +875,16 @@ function vpcCidrsOf(groupId: string, inventory: Inventory): string[] {
 }
 
 function ruleDetail(rule: RuleShape): Record<string, unknown> {
-  return {
-    ...(rule.ruleId ? { ruleId: rule.ruleId } : {}),
-    protocol: rule.protocol,
-    ...(rule.fromPort !== undefined ? { fromPort: rule.fromPort } : {}),
-    ...(rule.toPort !== undefined ? { toPort: rule.toPort } : {}),
-    peer: describePeer(rule.peer),
-    peerKey: peerKey(rule.peer),
-    ...(rule.description ? { description: rule.description } : {}),
-  };
+  // Built field by field, in this key order: one finding may list thousands of rules.
+  const detail: Record<string, unknown> = {};
+  if (rule.ruleId) detail.ruleId = rule.ruleId;
+  detail.protocol = rule.protocol;
+  if (rule.fromPort !== undefined) detail.fromPort = rule.fromPort;
+  if (rule.toPort !== undefined) detail.toPort = rule.toPort;
+  detail.peer = describePeer(rule.peer);
+  detail.peerKey = peerKey(rule.peer);
+  if (rule.description) detail.description = rule.description;
+  return detail;
 }
 
 /** The rules a summary names: the first few, then how many more (evidence.details.rules lists them all). */
