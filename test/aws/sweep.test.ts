@@ -105,6 +105,7 @@ describe('evaluateLive', () => {
     const config = parseGuardConfig({ disabledRules: ['world-open-ingress'] });
     const result = await evaluateLive(options(store, HOUR_LATER, { config }));
     expect(result.findings.map((f) => [f.rule, f.status])).toEqual([['sensitive-port-ingress', 'open']]);
+    expect(result.disabledRules).toEqual(['world-open-ingress']);
     const worldOpen = findingId('node-sg-widening', 'world-open-ingress', result.findings[0]!.resources[0]!.id);
     expect((await store.get(worldOpen))?.status).toBe('open');
   });

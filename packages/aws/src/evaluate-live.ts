@@ -56,6 +56,8 @@ export interface LiveEvaluation {
   /** Findings an allow-list entry matched. */
   suppressed: number;
   notJudged: EvaluationResult['notJudged'];
+  /** Rules the config switched off (`disabledRules`), when any. */
+  disabledRules?: string[];
   /** Published transitions (already delivered). */
   transitions: RecordedTransition[];
   published: number;
@@ -120,6 +122,7 @@ export async function evaluateLive(options: LiveEvaluationOptions): Promise<Live
     findings,
     suppressed,
     notJudged,
+    ...(options.config.disabledRules.length ? { disabledRules: [...options.config.disabledRules] } : {}),
     transitions: delivery.transitions,
     published: delivery.published,
     figures: { awsCalls, durationMs: Math.max(0, clock() - started), regions: [...options.regions] },

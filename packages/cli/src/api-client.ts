@@ -203,6 +203,7 @@ interface EvaluationAnswer {
   findings?: Finding[];
   suppressed?: number;
   notJudged?: { detector: DetectorId; missing: string[] }[];
+  disabledRules?: string[];
   figures?: unknown;
   transitions?: unknown;
   result?: Omit<EvaluationAnswer, 'id' | 'status' | 'result'>;
@@ -245,6 +246,7 @@ export async function scanViaApi(url: string, options: ApiScanOptions, io: Comma
       findings: result.findings ?? [],
       suppressed: result.suppressed ?? 0,
       notJudged: (result.notJudged ?? []) as never,
+      ...(result.disabledRules?.length ? { disabledRules: result.disabledRules } : {}),
       extra: { evaluation: answer.id, figures: result.figures, transitions: result.transitions },
     },
     { format: options.format, failOn: options.failOn },

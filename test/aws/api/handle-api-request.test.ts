@@ -337,6 +337,24 @@ describe('POST /evaluations', () => {
     });
   });
 
+  it('says which rules the deployed config switched off', async () => {
+    const { deps, store } = await setup();
+    const config = parseGuardConfig({ disabledRules: ['sensitive-port-ingress'] });
+    const evaluate: ApiDeps['evaluate'] = (_request, now) =>
+      evaluateLive({
+        clientsFor: () => createClientSet(REGION),
+        regions: [REGION],
+        config,
+        store,
+        targets: { sns: new SNSClient({ region: REGION }), topicArn: TOPIC },
+        now,
+      });
+    const body = bodyOf(await handleApiRequest(request('POST', '/evaluations'), { ...deps, evaluate }));
+    expect(body.disabledRules).toEqual(['sensitive-port-ingress']);
+    const plain = bodyOf(await handleApiRequest(request('POST', '/evaluations'), deps));
+    expect(plain.disabledRules).toBeUndefined();
+  });
+
   it('takes an empty body as "everything"', async () => {
     const { deps } = await setup();
     expect((await handleApiRequest(request('POST', '/evaluations'), deps)).statusCode).toBe(200);

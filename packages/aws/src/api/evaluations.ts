@@ -30,6 +30,8 @@ export interface EvaluationResultBody {
   findings: Finding[];
   suppressed: number;
   notJudged: { detector: DetectorId; missing: string[] }[];
+  /** Rules the deployed config switched off (`disabledRules`), when any. */
+  disabledRules?: string[];
   transitions: { id: string; transition: RecordedTransition['transition']; dedupeKey: string }[];
   published: number;
   figures: { awsCalls: number; durationMs: number; regions: string[] };
