@@ -18,7 +18,7 @@ import {
 } from '@podnet-guard/aws/slack';
 import { ConfigError } from '@podnet-guard/core';
 
-const config = loadRuntimeConfig(process.env);
+const config = await loadRuntimeConfig(process.env);
 const secretArn = process.env.SLACK_SECRET_ARN;
 if (!secretArn) {
   throw new ConfigError('invalid environment: SLACK_SECRET_ARN is not set', [

@@ -23,7 +23,7 @@ import {
   loadRuntimeConfig,
 } from '@podnet-guard/aws';
 
-const config = loadRuntimeConfig(process.env);
+const config = await loadRuntimeConfig(process.env);
 const logger = new Logger({ serviceName: 'podnet-guard' });
 const metrics = new Metrics({ namespace: 'PodnetGuard', serviceName: 'podnet-guard' });
 const { clientsFor, dynamo, events, store, targets } = createRuntimeDeps(config);

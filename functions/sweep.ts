@@ -11,7 +11,7 @@ import middy from '@middy/core';
 import { createRuntimeDeps, loadRuntimeConfig, runSweep } from '@podnet-guard/aws';
 import type { Context } from 'aws-lambda';
 
-const config = loadRuntimeConfig(process.env);
+const config = await loadRuntimeConfig(process.env);
 const leaseSeconds = Number.parseInt(process.env.SWEEP_LEASE_SECONDS ?? '', 10) || 900;
 const logger = new Logger({ serviceName: 'podnet-guard' });
 const metrics = new Metrics({ namespace: 'PodnetGuard', serviceName: 'podnet-guard' });

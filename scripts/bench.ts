@@ -5,8 +5,9 @@
  *     (store latency and calls against dynalite: `npx tsx scripts/bench-store.ts`); then one event redelivered.
  *  2. A full scan of a generated large account: time and heap.
  *  3. Each Lambda bundle's size (esbuild, minified, tree-shaken), largest inputs first.
- *  4. CLI start: `podnet-guard --help` and `max-pods m5.large` beside `node -e 0` (scripts/bench-startup.ts).
- *  5. Each Lambda bundle's import time in a new process, as a cold start pays it (scripts/bench-startup.ts).
+ *  4. The scale of one event: 5,000 CIDRs, an SG with 1,000 rules, a catastrophic pattern (scripts/bench-scale.ts).
+ *  5. CLI start: `podnet-guard --help` and `max-pods m5.large` beside `node -e 0` (scripts/bench-startup.ts).
+ *  6. Each Lambda bundle's import time in a new process, as a cold start pays it (scripts/bench-startup.ts).
  * Run: `npm run bench [-- --iterations N] [-- --node path/to/node22/bin/node]`.
  */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
@@ -27,6 +28,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { listEventSamples, loadEvent } from '../test/helpers/events.ts';
 import { inventoryFrom, snapshotBuilder } from '../test/helpers/inventory-builder.ts';
 import { sampleAccountSnapshot, serveFullSnapshot } from '../test/helpers/sample-aws.ts';
+import { benchScale } from './bench-scale.ts';
 import { benchBundleImports, benchCli } from './bench-startup.ts';
 import { bundleFunction, functionEntries } from './bundle.ts';
 
@@ -199,6 +201,8 @@ async function benchBundles(): Promise<void> {
   }
 }
 
+// The scale bench mocks the SDK clients itself and restores them, so it runs before the others mock them for good.
+await benchScale();
 await benchEvents();
 await benchScan();
 await benchBundles();

@@ -98,6 +98,19 @@ describe('evaluateLive', () => {
     expect((await store.get(dataStoreFinding().id))?.status).toBe('open');
   });
 
+  it('does not resolve the findings of a rule switched off: it is not judged, not gone', async () => {
+    const store = await newStore();
+    answerAccount(mocks, { worldOpenSsh: true });
+    await evaluateLive(options(store, T0));
+    answerAccount(mocks, { worldOpenSsh: true });
+    const config = parseGuardConfig({ disabledRules: ['world-open-ingress'] });
+    const result = await evaluateLive(options(store, HOUR_LATER, { config }));
+    expect(result.findings.map((f) => [f.rule, f.status])).toEqual([['sensitive-port-ingress', 'open']]);
+    expect(result.disabledRules).toEqual(['world-open-ingress']);
+    const worldOpen = findingId('node-sg-widening', 'world-open-ingress', result.findings[0]!.resources[0]!.id);
+    expect((await store.get(worldOpen))?.status).toBe('open');
+  });
+
   it('never resolves event-only rules, nor detectors that declare no scan rules', async () => {
     const store = await newStore();
     await storeOpen(store, eventOnly('egress-widened'), T0);

@@ -396,6 +396,15 @@ describe('podnet-guard scan --api', () => {
     expect(result.code).toBe(EXIT.ok);
     expect(JSON.parse(seen[0]!.body)).toEqual({ detectors: ['node-sg-widening'] });
     expect(result.stdout.split('\n')[0]).toBe('1 open finding: 1 critical.');
+    expect(result.stdout).not.toContain('disabledRules');
+  });
+
+  it('says which rules the deployed config switched off', async () => {
+    respond = () => ({ status: 200, body: { id: 'ev-4', status: 'done', ...done, disabledRules: ['egress-widened'] } });
+    const text = await cli(['scan', '--api', url]);
+    expect(text.stdout).toContain('Switched off by disabledRules: egress-widened.');
+    const json = await cli(['scan', '--api', url, '--format', 'json']);
+    expect(JSON.parse(json.stdout).summary.disabledRules).toEqual(['egress-widened']);
   });
 
   it('exits 3 when the evaluation failed upstream', async () => {

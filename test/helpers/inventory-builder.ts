@@ -79,6 +79,8 @@ export interface ClusterSpec {
   subnetIds?: string[];
   securityGroupIds?: string[];
   autoMode?: boolean;
+  /** The cluster's IAM role. Default `arn:aws:iam::<account>:role/<name>-eks-cluster-role`. */
+  roleArn?: string;
 }
 
 export interface SubnetSpec {
@@ -277,6 +279,7 @@ export class SnapshotBuilder {
         arn: `arn:aws:eks:${this.options.region ?? 'eu-west-1'}:${this.account}:cluster/${name}`,
         version: spec.version ?? '1.31',
         status: 'ACTIVE',
+        roleArn: spec.roleArn ?? `arn:aws:iam::${this.account}:role/${name}-eks-cluster-role`,
         resourcesVpcConfig: {
           subnetIds,
           securityGroupIds: spec.securityGroupIds ?? [],

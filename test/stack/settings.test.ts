@@ -119,6 +119,8 @@ describe('stackSettings', () => {
     [{ RESERVED_CONCURRENCY: '2.5' }, 'RESERVED_CONCURRENCY'],
     [{ GUARD_CONFIG: '{"subnetHeadroomPercent": 200}' }, 'GUARD_CONFIG'],
     [{ GUARD_CONFIG: 'not json' }, 'GUARD_CONFIG'],
+    [{ GUARD_CONFIG: '{"allow": [{"reason": "all fine"}]}' }, 'GUARD_CONFIG'],
+    [{ GUARD_CONFIG: '{"allow": [{"reason": "x", "descriptionPattern": "(?=a)"}]}' }, 'GUARD_CONFIG'],
     [{ OPERATIONS_EMAILS: 'oncall' }, 'OPERATIONS_EMAILS'],
   ])('refuses %j, naming %s', (env, variable) => {
     expect(() => stackSettings(env, 'eu-west-1')).toThrow(expect.objectContaining({ variable }));

@@ -76,7 +76,7 @@ describe('own principals', () => {
 });
 
 describe('functionEnvironment', () => {
-  it('is what the functions read with loadRuntimeConfig', () => {
+  it('is what the functions read with loadRuntimeConfig', async () => {
     const settings = stackSettings(
       {
         WATCHED_REGIONS: 'us-east-1',
@@ -92,7 +92,7 @@ describe('functionEnvironment', () => {
       busName: 'podnet-guard-prod-FindingsBus',
       ownPrincipals: ownPrincipalPatterns('podnet-guard', 'prod', 'eu-west-1'),
     });
-    const config = loadRuntimeConfig({ ...env, AWS_REGION: 'eu-west-1' });
+    const config = await loadRuntimeConfig({ ...env, AWS_REGION: 'eu-west-1' });
     expect(config).toMatchObject({
       tableName: 'podnet-guard-prod-FindingsTable',
       topicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts',

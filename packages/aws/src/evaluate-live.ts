@@ -65,6 +65,8 @@ export interface LiveEvaluation {
   /** Findings an allow-list entry matched. */
   suppressed: number;
   notJudged: EvaluationResult['notJudged'];
+  /** Rules the config switched off (`disabledRules`), when any. */
+  disabledRules?: string[];
   /** Published transitions (already delivered). */
   transitions: RecordedTransition[];
   published: number;
@@ -127,6 +129,7 @@ export async function evaluateLive(options: LiveEvaluationOptions): Promise<Live
     findings,
     suppressed,
     notJudged,
+    ...(options.config.disabledRules.length ? { disabledRules: [...options.config.disabledRules] } : {}),
     transitions: delivery.transitions,
     published: delivery.published,
     figures: { awsCalls, durationMs: Math.max(0, clock() - started), regions: [...options.regions] },
@@ -145,7 +148,8 @@ async function staleFindings(
   const wantedClusters = options.clusters?.length ? new Set(options.clusters) : undefined;
   const out: Finding[] = [];
   for (const detector of judged) {
-    const rules = new Set(detector.scanRules);
+    // A rule switched off (disabledRules) is not judged: its stored findings are not resolved by its silence.
+    const rules = new Set(detector.scanRules?.filter((rule) => !options.config.disabledRules.includes(rule)));
     for (const status of ACTIVE_STATUSES) {
       for await (const stored of queryAll(options.store, { status, detector: detector.id })) {
         if (stored.region !== scope.region || scope.seen.has(stored.id) || !rules.has(stored.rule)) continue;

@@ -6,7 +6,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { FindingStore } from '@podnet-guard/core';
-import { ConfigError, type GuardConfig, parseGuardConfig, safeParseSchema } from '@podnet-guard/core';
+import { ConfigError, type GuardConfig, loadGuardConfig, safeParseSchema } from '@podnet-guard/core';
 import * as z from 'zod/mini';
 import { type ClientSet, createClientCache } from './clients.ts';
 import type { DeliveryTargets } from './deliver.ts';
@@ -48,8 +48,11 @@ export interface RuntimeConfig {
   region: string;
 }
 
-/** Reads and checks the environment; throws ConfigError naming each wrong variable. */
-export function loadRuntimeConfig(env: Record<string, string | undefined>): RuntimeConfig {
+/**
+ * Reads and checks the environment; rejects with ConfigError naming each wrong variable. Asynchronous because a
+ * GUARD_CONFIG with a `descriptionPattern` loads the pattern engine first.
+ */
+export async function loadRuntimeConfig(env: Record<string, string | undefined>): Promise<RuntimeConfig> {
   const parsed = safeParseSchema(RuntimeEnvSchema, env);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
@@ -68,7 +71,7 @@ export function loadRuntimeConfig(env: Record<string, string | undefined>): Runt
       );
     }
   }
-  const guard = parseGuardConfig(guardDocument);
+  const guard = await loadGuardConfig(guardDocument);
   return {
     tableName: values.FINDINGS_TABLE,
     topicArn: values.ALERTS_TOPIC_ARN,
@@ -95,7 +98,7 @@ export interface RuntimeDeps {
 /**
  * Builds the shared dependencies of a function (no network I/O, and no SDK client but EC2's loaded at import).
  *
- * @example const { store, targets } = createRuntimeDeps(loadRuntimeConfig(process.env));
+ * @example const { store, targets } = createRuntimeDeps(await loadRuntimeConfig(process.env));
  */
 export function createRuntimeDeps(config: RuntimeConfig): RuntimeDeps {
   const dynamo = onFirstUse(async () => (await import('./first-use/dynamodb.ts')).createDynamoDBClient());

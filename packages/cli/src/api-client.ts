@@ -247,6 +247,7 @@ interface EvaluationAnswer {
   findings?: Finding[];
   suppressed?: number;
   notJudged?: NotJudged[];
+  disabledRules?: string[];
   figures?: unknown;
   transitions?: unknown;
   result?: Omit<EvaluationAnswer, 'id' | 'status' | 'result'>;
@@ -291,6 +292,7 @@ export async function scanViaApi(url: string, options: ApiScanOptions, io: Comma
       findings: result.findings ?? [],
       suppressed: result.suppressed ?? 0,
       notJudged: result.notJudged ?? [],
+      ...(result.disabledRules?.length ? { disabledRules: result.disabledRules } : {}),
       extra: { evaluation: answer.id, figures: result.figures, transitions: result.transitions },
     },
     { format: options.format, failOn: options.failOn, verbose: options.verbose },

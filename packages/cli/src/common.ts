@@ -8,8 +8,8 @@ import {
   type Finding,
   type GuardConfig,
   type Inventory,
+  loadGuardConfig,
   loadSnapshot,
-  parseGuardConfig,
   renderReportText,
   SEVERITIES,
   SEVERITY_RANK,
@@ -61,7 +61,7 @@ export async function loadSnapshotFile(path: string, io: CommandIO): Promise<Inv
 
 /** Reads the config file (JSON or YAML); defaults when none is given. */
 export async function loadConfigFile(path: string | undefined, io: CommandIO): Promise<GuardConfig> {
-  if (path === undefined) return parseGuardConfig({});
+  if (path === undefined) return loadGuardConfig({});
   const text = await readInput(path, io);
   let document: unknown;
   try {
@@ -71,7 +71,7 @@ export async function loadConfigFile(path: string | undefined, io: CommandIO): P
     const reason = escapePlainText((cause as Error).message.split('\n')[0] ?? '');
     throw new ExitError(EXIT.usage, `config ${path} cannot be parsed: ${reason}`, { cause });
   }
-  return parseGuardConfig(document ?? {});
+  return loadGuardConfig(document ?? {});
 }
 
 /**
@@ -98,7 +98,16 @@ export function writeResult(
       )}\n`,
     );
   } else {
-    io.stdout(renderReportText({ findings, notJudged: result.notJudged }, { verbose: options.verbose === true }));
+    io.stdout(
+      renderReportText(
+        {
+          findings,
+          notJudged: result.notJudged,
+          ...(result.disabledRules?.length ? { disabledRules: result.disabledRules } : {}),
+        },
+        { verbose: options.verbose === true },
+      ),
+    );
   }
   return failOnExit(findings, options.failOn, io);
 }
@@ -131,6 +140,7 @@ function summarize(findings: Finding[], result: EvaluationResult) {
     resolved: findings.filter((f) => f.status === 'resolved').length,
     suppressed: result.suppressed,
     bySeverity,
+    ...(result.disabledRules?.length ? { disabledRules: result.disabledRules } : {}),
   };
 }
 

@@ -43,6 +43,7 @@ export async function scanFromSource(
   const explicit = parseRegions(source.region);
   const deps = await resolveLiveDeps(overrides);
   const combined: EvaluationResult = { findings: [], suppressed: 0, notJudged: [] };
+  if (options.config?.disabledRules.length) combined.disabledRules = options.config.disabledRules;
   const inventories: Inventory[] = [];
   const regions = await resolveRegions(explicit, deps, io);
   for (const region of regions) {

@@ -2,11 +2,13 @@
  * The evaluation service: routes a parsed event to the detectors that subscribe to it, or scans a whole inventory,
  * then applies the allow-list. Pure: the callers (CLI, Lambda, API) load the inventory.
  */
+import { descriptionMatches } from './allow-patterns.ts';
 import type { CloudTrailEvent } from './cloudtrail/types.ts';
 import type { AllowEntry, GuardConfig } from './config.ts';
 import type { Detector } from './detectors/define.ts';
 import { detectors as allDetectors, detectorsFor } from './detectors/index.ts';
 import { cidrContains, normalizeCidr } from './inventory/cidr.ts';
+import { matchesArnPattern } from './principals.ts';
 import type { DetectorId, Finding } from './types/finding.ts';
 import type { Inventory, SnapshotKey } from './types/inventory.ts';
 
@@ -22,12 +24,16 @@ export interface NotJudged {
   missing?: SnapshotKey[];
 }
 
+export { matchesArnPattern } from './principals.ts';
+
 export interface EvaluationResult {
   findings: Finding[];
   /** Findings an allow-list entry matched (they are in `findings` with status `suppressed`). */
   suppressed: number;
   /** What could not be judged, each with its reason (own principal, no detector, a bad rule, missing facts). */
   notJudged: NotJudged[];
+  /** Rules the config switched off (`disabledRules`): none of their findings are in `findings`. */
+  disabledRules?: string[];
 }
 
 /** Appends entries not already listed (the same detector's missing facts are listed once however many events). */
@@ -125,12 +131,22 @@ function finish(
   config: GuardConfig,
   event: CloudTrailEvent | undefined,
 ): EvaluationResult {
-  const judged = applyAllowList(findings, config.allow, event);
+  const off = new Set(config.disabledRules);
+  const judged = applyAllowList(
+    findings.filter((finding) => !off.has(finding.rule)),
+    config.allow,
+    event,
+  );
   const notJudged: NotJudged[] = detectors
     .map((detector) => ({ detector: detector.id, missing: detector.reads.filter((key) => !inventory.knows(key)) }))
     .filter((entry) => entry.missing.length > 0)
     .map((entry) => ({ ...entry, reason: `missing ${entry.missing.join(', ')} (unknown, not "none")` }));
-  return { findings: judged, suppressed: judged.filter((f) => f.status === 'suppressed').length, notJudged };
+  return {
+    findings: judged,
+    suppressed: judged.filter((f) => f.status === 'suppressed').length,
+    notJudged,
+    ...(off.size > 0 ? { disabledRules: [...off] } : {}),
+  };
 }
 
 /** One finding per id: repeated causes in one evaluation merge into the first. */
@@ -196,20 +212,11 @@ function allowEntryMatches(entry: AllowEntry, finding: Finding, event: CloudTrai
     if (!entry.principals.some((pattern) => candidates.some((arn) => matchesArnPattern(arn, pattern)))) return false;
   }
   if (entry.descriptionPattern) {
-    const pattern = new RegExp(entry.descriptionPattern);
-    if (rules.length === 0 || !rules.every((rule) => rule.description !== undefined && pattern.test(rule.description)))
-      return false;
+    const pattern = entry.descriptionPattern;
+    // RE2: linear in the description, whatever the pattern (allow-patterns.ts).
+    const matches = (rule: RuleDetail) =>
+      rule.description !== undefined && descriptionMatches(pattern, rule.description);
+    if (rules.length === 0 || !rules.every(matches)) return false;
   }
   return true;
-}
-
-/** `*` matches any run of characters; everything else is literal. */
-export function matchesArnPattern(arn: string, pattern: string): boolean {
-  if (!pattern.includes('*')) return arn === pattern;
-  const regex = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
-  return regex.test(arn);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

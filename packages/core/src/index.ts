@@ -1,3 +1,4 @@
+export * from './allow-patterns.ts';
 export * from './capacity/index.ts';
 export * from './cloudtrail/index.ts';
 export type * from './cloudtrail/types.ts';

@@ -3,7 +3,8 @@
  * that environment, so a stage's settings live in `.env.<stage>` (or the shell); the README's Deploy section lists
  * them. Every value is checked here, before anything is created, with a message naming the variable.
  */
-import { parseGuardConfig, SEVERITIES, type Severity } from '@podnet-guard/core';
+import { parseGuardConfig, SEVERITIES, type Severity, usePatternEngine } from '@podnet-guard/core';
+import * as re2 from 're2js';
 
 /** One email subscriber of the alerts topic and the severities it receives. */
 export interface AlertEmail {
@@ -125,6 +126,8 @@ export function stackSettings(env: Record<string, string | undefined>, homeRegio
   }
   const guardConfig = env.GUARD_CONFIG?.trim() || undefined;
   if (guardConfig) {
+    // Checked here as the functions will check it at init, descriptionPattern included (RE2 syntax).
+    usePatternEngine(re2);
     try {
       parseGuardConfig(JSON.parse(guardConfig));
     } catch (cause) {

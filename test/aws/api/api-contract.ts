@@ -117,6 +117,24 @@ export function describeApiContract(wiring: ApiWiring, world: ReturnType<typeof 
       expect(bodyOf(response).error).toContain(path);
     });
 
+    it('says which rules the deployed config switched off', async () => {
+      const { deps, store } = await setup();
+      const config = parseGuardConfig({ disabledRules: ['sensitive-port-ingress'] });
+      const evaluate: ApiDeps['evaluate'] = (_request, now) =>
+        evaluateLive({
+          clientsFor: () => createClientSet(REGION),
+          regions: [REGION],
+          config,
+          store,
+          targets: { sns: new SNSClient({ region: REGION }), topicArn: TOPIC },
+          now,
+        });
+      const body = bodyOf(await send({ ...deps, evaluate }, 'POST', '/evaluations'));
+      expect(body.disabledRules).toEqual(['sensitive-port-ingress']);
+      const plain = bodyOf(await send(deps, 'POST', '/evaluations'));
+      expect(plain.disabledRules).toBeUndefined();
+    });
+
     it('pages GET /findings with the store cursor until the last page', async () => {
       const { deps, store } = await setup();
       await seed(

@@ -3,6 +3,7 @@ import {
   evaluateEvent,
   type Finding,
   findingId,
+  isPrivateCidr,
   parseCloudTrailEvent,
   parseGuardConfig,
   scanInventory,
@@ -93,24 +94,37 @@ describe('node-sg-widening findings', () => {
     expect(finding?.summary).toContain('RDS');
   });
 
+  // Kubernetes' own rules are believed only from the cluster's role (kubernetes-rules.test.ts has the rest).
+  function byClusterRole(event: unknown): unknown {
+    const sample = loadEvent('AuthorizeSecurityGroupIngress', 'kubernetes-nlb') as {
+      detail: { userIdentity: unknown };
+    };
+    (event as { detail: { userIdentity: unknown } }).detail.userIdentity = sample.detail.userIdentity;
+    return event;
+  }
+
   it('reports a Kubernetes LoadBalancer rule at info with the reason, never as an alarm', () => {
-    const event = authorize(NODE_SG, [
-      {
-        from: 31234,
-        cidrs: ['0.0.0.0/0'],
-        description: 'kubernetes.io/rule/nlb/client=a8f2c5e1d3b74f0e9a1c2b3d4e5f6071',
-      },
-    ]);
+    const event = byClusterRole(
+      authorize(NODE_SG, [
+        {
+          from: 31234,
+          cidrs: ['0.0.0.0/0'],
+          description: 'kubernetes.io/rule/nlb/client=a8f2c5e1d3b74f0e9a1c2b3d4e5f6071',
+        },
+      ]),
+    );
     const [finding] = evaluate(event).findings;
     expect(finding?.severity).toBe('info');
     expect(finding?.expectedBecause).toMatch(/LoadBalancer Service/);
   });
 
   it('keeps an alarm when a Kubernetes rule and a hand-made rule are opened together', () => {
-    const event = authorize(NODE_SG, [
-      { from: 31234, cidrs: ['0.0.0.0/0'], description: 'kubernetes.io/rule/nlb/client=abc' },
-      { from: 8080, cidrs: ['0.0.0.0/0'], description: 'debug' },
-    ]);
+    const event = byClusterRole(
+      authorize(NODE_SG, [
+        { from: 31234, cidrs: ['0.0.0.0/0'], description: 'kubernetes.io/rule/nlb/client=abc' },
+        { from: 8080, cidrs: ['0.0.0.0/0'], description: 'debug' },
+      ]),
+    );
     const [finding] = evaluate(event).findings;
     expect(finding?.severity).toBe('high');
     expect(finding?.expectedBecause).toBeUndefined();
@@ -194,12 +208,71 @@ describe('node-sg-widening: rules that together cover the whole space', () => {
     expect(findings).toEqual([]);
   });
 
+  // One permission with thousands of CIDRs is judged once per SG (merged intervals), not once per rule and sibling:
+  // before, 1,000 CIDRs took seconds and 5,000 never finished. `npm run bench` prints the times.
+  const slash11s = Array.from({ length: 2048 }, (_, i) => `${i >> 3}.${(i & 7) << 5}.0.0/11`);
+
+  it('judges one permission with 2,048 CIDRs that together cover the whole space as world-open', () => {
+    // As CloudTrail records it: the response lists each rule EC2 created, with its id.
+    const event = authorize(NODE_SG, [{ from: 8443, cidrs: slash11s }]) as {
+      detail: { responseElements: Record<string, unknown> };
+    };
+    event.detail.responseElements.securityGroupRuleSet = {
+      items: slash11s.map((cidr, i) => ({
+        groupId: NODE_SG,
+        securityGroupRuleId: `sgr-0c${String(i).padStart(15, '0')}`,
+        isEgress: false,
+        ipProtocol: 'tcp',
+        fromPort: 8443,
+        toPort: 8443,
+        cidrIpv4: cidr,
+      })),
+    };
+    const { findings } = evaluate(event);
+    const [finding] = open(findings, 'world-open-ingress');
+    // Every public /11 is world-open with its siblings; the non-public ones (10.0.0.0/11 …) are judged on their own.
+    const publicOnes = slash11s.filter((cidr) => !isPrivateCidr(cidr)).length;
+    expect(finding?.evidence.details?.rules).toHaveLength(publicOnes);
+    // The summary names the first ten and counts the rest.
+    expect(finding?.summary).toContain(`and ${publicOnes - 10} more rule(s)`);
+    expect(finding?.resources.filter((r) => r.type === 'security-group-rule')).toHaveLength(publicOnes);
+    expect(finding?.resources).toContainEqual({
+      type: 'security-group-rule',
+      id: `sgr-0c${String(100).padStart(15, '0')}`,
+    });
+  });
+
+  it('does not call 2,047 of those CIDRs world-open', () => {
+    const { findings } = evaluate(authorize(NODE_SG, [{ from: 8443, cidrs: slash11s.slice(1) }]));
+    expect(open(findings, 'world-open-ingress')).toEqual([]);
+    expect(open(findings, 'public-wide-ingress')).toHaveLength(1);
+  });
+
   it('does not complete the space across different ports', () => {
     const { findings } = evaluate(
       authorize(NODE_SG, [{ from: 9443, cidrs: ['128.0.0.0/1'] }]),
       withExisting('0.0.0.0/1'),
     );
     expect(open(findings, 'world-open-ingress')).toEqual([]);
+  });
+});
+
+describe('node-sg-widening: what counts as public', () => {
+  it('does not call 0.0.0.0/16 a public /16: it lies in 0.0.0.0/8, "this network"', () => {
+    const { findings } = evaluate(authorize(NODE_SG, [{ from: 8443, cidrs: ['0.0.0.0/16'] }]));
+    expect(open(findings, 'public-wide-ingress')).toEqual([]);
+  });
+
+  it('keeps globally reachable special-purpose blocks public (AS112-v4 192.31.196.0/24)', () => {
+    const config = parseGuardConfig({ publicWidePrefixLength: 24 });
+    const wide = evaluate(authorize(NODE_SG, [{ from: 8443, cidrs: ['192.31.196.0/24'] }]), sampleAccount(), config);
+    expect(open(wide.findings, 'public-wide-ingress')).toHaveLength(1);
+    const documentation = evaluate(
+      authorize(NODE_SG, [{ from: 8443, cidrs: ['198.51.100.0/24'] }]),
+      sampleAccount(),
+      config,
+    );
+    expect(open(documentation.findings, 'public-wide-ingress')).toEqual([]);
   });
 });
 

@@ -4,11 +4,15 @@ import {
   cidrOverlaps,
   cidrSize,
   coversWholeSpace,
+  formatCidr,
+  IPV4_SPECIAL_PURPOSE,
+  IPV6_SPECIAL_PURPOSE,
   isPrivateCidr,
   isPrivateIpv4Cidr,
   normaliseCidr,
   parseCidr,
   prefixLength,
+  specialPurposeBlock,
   splitCidr,
 } from '@podnet-guard/core';
 import fc from 'fast-check';
@@ -144,16 +148,79 @@ describe('isPrivateCidr', () => {
     ['169.254.169.254/32', true],
     ['fd12:3456::/48', true],
     ['fe80::1/128', true],
+    // Documentation and "this network" blocks are not globally reachable either (IANA special-purpose registry).
+    ['203.0.113.0/24', true],
+    ['2001:db8::/32', true],
+    ['0.0.0.0/16', true],
     ['10.0.0.0/7', false],
     ['172.32.0.0/16', false],
     ['100.128.0.0/16', false],
-    ['203.0.113.0/24', false],
+    ['8.8.8.0/24', false],
     ['0.0.0.0/0', false],
-    ['2001:db8::/32', false],
+    ['0.0.0.0/7', false],
+    ['2600:1f18::/32', false],
+    // Globally reachable entries stay public, also inside a block that is not.
+    ['192.31.196.0/24', false],
+    ['64:ff9b::/96', false],
+    ['192.0.0.9/32', false],
+    ['192.0.0.0/24', false],
+    ['192.0.0.0/29', true],
+    ['2001::/23', false],
+    ['2001:2::/48', true],
+    // N/A entries decide nothing: Teredo lies in 2001::/23, 6to4 in no other block.
+    ['2001::/32', true],
+    ['2002::/16', false],
     ['garbage', false],
   ])('%s is private: %s', (cidr, expected) => {
     expect(isPrivateCidr(cidr)).toBe(expected);
     expect(isPrivateIpv4Cidr(cidr)).toBe(expected);
+  });
+
+  /** Independent address-level reading of the registry: the most specific entry with a yes/no answer decides. */
+  function addressIsPublic(family: 'ipv4' | 'ipv6', address: bigint): boolean {
+    const bits = family === 'ipv4' ? 32 : 128;
+    let best: { prefix: number; reachable: boolean } | undefined;
+    for (const entry of [...IPV4_SPECIAL_PURPOSE, ...IPV6_SPECIAL_PURPOSE]) {
+      const parsed = parseCidr(entry.cidr)!;
+      if (parsed.family !== family || entry.globallyReachable === undefined) continue;
+      if (address >> BigInt(bits - parsed.prefix) !== parsed.address >> BigInt(bits - parsed.prefix)) continue;
+      if (!best || parsed.prefix > best.prefix) best = { prefix: parsed.prefix, reachable: entry.globallyReachable };
+    }
+    return best?.reachable ?? true;
+  }
+
+  const entries = [...IPV4_SPECIAL_PURPOSE, ...IPV6_SPECIAL_PURPOSE];
+  it.each(entries.map((entry) => [entry.cidr, entry.name, entry.globallyReachable] as const))(
+    '%s (%s, globally reachable: %s): first, last and neighbouring addresses',
+    (cidr) => {
+      const parsed = parseCidr(cidr)!;
+      const bits = parsed.family === 'ipv4' ? 32 : 128;
+      const first = parsed.address;
+      const last = first + (1n << BigInt(bits - parsed.prefix)) - 1n;
+      const max = (1n << BigInt(bits)) - 1n;
+      const host = (address: bigint) => formatCidr({ family: parsed.family, address, prefix: bits });
+      for (const address of [first - 1n, first, last, last + 1n]) {
+        if (address < 0n || address > max) continue;
+        expect(isPrivateCidr(host(address)), host(address)).toBe(!addressIsPublic(parsed.family, address));
+      }
+    },
+  );
+
+  it('names the entry that decides', () => {
+    expect(specialPurposeBlock('0.0.0.0/16')).toMatchObject({ name: '"This network"', globallyReachable: false });
+    expect(specialPurposeBlock('192.31.196.0/24')).toMatchObject({ name: 'AS112-v4', globallyReachable: true });
+    expect(specialPurposeBlock('2001::/32')?.name).toBe('IETF Protocol Assignments');
+    expect(specialPurposeBlock('8.8.8.8/32')).toBeUndefined();
+  });
+
+  it('a CIDR is private exactly when each of its halves is', () => {
+    fc.assert(
+      fc.property(fc.oneof(ipv4Cidr, ipv6Cidr), (cidr) => {
+        const halves = splitCidr(cidr);
+        if (!halves) return;
+        if (isPrivateCidr(cidr)) expect(halves.every((half) => isPrivateCidr(half))).toBe(true);
+      }),
+    );
   });
 });
 

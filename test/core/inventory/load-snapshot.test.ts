@@ -171,6 +171,7 @@ describe('loadSnapshot on the sample account (CLI shapes, every key)', () => {
         arn: 'arn:aws:eks:eu-west-1:111122223333:cluster/prod',
         version: '1.31',
         status: 'ACTIVE',
+        roleArn: 'arn:aws:iam::111122223333:role/prod-eks-cluster-role',
         vpcId: 'vpc-0a1b2c3d4e5f60718',
         subnetIds: ['subnet-0a00000000000000a', 'subnet-0b00000000000000b'],
         clusterSecurityGroupId: 'sg-0c1a5000000000001',

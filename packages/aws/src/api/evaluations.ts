@@ -37,6 +37,8 @@ export interface EvaluationResultBody {
   suppressed: number;
   /** Detectors whose rules needed facts the account could not give, with the reason. */
   notJudged: NotJudged[];
+  /** Rules the deployed config switched off (`disabledRules`), when any. */
+  disabledRules?: string[];
   transitions: { id: string; transition: RecordedTransition['transition']; dedupeKey: string }[];
   published: number;
   figures: { awsCalls: number; durationMs: number; regions: string[] };

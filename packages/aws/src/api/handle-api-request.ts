@@ -244,6 +244,7 @@ function resultBody(evaluation: LiveEvaluation): EvaluationResultBody {
     findings: evaluation.findings,
     suppressed: evaluation.suppressed,
     notJudged: evaluation.notJudged,
+    ...(evaluation.disabledRules ? { disabledRules: evaluation.disabledRules } : {}),
     transitions: evaluation.transitions.map((item) => ({
       id: item.finding.id,
       transition: item.transition,

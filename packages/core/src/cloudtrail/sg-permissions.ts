@@ -185,20 +185,24 @@ function looseMatch(a: SgRule, b: SgRule): boolean {
  */
 export function attachRuleIds(rules: SgRule[], described: SgRule[]): void {
   const free = new Set(described.map((_, index) => index));
-  const byKey = new Map<string, number[]>();
-  for (const [index, rule] of described.entries()) {
+  // Exact matches by key, in response order: one permission may carry thousands of CIDRs, so no pairwise search.
+  const byKey = new Map<string, { indices: number[]; next: number }>();
+  described.forEach((rule, index) => {
     const key = exactKey(rule);
-    const list = byKey.get(key);
-    if (list) list.push(index);
-    else byKey.set(key, [index]);
-  }
+    const entry = byKey.get(key);
+    if (entry) entry.indices.push(index);
+    else byKey.set(key, { indices: [index], next: 0 });
+  });
   for (const rule of rules) {
     if (rule.ruleId !== undefined) continue;
-    const match = byKey.get(exactKey(rule))?.shift();
-    if (match === undefined) continue;
+    const entry = byKey.get(exactKey(rule));
+    const match = entry?.indices[entry.next];
+    if (entry === undefined || match === undefined) continue;
+    entry.next += 1;
     rule.ruleId = described[match]!.ruleId!;
     free.delete(match);
   }
+  // Then groups named only by name, which match any group of the same shape (few rules: a search is fine).
   for (const rule of rules) {
     if (rule.ruleId !== undefined || rule.peer.kind !== 'security-group') continue;
     const match = [...free].find((index) => looseMatch(rule, described[index]!));

@@ -18,30 +18,21 @@ import {
 } from '../findings/build.ts';
 import { LINKS } from '../findings/links.ts';
 import { plural } from '../findings/wording.ts';
-import { cidrContains, isPrivateCidr, normalizeCidr } from '../inventory/cidr.ts';
-import {
-  type BlastRadius,
-  type Finding,
-  type Link,
-  type ResourceRef,
-  SEVERITY_RANK,
-  type Severity,
-} from '../types/finding.ts';
+import { cidrContains, normalizeCidr } from '../inventory/cidr.ts';
+import type { BlastRadius, Finding, Link, ResourceRef } from '../types/finding.ts';
 import type { Inventory, NodeGroup, SgExposure } from '../types/inventory.ts';
 import { type DetectorContext, defineDetector, type RuleDefinition } from './define.ts';
+import { INGRESS_RULES, type IngressRuleId, type IngressTrip, judgeIngress } from './ingress-judgement.ts';
+import type { RuleAuthor } from './kubernetes-rules.ts';
 import {
   ALL_TRAFFIC,
   describePeer,
   describePorts,
-  expectedReason,
   fromInventoryRule,
-  judgeCidrs,
-  type Openness,
   peerCidrs,
   peerKey,
   type RuleShape,
-  sameRuleShape,
-  sensitivePortsOpened,
+  ruleShapeKey,
 } from './sg-rule-analysis.ts';
 
 const DETECTOR = 'node-sg-widening' as const;
@@ -108,24 +99,10 @@ export const NODE_SG_RULES = [
 ] as const satisfies readonly RuleDefinition[];
 
 export type NodeSgRuleId = (typeof NODE_SG_RULES)[number]['id'];
-type IngressRuleId = 'world-open-ingress' | 'public-wide-ingress' | 'sensitive-port-ingress';
-const INGRESS_RULES: IngressRuleId[] = ['world-open-ingress', 'public-wide-ingress', 'sensitive-port-ingress'];
-
 const TITLES = Object.fromEntries(NODE_SG_RULES.map((rule) => [rule.id, rule.title])) as Record<NodeSgRuleId, string>;
 
 const EC2 = 'ec2.amazonaws.com' as const;
 const EKS = 'eks.amazonaws.com' as const;
-
-/** What one event (or the scan of one SG) trips on a node SG's ingress. */
-interface IngressTrip {
-  rule: IngressRuleId;
-  severity: Severity;
-  rules: RuleShape[];
-  sensitivePorts: number[];
-  openness: Openness;
-  expectedBecause?: string;
-  alsoTripped: IngressRuleId[];
-}
 
 export const nodeSgWidening = defineDetector({
   id: DETECTOR,
@@ -237,11 +214,12 @@ function onAuthorize(
   }
 
   if (inventory.isNodeSecurityGroup(groupId)) {
+    const addedShapes = new Set(newRules.map(ruleShapeKey));
     const existing = inventory
       .rulesOf(groupId, 'ingress')
       .map(fromInventoryRule)
-      .filter((rule) => !newRules.some((added) => sameRuleShape(added, rule)));
-    for (const trip of judgeIngress(groupId, newRules, existing, context)) {
+      .filter((rule) => !addedShapes.has(ruleShapeKey(rule)));
+    for (const trip of ingressTrips(groupId, newRules, existing, context, { kind: 'event', actor: event.actor })) {
       findings.push(ingressFinding(groupId, trip, { event, context }));
     }
   }
@@ -299,9 +277,10 @@ function onRevoke(
     else unresolvedIds.push(ruleId);
   }
   if (revoked.length === 0 && unresolvedIds.length === 0) return [];
+  const revokedIds = new Set([...unresolvedIds, ...revoked.flatMap((gone) => (gone.ruleId ? [gone.ruleId] : []))]);
+  const revokedShapes = new Set(revoked.map(ruleShapeKey));
   const isRevoked = (rule: RuleShape) =>
-    revoked.some((gone) => (gone.ruleId && gone.ruleId === rule.ruleId) || sameRuleShape(gone, rule)) ||
-    (rule.ruleId !== undefined && unresolvedIds.includes(rule.ruleId));
+    (rule.ruleId !== undefined && revokedIds.has(rule.ruleId)) || revokedShapes.has(ruleShapeKey(rule));
   const remaining = inventory
     .rulesOf(groupId, direction)
     .map(fromInventoryRule)
@@ -319,12 +298,12 @@ function onRevoke(
 
   if (inventory.isNodeSecurityGroup(groupId)) {
     const stillTripped = new Set(
-      judgeIngress(groupId, remaining, [], context).flatMap((t) => [t.rule, ...t.alsoTripped]),
+      ingressTrips(groupId, remaining, [], context).flatMap((t) => [t.rule, ...t.alsoTripped]),
     );
     const revokedTripped =
       unresolvedIds.length > 0
         ? new Set<IngressRuleId>(INGRESS_RULES)
-        : new Set(judgeIngress(groupId, revoked, remaining, context).flatMap((t) => [t.rule, ...t.alsoTripped]));
+        : new Set(ingressTrips(groupId, revoked, remaining, context).flatMap((t) => [t.rule, ...t.alsoTripped]));
     for (const rule of INGRESS_RULES) {
       if (revokedTripped.has(rule) && !stillTripped.has(rule))
         resolved.push(resolvedFinding(rule, groupId, groupId, base));
@@ -382,7 +361,7 @@ function onGroupsAttached(
   const findings: Finding[] = [];
   for (const groupId of detail.groupIds) {
     const rules = inventory.rulesOf(groupId, 'ingress').map(fromInventoryRule);
-    const trips = judgeIngress(groupId, rules, [], context).filter((trip) => trip.expectedBecause === undefined);
+    const trips = ingressTrips(groupId, rules, [], context).filter((trip) => trip.expectedBecause === undefined);
     const worst =
       trips.find((trip) => trip.rule === 'world-open-ingress') ??
       trips.find((trip) => trip.rule === 'public-wide-ingress');
@@ -392,7 +371,7 @@ function onGroupsAttached(
         ? { type: 'instance', id: detail.instanceId }
         : { type: 'network-interface', id: detail.networkInterfaceId };
     const exposure = inventory.exposureOf(groupId);
-    const rulesText = worst.rules.map((rule) => `${describePorts(rule)} from ${describePeer(rule.peer)}`).join(', ');
+    const rulesText = describeRules(worst.rules);
     findings.push(
       buildFinding({
         rule: 'open-sg-attached-to-nodes',
@@ -446,7 +425,7 @@ function scanInventory(context: DetectorContext): Finding[] {
     if (!inventory.isNodeSecurityGroup(group.id)) continue;
     nodeSgs.add(group.id);
     const rules = inventory.rulesOf(group.id, 'ingress').map(fromInventoryRule);
-    for (const trip of judgeIngress(group.id, rules, [], context))
+    for (const trip of ingressTrips(group.id, rules, [], context))
       findings.push(ingressFinding(group.id, trip, { context }));
   }
   for (const group of inventory.securityGroups) {
@@ -472,93 +451,33 @@ function scanInventory(context: DetectorContext): Finding[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Judgements
 
-/**
- * Ingress rules on a node SG grouped by the detector rule they trip; one cause (one rule tripping world-open and
- * sensitive-port) gives one trip with the others in `alsoTripped`.
- */
-function judgeIngress(
+/** The ingress trips of a node SG's rules; existing rules (no event's caller made them) are judged as in a scan. */
+function ingressTrips(
   groupId: string,
-  added: RuleShape[],
-  existing: RuleShape[],
+  added: readonly RuleShape[],
+  existing: readonly RuleShape[],
   context: DetectorContext,
+  author: RuleAuthor = { kind: 'scan' },
 ): IngressTrip[] {
   const { inventory, config } = context;
-  const vpcCidrs = vpcCidrsOf(groupId, inventory);
-  const byRule = new Map<IngressRuleId, IngressTrip>();
-  for (const rule of added) {
-    if (rule.peer.kind === 'security-group') continue;
-    const cidrs = peerCidrs(rule.peer, inventory);
-    if (!cidrs) continue;
-    // Rules with the same ports may together cover the whole space: judge the new rule with its siblings.
-    const siblings = [...added, ...existing].filter((other) => other !== rule && samePorts(other, rule));
-    const siblingCidrs = siblings.flatMap((other) => peerCidrs(other.peer, inventory) ?? []);
-    let openness = judgeCidrs(cidrs, vpcCidrs, config);
-    if (
-      openness !== 'world' &&
-      siblingCidrs.length > 0 &&
-      judgeCidrs([...cidrs, ...siblingCidrs], vpcCidrs, config) === 'world' &&
-      // A private rule is not made world-open by its public siblings: they are judged on their own.
-      !cidrs.every(isPrivateCidr)
-    )
-      openness = 'world';
-    if (openness === 'within-vpc' || openness === 'unknown') continue;
-    const sensitive = sensitivePortsOpened(rule, config);
-    const tripped: IngressRuleId[] = [];
-    if (openness === 'world') tripped.push('world-open-ingress');
-    if (openness === 'public-wide') tripped.push('public-wide-ingress');
-    if (sensitive.length > 0) tripped.push('sensitive-port-ingress');
-    const primary = tripped[0];
-    if (!primary) continue;
-    const expected = expectedReason(rule);
-    const severity: Severity = expected
-      ? 'info'
-      : primary === 'world-open-ingress'
-        ? sensitive.length > 0
-          ? 'critical'
-          : 'high'
-        : primary === 'public-wide-ingress'
-          ? sensitive.length > 0
-            ? 'high'
-            : 'medium'
-          : 'medium';
-    const trip = byRule.get(primary);
-    if (trip) {
-      trip.rules.push(rule);
-      trip.sensitivePorts = unique([...trip.sensitivePorts, ...sensitive]);
-      trip.alsoTripped = unique([...trip.alsoTripped, ...tripped.slice(1)]);
-      if (SEVERITY_RANK[severity] > SEVERITY_RANK[trip.severity]) trip.severity = severity;
-      // A trip is expected only when every rule in it is.
-      if (!expected) delete trip.expectedBecause;
-    } else {
-      byRule.set(primary, {
-        rule: primary,
-        severity,
-        rules: [rule],
-        sensitivePorts: sensitive,
-        openness,
-        ...(expected ? { expectedBecause: expected } : {}),
-        alsoTripped: tripped.slice(1),
-      });
-    }
-  }
-  return [...byRule.values()];
-}
-
-function samePorts(a: RuleShape, b: RuleShape): boolean {
-  if (a.protocol === ALL_TRAFFIC || b.protocol === ALL_TRAFFIC) return a.protocol === b.protocol;
-  return (
-    a.protocol === b.protocol && (a.fromPort ?? -1) === (b.fromPort ?? -1) && (a.toPort ?? -1) === (b.toPort ?? -1)
-  );
+  return judgeIngress(groupId, added, existing, {
+    inventory,
+    config,
+    vpcCidrs: vpcCidrsOf(groupId, inventory),
+    author,
+  });
 }
 
 function judgeEgress(event: CloudTrailEvent, groupId: string, added: RuleShape[], context: DetectorContext): Finding[] {
   const { inventory } = context;
   const open = added.filter(isAllOpenEgress);
   if (open.length === 0) return [];
+  const addedIds = new Set(added.flatMap((rule) => (rule.ruleId ? [rule.ruleId] : [])));
+  const addedShapes = new Set(added.map(ruleShapeKey));
   const before = inventory
     .rulesOf(groupId, 'egress')
     .map(fromInventoryRule)
-    .filter((rule) => !added.some((a) => (a.ruleId && a.ruleId === rule.ruleId) || sameRuleShape(a, rule)));
+    .filter((rule) => !(rule.ruleId && addedIds.has(rule.ruleId)) && !addedShapes.has(ruleShapeKey(rule)));
   const known = inventory.knows('DescribeSecurityGroupRules') || inventory.knows('DescribeSecurityGroups');
   if (before.some(isAllOpenEgress)) return [];
   const exposure = inventory.exposureOf(groupId);
@@ -839,7 +758,8 @@ function ingressFinding(
 ): Finding {
   const { inventory } = base.context;
   const exposure = inventory.exposureOf(groupId);
-  const rulesText = trip.rules.map((rule) => `${describePorts(rule)} from ${describePeer(rule.peer)}`).join(', ');
+  const rulesText = describeRules(trip.rules);
+  const details = trip.rules.map(ruleDetail);
   const reach =
     trip.rule === 'world-open-ingress'
       ? 'the internet'
@@ -855,7 +775,7 @@ function ingressFinding(
     subject: groupId,
     severity: trip.severity,
     title: `${TITLES[trip.rule]}: ${groupId}`,
-    summary: `${groupLabel(groupId, inventory)}, a node SG of ${describeExposure(exposure)}, admits ${rulesText}. Every pod on those nodes shares it and is reachable from ${reach}: ${exposure.nodes.length} node(s), up to ${exposure.podIps} pod IPs.${sgp}${trip.expectedBecause ? ` Expected: ${trip.expectedBecause}` : ''}`,
+    summary: `${groupLabel(groupId, inventory)}, a node SG of ${describeExposure(exposure)}, admits ${rulesText}. Every pod on those nodes shares it and is reachable from ${reach}: ${exposure.nodes.length} node(s), up to ${exposure.podIps} pod IPs.${sgp}${trip.expectedBecause ? ` Expected: ${trip.expectedBecause}` : ''}${trip.kubernetesClaims.map((claim) => ` ${claim}`).join('')}`,
     clusters: exposure.clusters,
     resources: [
       { type: 'security-group', id: groupId },
@@ -865,9 +785,10 @@ function ingressFinding(
     evidence: {
       ...(base.event ? eventEvidence(base.event) : { state: `${groupId} ingress rules (DescribeSecurityGroupRules)` }),
       details: {
-        rules: trip.rules.map(ruleDetail),
+        rules: details,
         ...(trip.sensitivePorts.length ? { sensitivePorts: trip.sensitivePorts } : {}),
         ...(trip.alsoTripped.length ? { alsoTripped: trip.alsoTripped } : {}),
+        ...(trip.kubernetesClaims.length ? { kubernetesClaimsNotBelieved: trip.kubernetesClaims } : {}),
         nodeSecurityGroupBecause: inventory.nodeSecurityGroupReasons(groupId).map((reason) => reason.kind),
       },
     },
@@ -881,7 +802,7 @@ function ingressFinding(
     remediation: {
       action: 'revoke-security-group-ingress',
       target: { type: 'security-group', id: groupId },
-      revoke: trip.rules.map(ruleDetail),
+      revoke: details,
       reason: `${trip.rule} on a node SG`,
     },
     context: base.context,
@@ -955,16 +876,27 @@ function vpcCidrsOf(groupId: string, inventory: Inventory): string[] {
 }
 
 function ruleDetail(rule: RuleShape): Record<string, unknown> {
-  return {
-    ...(rule.ruleId ? { ruleId: rule.ruleId } : {}),
-    protocol: rule.protocol,
-    ...(rule.fromPort !== undefined ? { fromPort: rule.fromPort } : {}),
-    ...(rule.toPort !== undefined ? { toPort: rule.toPort } : {}),
-    peer: describePeer(rule.peer),
-    peerKey: peerKey(rule.peer),
-    ...(rule.description ? { description: rule.description } : {}),
-  };
+  // Built field by field, in this key order: one finding may list thousands of rules.
+  const detail: Record<string, unknown> = {};
+  if (rule.ruleId) detail.ruleId = rule.ruleId;
+  detail.protocol = rule.protocol;
+  if (rule.fromPort !== undefined) detail.fromPort = rule.fromPort;
+  if (rule.toPort !== undefined) detail.toPort = rule.toPort;
+  detail.peer = describePeer(rule.peer);
+  detail.peerKey = peerKey(rule.peer);
+  if (rule.description) detail.description = rule.description;
+  return detail;
 }
+
+/** The rules a summary names: the first few, then how many more (evidence.details.rules lists them all). */
+function describeRules(rules: readonly RuleShape[]): string {
+  const named = rules.slice(0, SUMMARY_RULES).map((rule) => `${describePorts(rule)} from ${describePeer(rule.peer)}`);
+  const more = rules.length - named.length;
+  return `${named.join(', ')}${more > 0 ? ` and ${more} more rule(s)` : ''}`;
+}
+
+/** A summary is read in seconds: one permission may carry thousands of CIDRs. */
+const SUMMARY_RULES = 10;
 
 function joinState(existing: string | undefined, more: string): string {
   return existing ? `${existing}; ${more}` : more;

@@ -73,9 +73,17 @@ export type Openness = 'world' | 'public-wide' | 'beyond-vpc' | 'within-vpc' | '
  * How far a set of CIDRs reaches: the whole address space, a wide public prefix, something outside the VPC, or only
  * the VPC itself.
  */
+const OPENNESS_RANK: Record<Openness, number> = {
+  world: 4,
+  'public-wide': 3,
+  'beyond-vpc': 2,
+  'within-vpc': 1,
+  unknown: 0,
+};
+
 export function judgeCidrs(cidrs: string[], vpcCidrs: string[], config: GuardConfig): Openness {
   let result: Openness = 'within-vpc';
-  const rank: Record<Openness, number> = { world: 4, 'public-wide': 3, 'beyond-vpc': 2, 'within-vpc': 1, unknown: 0 };
+  const rank = OPENNESS_RANK;
   for (const cidr of cidrs) {
     const v6 = cidr.includes(':');
     const length = prefixLength(cidr);
@@ -99,17 +107,6 @@ export function judgeCidrs(cidrs: string[], vpcCidrs: string[], config: GuardCon
   return result;
 }
 
-/** Kubernetes (in-tree cloud provider, AWS Load Balancer Controller) writes these descriptions on node SG rules. */
-const KUBERNETES_RULE_DESCRIPTION = /^(kubernetes\.io\/rule\/|elbv2\.k8s\.aws\/)/;
-
-/** Why a rule is expected (Kubernetes' own LoadBalancer rules), or undefined. */
-export function expectedReason(rule: RuleShape): string | undefined {
-  if (rule.description !== undefined && KUBERNETES_RULE_DESCRIPTION.test(rule.description)) {
-    return `Kubernetes added this rule for a LoadBalancer Service (description "${rule.description}"); restrict it with loadBalancerSourceRanges if the Service should not be public.`;
-  }
-  return undefined;
-}
-
 /** Same protocol, ports and peer: how a revoke by shape names the rule it removes. */
 export function sameRuleShape(a: RuleShape, b: RuleShape): boolean {
   if (a.protocol !== b.protocol) return false;
@@ -119,6 +116,12 @@ export function sameRuleShape(a: RuleShape, b: RuleShape): boolean {
   )
     return false;
   return peerKey(a.peer) === peerKey(b.peer);
+}
+
+/** One key per rule shape: equal keys exactly when {@link sameRuleShape} holds, so large rule sets compare in a Set. */
+export function ruleShapeKey(rule: RuleShape): string {
+  const ports = rule.protocol === ALL_TRAFFIC ? '' : `${rule.fromPort ?? -1}:${rule.toPort ?? -1}`;
+  return `${rule.protocol}|${ports}|${peerKey(rule.peer)}`;
 }
 
 export function peerKey(peer: RulePeer): string {

@@ -20,6 +20,8 @@ export interface TextReport {
    * facts (snapshot keys not known), whose silence means "unknown", not "none".
    */
   notJudged?: readonly NotJudged[];
+  /** Rules the config switched off (`disabledRules`). */
+  disabledRules?: readonly string[];
 }
 
 export interface TextOptions {
@@ -78,6 +80,9 @@ function summaryLines(report: TextReport): string[] {
       : `${plural(open, 'open finding')}${counts.length ? `: ${counts.join(', ')}` : ''}${others.length ? `; ${others.join(', ')}` : ''}.`,
   ];
   for (const entry of report.notJudged ?? []) lines.push(notJudgedLine(entry));
+  if (report.disabledRules?.length) {
+    lines.push(`Switched off by disabledRules: ${report.disabledRules.map(escapePlainText).join(', ')}.`);
+  }
   return lines;
 }
 

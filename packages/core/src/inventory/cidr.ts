@@ -4,6 +4,8 @@
  * (`0.0.0.0/1` + `128.0.0.0/1`). Addresses are held as BigInt so both families share one code path.
  */
 
+import { IPV4_SPECIAL_PURPOSE, IPV6_SPECIAL_PURPOSE, type SpecialPurposeBlock } from './special-purpose.ts';
+
 /** `ipv4` or `ipv6`. */
 export type IpFamily = 'ipv4' | 'ipv6';
 
@@ -17,24 +19,48 @@ export interface ParsedCidr {
 
 const BITS: Record<IpFamily, number> = { ipv4: 32, ipv6: 128 };
 
-function maskOf(family: IpFamily, prefix: number): bigint {
+function computeMask(family: IpFamily, prefix: number): bigint {
   const bits = BITS[family];
   const all = (1n << BigInt(bits)) - 1n;
   return prefix === 0 ? 0n : (all >> BigInt(bits - prefix)) << BigInt(bits - prefix);
 }
 
+const MASKS: Record<IpFamily, bigint[]> = {
+  ipv4: Array.from({ length: 33 }, (_, prefix) => computeMask('ipv4', prefix)),
+  ipv6: Array.from({ length: 129 }, (_, prefix) => computeMask('ipv6', prefix)),
+};
+
+function maskOf(family: IpFamily, prefix: number): bigint {
+  return MASKS[family][prefix] ?? computeMask(family, prefix);
+}
+
+/**
+ * Remembers a function of a CIDR's spelling: one event can carry thousands of CIDRs, each read by several
+ * judgements. Bounded: the memory is dropped when it fills.
+ */
+function memoized<T>(compute: (text: string) => T, size = 20_000): (text: string) => T {
+  const memory = new Map<string, T>();
+  return (text) => {
+    if (memory.has(text)) return memory.get(text) as T;
+    const value = compute(text);
+    if (memory.size >= size) memory.clear();
+    memory.set(text, value);
+    return value;
+  };
+}
+
 function parseIpv4Address(text: string): bigint | undefined {
   const parts = text.split('.');
   if (parts.length !== 4) return undefined;
-  let value = 0n;
+  let value = 0;
   for (const part of parts) {
     // Leading zeros are read as decimal, as EC2 does (`00.0.0.0/0` is the world).
     if (!/^\d{1,3}$/.test(part)) return undefined;
     const octet = Number(part);
     if (octet > 255) return undefined;
-    value = (value << 8n) | BigInt(octet);
+    value = value * 256 + octet;
   }
-  return value;
+  return BigInt(value);
 }
 
 function parseIpv6Address(text: string): bigint | undefined {
@@ -79,6 +105,13 @@ function parseIpv6Address(text: string): bigint | undefined {
  * parseCidr('10.1.2.3/8'); // { family: 'ipv4', address: 167772160n, prefix: 8 }
  */
 export function parseCidr(text: string): ParsedCidr | undefined {
+  return parseCidrMemo(text);
+}
+
+// The parsed values are shared: callers never change them.
+const parseCidrMemo = memoized(parseCidrUncached);
+
+function parseCidrUncached(text: string): ParsedCidr | undefined {
   const trimmed = text.trim();
   const slash = trimmed.indexOf('/');
   const addressText = slash === -1 ? trimmed : trimmed.slice(0, slash);
@@ -135,9 +168,13 @@ export function formatCidr(cidr: ParsedCidr): string {
  * normaliseCidr('2001:DB8:0:0::1/32'); // '2001:db8::/32'
  */
 export function normaliseCidr(text: string): string | undefined {
+  return normaliseMemo(text);
+}
+
+const normaliseMemo = memoized((text) => {
   const parsed = parseCidr(text);
   return parsed && formatCidr(parsed);
-}
+});
 
 /**
  * US spelling of {@link normaliseCidr}.
@@ -224,32 +261,77 @@ export function splitCidr(text: string): [string, string] | undefined {
   return [formatCidr({ ...parsed, prefix }), formatCidr({ ...parsed, address: high, prefix })];
 }
 
-const PRIVATE_RANGES: ParsedCidr[] = [
-  '10.0.0.0/8',
-  '172.16.0.0/12',
-  '192.168.0.0/16',
-  // CGNAT space, used by EKS custom networking for pod subnets.
-  '100.64.0.0/10',
-  '169.254.0.0/16',
-  'fc00::/7',
-  'fe80::/10',
-].map((cidr) => parseCidr(cidr)!);
+/** A registry entry as an address range [start, end), per family, for comparisons that allocate nothing. */
+interface RangedBlock {
+  entry: SpecialPurposeBlock;
+  prefix: number;
+  start: bigint;
+  end: bigint;
+}
 
-/**
- * True when the CIDR lies wholly in private address space: RFC 1918, CGNAT 100.64.0.0/10 and link-local for IPv4;
- * unique-local fc00::/7 and link-local fe80::/10 for IPv6. A CIDR that only overlaps private space is not private.
- *
- * @example
- * isPrivateCidr('10.20.0.0/16'); // true
- * isPrivateCidr('10.0.0.0/7'); // false: it also holds 11.0.0.0/8
- */
-export function isPrivateCidr(text: string): boolean {
-  const parsed = parseCidr(text);
-  return parsed !== undefined && PRIVATE_RANGES.some((range) => contains(range, parsed));
+function rangeOf(parsed: ParsedCidr): { start: bigint; end: bigint } {
+  return { start: parsed.address, end: parsed.address + (1n << BigInt(BITS[parsed.family] - parsed.prefix)) };
+}
+
+const SPECIAL_BLOCKS: Record<IpFamily, RangedBlock[]> = { ipv4: [], ipv6: [] };
+for (const entry of [...IPV4_SPECIAL_PURPOSE, ...IPV6_SPECIAL_PURPOSE]) {
+  const parsed = parseCidr(entry.cidr)!;
+  SPECIAL_BLOCKS[parsed.family].push({ entry, prefix: parsed.prefix, ...rangeOf(parsed) });
+}
+
+function decidingBlock(parsed: ParsedCidr): RangedBlock | undefined {
+  const { start, end } = rangeOf(parsed);
+  let best: RangedBlock | undefined;
+  for (const block of SPECIAL_BLOCKS[parsed.family]) {
+    if (block.entry.globallyReachable === undefined || block.start > start || end > block.end) continue;
+    if (!best || block.prefix > best.prefix) best = block;
+  }
+  return best;
 }
 
 /**
- * Same as {@link isPrivateCidr} (the name predates IPv6 support; IPv6 ULA counts as private too).
+ * The most specific special-purpose registry entry that holds every address of the CIDR and says whether it is
+ * globally reachable (entries marked N/A are passed over), or undefined when none does.
+ *
+ * @example
+ * specialPurposeBlock('0.0.0.0/16')?.name; // '"This network"'
+ */
+export function specialPurposeBlock(text: string): SpecialPurposeBlock | undefined {
+  const parsed = parseCidr(text);
+  return parsed && decidingBlock(parsed)?.entry;
+}
+
+/**
+ * True when no address of the CIDR is globally reachable: it lies in an entry of the IANA IPv4 or IPv6
+ * special-purpose address registry marked "Globally Reachable: False" (RFC 1918, shared address space, loopback,
+ * link-local, documentation, benchmarking, "this network" 0.0.0.0/8, unique-local fc00::/7 …; see
+ * special-purpose.ts), and holds no more specific entry marked True. A CIDR that only overlaps such space is public.
+ *
+ * @example
+ * isPrivateCidr('10.20.0.0/16'); // true
+ * isPrivateCidr('0.0.0.0/16'); // true: it lies in 0.0.0.0/8, "this network"
+ * isPrivateCidr('192.31.196.0/24'); // false: AS112-v4 is globally reachable
+ * isPrivateCidr('10.0.0.0/7'); // false: it also holds 11.0.0.0/8
+ */
+export function isPrivateCidr(text: string): boolean {
+  return isPrivateMemo(text);
+}
+
+const isPrivateMemo = memoized((text) => {
+  const parsed = parseCidr(text);
+  if (!parsed || decidingBlock(parsed)?.entry.globallyReachable !== false) return false;
+  // A globally reachable block inside the CIDR (192.0.0.9/32 inside 192.0.0.0/24) makes part of it public.
+  const { start, end } = rangeOf(parsed);
+  return !SPECIAL_BLOCKS[parsed.family].some(
+    (block) => block.entry.globallyReachable === true && start <= block.start && block.end <= end,
+  );
+});
+
+/** Same as {@link isPrivateCidr}: not globally reachable. */
+export const isNonPublicCidr = isPrivateCidr;
+
+/**
+ * Same as {@link isPrivateCidr} (the name predates IPv6 support; IPv6 special-purpose blocks count too).
  *
  * @example
  * isPrivateIpv4Cidr('100.64.0.0/16'); // true

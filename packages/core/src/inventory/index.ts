@@ -15,3 +15,4 @@ export {
 export { buildInventory } from './inventory.ts';
 export { LAUNCH_TEMPLATE_ID_TAG, LAUNCH_TEMPLATE_VERSION_TAG, loadSnapshot } from './load-snapshot.ts';
 export { assertSnapshotFile, snapshotFileProblems } from './snapshot-checks.ts';
+export * from './special-purpose.ts';

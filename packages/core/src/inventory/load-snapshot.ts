@@ -501,6 +501,7 @@ function loadClusters(raw: Raw, ctx: { path?: string }): Cluster[] {
       ...(cluster.arn === undefined ? {} : { arn: cluster.arn }),
       ...(cluster.version === undefined ? {} : { version: cluster.version }),
       ...(cluster.status === undefined ? {} : { status: cluster.status }),
+      ...(cluster.roleArn === undefined ? {} : { roleArn: cluster.roleArn }),
       ...(vpc?.vpcId === undefined ? {} : { vpcId: vpc.vpcId }),
       subnetIds: vpc?.subnetIds ?? [],
       ...(vpc?.clusterSecurityGroupId === undefined ? {} : { clusterSecurityGroupId: vpc.clusterSecurityGroupId }),

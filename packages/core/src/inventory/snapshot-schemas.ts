@@ -256,6 +256,7 @@ export const DescribeClusterSchema = z.array(
       arn: optStr,
       version: optStr,
       status: optStr,
+      roleArn: optStr,
       resourcesVpcConfig: z.optional(
         z.object({
           vpcId: optStr,

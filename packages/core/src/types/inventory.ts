@@ -150,6 +150,8 @@ export interface Cluster {
   arn?: string;
   version?: string;
   status?: string;
+  /** The cluster's IAM role (`DescribeCluster.roleArn`): the in-tree cloud provider and EKS Auto Mode act as it. */
+  roleArn?: string;
   vpcId?: string;
   subnetIds: string[];
   /** The EKS-created cluster security group (`eks-cluster-sg-…`). */
