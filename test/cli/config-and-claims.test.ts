@@ -54,7 +54,7 @@ describe('config file rules', () => {
     expect(output.summary.disabledRules).toEqual(['node-sg-granted-to-sg', 'branch-capacity-low']);
     expect(output.findings.map((f: { rule: string }) => f.rule)).not.toContain('node-sg-granted-to-sg');
     const text = await cli(['scan', '--snapshot', SNAPSHOT, '--config', config]);
-    expect(text.stdout).toContain('switched off by disabledRules: node-sg-granted-to-sg, branch-capacity-low');
+    expect(text.stdout).toContain('Switched off by disabledRules: node-sg-granted-to-sg, branch-capacity-low.');
     const without = await cli(['scan', '--snapshot', SNAPSHOT, '--format', 'json']);
     const plain = JSON.parse(without.stdout);
     expect(plain.summary.disabledRules).toBeUndefined();
