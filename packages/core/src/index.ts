@@ -21,6 +21,7 @@ export { plainText, renderFindingText } from './findings/render-text.ts';
 export * from './findings/transitions.ts';
 export * from './inventory/index.ts';
 export type * from './ports.ts';
+export * from './remediation/index.ts';
 export * from './safe-parse.ts';
 export * from './types/finding.ts';
 export * from './types/inventory.ts';

@@ -14,6 +14,7 @@ import { readMaxPodsFromUserData } from '../capacity/user-data.ts';
 import type { CloudTrailEvent, EventDetail } from '../cloudtrail/types.ts';
 import { buildFinding as buildSharedFinding, eventEvidence, type FindingDraft, unique } from '../findings/build.ts';
 import { clusterFromTags } from '../inventory/classify.ts';
+import { nodeGroupTarget } from '../remediation/targets.ts';
 import type { BlastRadius, Finding, Link, Remediation, ResourceRef, Severity } from '../types/finding.ts';
 import type { Inventory, LaunchTemplateVersion, NodeGroup } from '../types/inventory.ts';
 import { type DetailFilter, type DetectorContext, defineDetector, type RuleDefinition } from './define.ts';
@@ -747,7 +748,7 @@ function judgeMaxPods(group: NodeGroup, context: DetectorContext, event: CloudTr
   const nodes = nodesOfGroup(inventory, cluster, group.name);
   const remediation: Remediation = {
     action: 'set-max-pods',
-    target,
+    target: nodeGroupTarget(cluster, group.name, inventory),
     set: { maxPods: safe, instanceType },
     reason: `maxPods ${effective.value} (from ${effective.source}) exceeds the ${safe} pod IPs a ${instanceType} node holds${trunkSlot ? ' with the SGP trunk ENI taking one ENI slot' : ''}`,
   };
