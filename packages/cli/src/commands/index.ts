@@ -31,3 +31,8 @@ registerCommand(
   async () => (await import('./suppress.ts')).suppressCommand,
   'mute a finding until a date, or lift it',
 );
+registerCommand(
+  'remediate',
+  async () => (await import('./remediate.ts')).remediateCommand,
+  'edit the eksctl, Karpenter or CloudFormation files that own what findings report',
+);
