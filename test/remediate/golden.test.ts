@@ -9,6 +9,7 @@ const SG = 'sg-0123456789abcdef0';
 
 /** Karpenter's examples as a user commits them: the envsubst placeholder replaced by the cluster name. */
 function rendered(path: string): string {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the envsubst placeholder itself
   return fixture(path).replaceAll('${CLUSTER_NAME}', 'prod');
 }
 
@@ -125,7 +126,11 @@ const CASES: { name: string; files: Record<string, string>; findings: Record<str
       // The instance type comes from parameter NodeInstanceType: its Default changes and m6i.large joins AllowedValues.
       finding('lt-type', {
         action: 'set-instance-types',
-        target: { type: 'launch-template', id: 'lt-0abc0000000000001', cloudFormation: { logicalId: 'NodeLaunchTemplate' } },
+        target: {
+          type: 'launch-template',
+          id: 'lt-0abc0000000000001',
+          cloudFormation: { logicalId: 'NodeLaunchTemplate' },
+        },
         set: { instanceTypes: ['m6i.large'] },
         reason: 'test',
       }),
@@ -175,7 +180,14 @@ const CASES: { name: string; files: Record<string, string>; findings: Record<str
           cloudFormation: { logicalId: 'KWOSSecurityGroup' },
         },
         revoke: [
-          { direction: 'ingress', protocol: 'tcp', fromPort: 8888, toPort: 8888, peer: '0.0.0.0/0', peerKey: 'ipv4:0.0.0.0/0' },
+          {
+            direction: 'ingress',
+            protocol: 'tcp',
+            fromPort: 8888,
+            toPort: 8888,
+            peer: '0.0.0.0/0',
+            peerKey: 'ipv4:0.0.0.0/0',
+          },
         ],
         reason: 'test',
       }),

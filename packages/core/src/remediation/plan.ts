@@ -98,6 +98,7 @@ const RemediationSchema = z.object({
 const FindingSchema = z.object({
   id: name,
   status: z.optional(z.string()),
+  expectedBecause: z.optional(z.string()),
   remediation: z.optional(z.unknown()),
 });
 type Target = z.infer<typeof TargetSchema>;
@@ -112,6 +113,8 @@ export function planRemediation(input: unknown): PlanResult {
   const { id, status } = finding.data;
   if (status === 'resolved' || status === 'suppressed') return unsupported(id, `the finding is ${status}`);
   if (finding.data.remediation === undefined) return unsupported(id, 'the finding carries no remediation');
+  // An expected finding (a pod SG admitting the node SG for kubelet probes) is working as designed: no change.
+  if (finding.data.expectedBecause) return unsupported(id, `expected: ${finding.data.expectedBecause}`);
   const parsed = safeParseSchema(RemediationSchema, finding.data.remediation);
   if (!parsed.success) return unsupported(id, `remediation is malformed: ${issueText(parsed.error.issues)}`);
   const remediation = parsed.data;
