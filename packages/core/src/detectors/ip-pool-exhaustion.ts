@@ -14,6 +14,7 @@ import { readMaxPodsFromUserData } from '../capacity/user-data.ts';
 import type { CloudTrailEvent, EventDetail } from '../cloudtrail/types.ts';
 import { buildFinding as buildSharedFinding, eventEvidence, type FindingDraft, unique } from '../findings/build.ts';
 import { clusterFromTags } from '../inventory/classify.ts';
+import { prefixDelegationRemediation } from '../remediation/prefix-delegation.ts';
 import { nodeGroupTarget } from '../remediation/targets.ts';
 import type { BlastRadius, Finding, Link, Remediation, ResourceRef, Severity } from '../types/finding.ts';
 import type { Inventory, LaunchTemplateVersion, NodeGroup } from '../types/inventory.ts';
@@ -609,6 +610,11 @@ function judgeSubnetHeadroom(
     );
   if (reasons.length === 0) return undefined;
   const severity: Severity = percent < 5 ? 'high' : 'medium';
+  // One cluster on the subnet: prefix delegation is its setting to change, when the checks say it is safe.
+  const prefixFix =
+    clusters.length === 1 && !prefixMode
+      ? prefixDelegationRemediation(inventory, clusters[0]!, sgpStatus(inventory, clusters[0]!).enabled === true)
+      : undefined;
   return buildFinding({
     rule: 'subnet-headroom-low',
     subject: subnetId,
@@ -637,6 +643,7 @@ function judgeSubnetHeadroom(
         : 'Add subnets with room (or a secondary VPC CIDR with custom networking) to the node groups, lower WARM_ENI_TARGET/WARM_IP_TARGET, or use prefix delegation; lower maxSize until then.',
       links: [LINKS.prefixDelegation, LINKS.subnetReservations, LINKS.customNetworking],
     },
+    ...(prefixFix && 'remediation' in prefixFix ? { remediation: prefixFix.remediation } : {}),
     context,
     ...(event ? { event } : {}),
   });
