@@ -3,7 +3,7 @@
  * vpc-cni entry of `addons[]` (its `configurationValues` JSON string, edited in place with jsonc-parser so its style
  * stays). eksctl never reconciles an existing node group: every node group change needs a new node group.
  */
-import { modify, type ParseError, parse as parseJsonc } from 'jsonc-parser';
+import { findNodeAtLocation, type ParseError, parse as parseJsonc, parseTree } from 'jsonc-parser';
 import { applyEdits } from '../text-edit.ts';
 import { EditError, isRecord, type Path, type TreeDoc } from '../tree/types.ts';
 import { candidate, sameList, str } from './shared.ts';
@@ -169,23 +169,36 @@ function prefixDelegation(doc: TreeDoc, config: Record<string, unknown>, warm: n
   return out;
 }
 
-/** Sets `env` keys in a configurationValues JSON string, keeping its layout (jsonc-parser edits). */
+/**
+ * Sets `env` keys in a configurationValues JSON string, keeping its layout: a value is replaced where it stands, a
+ * new key goes before the closing brace of its object with the separator the object already uses.
+ */
 export function setCniEnv(json: string, env: Record<string, string>): string {
-  const errors: ParseError[] = [];
-  const value = parseJsonc(json, errors);
-  if (errors.length || !isRecord(value))
-    throw new EditError('configurationValues is not a JSON object (YAML form not supported)');
   let text = json;
-  const singleLine = !json.includes('\n');
   for (const [key, wanted] of Object.entries(env)) {
-    const current = parseJsonc(text) as Record<string, unknown>;
-    if (isRecord(current.env) && current.env[key] === wanted) continue;
-    const edits = modify(text, ['env', key], wanted, {
-      formattingOptions: singleLine
-        ? { insertSpaces: true, tabSize: 0, eol: '' }
-        : { insertSpaces: true, tabSize: 2, eol: '\n' },
-    });
-    text = applyEdits(text, edits);
+    const errors: ParseError[] = [];
+    const root = parseTree(text, errors);
+    if (errors.length || root?.type !== 'object')
+      throw new EditError('configurationValues is not a JSON object (YAML form not supported)');
+    const envNode = findNodeAtLocation(root, ['env']);
+    if (envNode && envNode.type !== 'object') throw new EditError('configurationValues env is not an object');
+    const current = findNodeAtLocation(root, ['env', key]);
+    if (current) {
+      if (current.value === wanted) continue;
+      text = applyEdits(text, [{ offset: current.offset, length: current.length, content: JSON.stringify(wanted) }]);
+      continue;
+    }
+    const target = envNode ?? root;
+    const entry = envNode
+      ? `${JSON.stringify(key)}:${JSON.stringify(wanted)}`
+      : `"env":{${JSON.stringify(key)}:${JSON.stringify(wanted)}}`;
+    const body = text.slice(target.offset, target.offset + target.length);
+    const separator = /,\s/.test(body) ? ', ' : ',';
+    const close = target.offset + target.length - 1;
+    const content = target.children?.length ? `${separator}${entry}` : entry;
+    text = applyEdits(text, [{ offset: close, length: 0, content }]);
   }
+  const check = parseJsonc(text);
+  if (!isRecord(check) || !isRecord(check.env)) throw new EditError('configurationValues does not read back');
   return text;
 }
