@@ -1,7 +1,7 @@
 /** What remediate refuses, and why: a refusal names the reason and the candidate blocks; nothing is written. */
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { openRepo, RepoError } from '@podnet-guard/remediate';
+import { type Locator, openRepo, RepoError, remediate } from '@podnet-guard/remediate';
 import { describe, expect, it } from 'vitest';
 import { finding, fixture, makeRepo, nodeGroupTarget, run } from './helpers.ts';
 
@@ -239,5 +239,41 @@ describe('the repository boundary', () => {
     const root = makeRepo({ 'file.yaml': 'x: 1\n' });
     await expect(openRepo(join(root, 'missing'))).rejects.toThrow(/cannot open/);
     await expect(openRepo(join(root, 'file.yaml'))).rejects.toThrow(/not a directory/);
+  });
+});
+
+describe('read-back', () => {
+  it('refuses an edit after which the owner does not hold the planned value, and writes nothing', async () => {
+    const root = makeRepo({ 'cluster.yaml': 'kind: Thing\nmaxPods: 10\n' });
+    // A locator whose edit changes the file but never to the planned value.
+    const faulty: Locator = {
+      format: 'faulty',
+      locate: (file) =>
+        file.docs.length
+          ? [{ path: file.path, line: 2, edits: [{ offset: file.text.indexOf('10'), length: 2, content: '11' }] }]
+          : [],
+    };
+    const report = await remediate({ findings: [maxPods('c', 'ng')] }, await openRepo(root), { locators: [faulty] });
+    expect(report.refused).toEqual([
+      {
+        findingId: 'mp-ng',
+        reason: 'the edit does not read back as planned (maxPods of node group c/ng)',
+        candidates: [{ path: 'cluster.yaml', line: 1 }],
+      },
+    ]);
+    expect(report.changes).toEqual([]);
+    expect(report.files.size).toBe(0);
+  });
+
+  it('refuses an edit that leaves the file unparseable', async () => {
+    const root = makeRepo({ 'cluster.yaml': 'kind: Thing\nmaxPods: 10\n' });
+    const breaking: Locator = {
+      format: 'breaking',
+      locate: (file) =>
+        file.docs.length ? [{ path: file.path, line: 2, edits: [{ offset: 0, length: 0, content: '[' }] }] : [],
+    };
+    const report = await remediate({ findings: [maxPods('c', 'ng')] }, await openRepo(root), { locators: [breaking] });
+    expect(report.refused[0]?.reason).toMatch(/^cluster\.yaml does not parse after the edit/);
+    expect(report.files.size).toBe(0);
   });
 });

@@ -68,11 +68,20 @@ type PartOutcome =
   | { kind: 'done' }
   | { kind: 'edit'; candidate: Candidate };
 
+export interface RemediateOptions {
+  /** Only these finding ids. */
+  ids?: string[];
+  /** The locators to ask (default {@link LOCATORS}). */
+  locators?: readonly Locator[];
+}
+
+/** Plans, locates, edits and reads back every finding of `input` against the repository; writes nothing. */
 export async function remediate(
   input: unknown,
   repo: Repo,
-  options: { ids?: string[] } = {},
+  options: RemediateOptions = {},
 ): Promise<RemediationReport> {
+  const locators = options.locators ?? LOCATORS;
   let findings = findingsOf(input);
   const report: RemediationReport = {
     changes: [],
@@ -107,7 +116,7 @@ export async function remediate(
       report.unsupported.push({ findingId: planned.findingId, reason: planned.reason });
       continue;
     }
-    applyPlan(planned.plan, parsed, report);
+    applyPlan(planned.plan, parsed, report, locators);
   }
   for (const [path, text] of originals) {
     const now = parsed.get(path)!.file.text;
@@ -119,7 +128,7 @@ export async function remediate(
   return report;
 }
 
-function locate(part: EditPart, parsed: Map<string, FileParse>): PartOutcome {
+function locate(part: EditPart, parsed: Map<string, FileParse>, locators: readonly Locator[]): PartOutcome {
   const files = [...parsed.values()].map((entry) => entry.file);
   const found: Candidate[] = [];
   for (const { file, errors } of parsed.values()) {
@@ -129,7 +138,7 @@ function locate(part: EditPart, parsed: Map<string, FileParse>): PartOutcome {
         found.push({ path: file.path, line: 1, refusal: file.templated });
       continue;
     }
-    for (const locator of LOCATORS)
+    for (const locator of locators)
       for (const candidate of locator.locate(file, part, files))
         found.push(
           file.templated
@@ -162,11 +171,16 @@ function mentions(text: string, name: string): boolean {
   return false;
 }
 
-function applyPlan(plan: ChangePlan, parsed: Map<string, FileParse>, report: RemediationReport): void {
+function applyPlan(
+  plan: ChangePlan,
+  parsed: Map<string, FileParse>,
+  report: RemediationReport,
+  locators: readonly Locator[],
+): void {
   const parts = partsOf(plan);
   const edits = new Map<string, { edits: TextEdit[]; notes: Set<string> }>();
   for (const part of parts) {
-    const outcome = locate(part, parsed);
+    const outcome = locate(part, parsed, locators);
     if (outcome.kind === 'refused') {
       report.refused.push({
         findingId: plan.findingId,
@@ -205,7 +219,7 @@ function applyPlan(plan: ChangePlan, parsed: Map<string, FileParse>, report: Rem
     next.set(path, reparsed);
   }
   for (const part of parts) {
-    const outcome = locate(part, next);
+    const outcome = locate(part, next, locators);
     if (outcome.kind !== 'done') {
       refuse(report, plan, `the edit does not read back as planned (${describePart(part)})`, [...edits.keys()][0]!);
       return;
