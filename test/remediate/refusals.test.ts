@@ -277,3 +277,31 @@ describe('read-back', () => {
     expect(report.files.size).toBe(0);
   });
 });
+
+describe('templates inside scripts are not templating', () => {
+  it('edits a file whose user data script holds {{ }} and ${var}, but refuses {{ }} in a value', async () => {
+    const script = [
+      'apiVersion: eksctl.io/v1alpha5',
+      'kind: ClusterConfig',
+      'metadata:',
+      '  name: prod',
+      'managedNodeGroups:',
+      '  - name: ng-a',
+      '    preBootstrapCommands:',
+      `      - "docker inspect --format '{{.Id}}' pause && echo \${HOSTNAME}"`,
+      '',
+    ].join('\n');
+    const edited = await run(makeRepo({ 'c.yaml': script }), [maxPods('prod', 'ng-a')]);
+    expect(edited.changes).toHaveLength(1);
+    const templated = script.replace('  name: prod', '  name: prod\n  tags: {owner: "{{ .Values.owner }}"}');
+    const refused = await run(makeRepo({ 'c.yaml': templated }), [maxPods('prod', 'ng-a')]);
+    expect(refused.refused[0]?.reason).toMatch(/Helm\/Go template expression \{\{ \.Values\.owner \}\}/);
+  });
+});
+
+it('refuses a Helm template that happens to parse as YAML (nested flow maps)', async () => {
+  const text =
+    'apiVersion: karpenter.sh/v1beta1\nkind: NodePool\nmetadata:\n  name: batch\n  labels: {{ .Values.labels }}\nspec:\n  template:\n    spec:\n      kubelet:\n        maxPods: 110\n';
+  const report = await run(makeRepo({ 'pool.yaml': text }), [maxPods('prod', 'batch')]);
+  expect(report.refused[0]?.reason).toMatch(/Helm\/Go template expression \{\{ \.Values\.labels \}\}/);
+});

@@ -28,6 +28,6 @@ export function parseFile(path: string, text: string): FileParse {
   }
   const values = docs.map((doc) => doc.value);
   const cloudFormation = values.some(isTemplate);
-  const templated = templatingReason(text, values, cloudFormation);
+  const templated = templatingReason(text, errors.length ? undefined : values, cloudFormation);
   return { file: { path, text, docs: errors.length ? [] : docs, ...(templated ? { templated } : {}) }, errors };
 }
