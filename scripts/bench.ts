@@ -23,6 +23,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { listEventSamples, loadEvent } from '../test/helpers/events.ts';
 import { inventoryFrom, snapshotBuilder } from '../test/helpers/inventory-builder.ts';
 import { sampleAccountSnapshot, serveFullSnapshot } from '../test/helpers/sample-aws.ts';
+import { benchRemediate } from './bench-remediate.ts';
 import { bundleFunction, functionEntries } from './bundle.ts';
 
 const iterationsFlag = process.argv.indexOf('--iterations');
@@ -162,3 +163,4 @@ async function benchBundles(): Promise<void> {
 await benchEvents();
 await benchScan();
 await benchBundles();
+await benchRemediate(5);

@@ -288,6 +288,7 @@ describe('templates inside scripts are not templating', () => {
       'managedNodeGroups:',
       '  - name: ng-a',
       '    preBootstrapCommands:',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell variable in a script, on purpose
       `      - "docker inspect --format '{{.Id}}' pause && echo \${HOSTNAME}"`,
       '',
     ].join('\n');
