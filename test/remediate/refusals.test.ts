@@ -279,7 +279,7 @@ describe('read-back', () => {
 });
 
 describe('templates inside scripts are not templating', () => {
-  it('edits a file whose user data script holds {{ }} and ${var}, but refuses {{ }} in a value', async () => {
+  it('edits a file whose bootstrap commands hold {{ }} and a shell variable, but refuses {{ }} in a value', async () => {
     const script = [
       'apiVersion: eksctl.io/v1alpha5',
       'kind: ClusterConfig',
@@ -288,7 +288,6 @@ describe('templates inside scripts are not templating', () => {
       'managedNodeGroups:',
       '  - name: ng-a',
       '    preBootstrapCommands:',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell variable in a script, on purpose
       `      - "docker inspect --format '{{.Id}}' pause && echo \${HOSTNAME}"`,
       '',
     ].join('\n');
