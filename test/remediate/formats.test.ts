@@ -297,3 +297,18 @@ describe('eksctl add-on settings already present', () => {
     );
   });
 });
+
+it('refuses a NodeClass in a templated file, though the NodePool file is plain', async () => {
+  const pool =
+    'apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata:\n  name: a\nspec:\n  template:\n    spec:\n      nodeClassRef:\n        name: shared\n';
+  const nodeClass =
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the envsubst placeholder itself
+    'apiVersion: karpenter.k8s.aws/v1\nkind: EC2NodeClass\nmetadata:\n  name: shared\nspec:\n  role: "KarpenterNodeRole-${CLUSTER_NAME}"\n';
+  const report = await run(makeRepo({ 'pool.yaml': pool, 'class.yaml': nodeClass }), [
+    finding('f', { action: 'set-max-pods', target: nodeGroupTarget('prod', 'a'), set: { maxPods: 29 }, reason: 't' }),
+  ]);
+  expect(report.refused[0]).toMatchObject({
+    reason: expect.stringMatching(/class\.yaml is rendered before use: the envsubst placeholder/),
+    candidates: [{ path: 'class.yaml', line: 5 }],
+  });
+});

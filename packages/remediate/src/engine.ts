@@ -139,12 +139,14 @@ function locate(part: EditPart, parsed: Map<string, FileParse>, locators: readon
       continue;
     }
     for (const locator of locators)
-      for (const candidate of locator.locate(file, part, files))
+      for (const candidate of locator.locate(file, part, files)) {
+        // The owner may sit in another file (a Karpenter NodeClass): either file rendered before use refuses.
+        const templated = parsed.get(candidate.path)?.file.templated ?? file.templated;
+        const where = parsed.get(candidate.path)?.file.templated ? candidate.path : file.path;
         found.push(
-          file.templated
-            ? { path: candidate.path, line: candidate.line, refusal: `${candidate.path} is ${file.templated}` }
-            : candidate,
+          templated ? { path: candidate.path, line: candidate.line, refusal: `${where} is ${templated}` } : candidate,
         );
+      }
   }
   const what = describePart(part);
   if (found.length === 0)

@@ -57,7 +57,7 @@ export const eksctlLocator: Locator = {
         continue;
       }
       if (part.kind === 'revoke-rule') continue;
-      const owner = part.kind === 'instance-types' ? part.nodeGroup : part.nodeGroup;
+      const owner = part.nodeGroup;
       if (!owner || !clusterMatches(config, owner.cluster)) continue;
       for (const { path, group, managed } of nodeGroups(config, owner.name)) {
         if (part.kind === 'max-pods') out.push(maxPods(doc, path, group, part.maxPods));
@@ -113,12 +113,10 @@ function instanceTypes(
     }
     if (group.launchTemplate !== undefined)
       throw new EditError('the instance type comes from the node group launch template, which this file does not hold');
-    const edits =
-      types.length === 1 || !managed
-        ? doc.insert(path, 'instanceType', types[0])
-        : doc.insert(path, 'instanceTypes', types);
     if (types.length > 1 && !managed)
       throw new EditError('an unmanaged node group takes several types only in instancesDistribution');
+    const edits =
+      types.length === 1 ? doc.insert(path, 'instanceType', types[0]) : doc.insert(path, 'instanceTypes', types);
     return { edits, note: NODE_GROUP_NOTE };
   });
 }
