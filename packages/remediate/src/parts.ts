@@ -1,6 +1,6 @@
 /** A plan as the parts locators find one by one; all parts of a change must be located for it to be made. */
 import type { ChangePlan } from '@podnet-guard/core';
-import { ruleText } from '@podnet-guard/core';
+import { rulePlanText } from '@podnet-guard/core';
 import type { EditPart } from './locators/types.ts';
 
 export function partsOf(plan: ChangePlan): EditPart[] {
@@ -46,7 +46,7 @@ export function describePart(part: EditPart): string {
     case 'remote-access':
       return `remote access of node group ${group(part.nodeGroup)}`;
     case 'revoke-rule':
-      return `rule ${ruleText(part.rule)} of security group ${part.securityGroup.nameTag ?? part.securityGroup.name ?? part.securityGroup.id}`;
+      return `rule ${rulePlanText(part.rule)} of security group ${part.securityGroup.nameTag ?? part.securityGroup.name ?? part.securityGroup.id}`;
     case 'prefix-delegation':
       return `vpc-cni settings of cluster ${part.cluster}`;
   }

@@ -191,7 +191,7 @@ export function planRemediation(input: unknown): PlanResult {
         findingId: id,
         securityGroup: owner,
         rules: rules as RulePlan[],
-        summary: `security group ${group.nameTag ?? group.name ?? group.id} (${group.id}): revoke ${rules.length} rule(s) (${(rules as RulePlan[]).map(ruleText).join(', ')}). Takes effect when the change is applied; no node is replaced.`,
+        summary: `security group ${group.nameTag ?? group.name ?? group.id} (${group.id}): revoke ${rules.length} rule(s) (${(rules as RulePlan[]).map(rulePlanText).join(', ')}). Takes effect when the change is applied; no node is replaced.`,
       });
     }
     case 'enable-prefix-delegation': {
@@ -314,7 +314,7 @@ function peerOf(rule: Record<string, unknown>): RulePlan['peer'] | undefined {
 }
 
 /** `tcp/22 from 0.0.0.0/0`. */
-export function ruleText(rule: RulePlan): string {
+export function rulePlanText(rule: RulePlan): string {
   const ports =
     rule.protocol === '-1'
       ? 'all traffic'
