@@ -33,6 +33,7 @@ export * from './findings/transitions.ts';
 export * from './findings/wording.ts';
 export * from './inventory/index.ts';
 export type * from './ports.ts';
+export * from './remediation/index.ts';
 export * from './safe-parse.ts';
 export * from './slack-routing.ts';
 export * from './types/finding.ts';

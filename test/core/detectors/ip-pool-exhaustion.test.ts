@@ -121,7 +121,7 @@ describe('ip-pool-exhaustion findings', () => {
       clusters: ['prod'],
       remediation: {
         action: 'set-max-pods',
-        target: { type: 'nodegroup', id: 'prod/ng-sgp' },
+        target: { type: 'nodegroup', id: 'prod/ng-sgp', cluster: 'prod', nodeGroup: 'ng-sgp' },
         set: { maxPods: 44, instanceType: 'm5.xlarge' },
       },
       evidence: {

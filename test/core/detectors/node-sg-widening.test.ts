@@ -80,7 +80,11 @@ describe('node-sg-widening findings', () => {
     expect(finding?.blastRadius?.podIps).toBeGreaterThan(0);
     expect(finding?.evidence.details?.alsoTripped).toEqual(['sensitive-port-ingress']);
     expect(finding?.recommendation.links.map((link) => link.title)).toContain('Security groups for pods');
-    expect(finding?.remediation).toMatchObject({ action: 'revoke-security-group-ingress', target: { id: NODE_SG } });
+    expect(finding?.remediation).toMatchObject({
+      action: 'revoke-rules',
+      target: { id: NODE_SG, securityGroup: { id: NODE_SG } },
+      revoke: [{ direction: 'ingress', peerKey: 'ipv4:0.0.0.0/0' }],
+    });
   });
 
   it('counts SGP pods apart and names the data store for a reverse grant', () => {

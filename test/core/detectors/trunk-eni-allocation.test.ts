@@ -188,10 +188,10 @@ describe('trunk-eni-allocation findings', () => {
       inventory: sampleAccount,
     });
     expect(denied?.summary).toMatch(/AmazonEKSVPCResourceController/);
-    expect(denied?.remediation).toMatchObject({
-      action: 'attach-managed-policy-to-cluster-role',
-      set: { policyArn: 'arn:aws:iam::aws:policy/AmazonEKSVPCResourceController' },
-    });
+    // Attaching an IAM policy is outside the closed remediation actions (no code here owns the role): the
+    // recommendation says it, and the finding carries no remediation.
+    expect(denied?.recommendation.text).toMatch(/AmazonEKSVPCResourceController/);
+    expect(denied?.remediation).toBeUndefined();
     const [quota] = run({
       event: () => loadEvent('CreateNetworkInterface', 'trunk-failed-eni-quota'),
       inventory: sampleAccount,
@@ -264,7 +264,7 @@ describe('trunk-eni-allocation findings', () => {
       rule: 'instance-type-not-trunk-compatible',
       remediation: {
         action: 'set-instance-types',
-        target: { type: 'nodegroup', id: 'prod/ng-burst' },
+        target: { type: 'nodegroup', id: 'prod/ng-burst', cluster: 'prod', nodeGroup: 'ng-burst' },
         set: { instanceTypes: ['m5.large'] },
       },
     });

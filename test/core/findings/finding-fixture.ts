@@ -63,10 +63,11 @@ export function dataStoreFinding(overrides: Partial<Finding> = {}): Finding {
       links: [LINKS.securityGroupsForPods, LINKS.podIdentity, LINKS.irsa],
     },
     remediation: {
-      action: 'revoke-security-group-ingress',
-      target: { type: 'security-group', id: TARGET_SG },
+      action: 'revoke-rules',
+      target: { type: 'security-group', id: TARGET_SG, securityGroup: { id: TARGET_SG } },
       revoke: [
         {
+          direction: 'ingress',
           ruleId: RULE_ID,
           protocol: '6',
           fromPort: 5432,

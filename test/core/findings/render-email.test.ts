@@ -195,15 +195,15 @@ describe('undoSteps', () => {
   it('describes other changes by what to set', () => {
     const finding: Finding = dataStoreFinding({
       remediation: {
-        action: 'set-nodegroup-remote-access',
-        target: { type: 'nodegroup', id: 'prod/ng-general' },
-        set: { 'remoteAccess.sourceSecurityGroups': ['<bastion-sg-id>'] },
+        action: 'restrict-remote-access',
+        target: { type: 'nodegroup', id: 'prod/ng-general', cluster: 'prod', nodeGroup: 'ng-general' },
+        set: { remoteAccess: 'none' },
         reason: 'SSH remote access without source security groups is open to 0.0.0.0/0',
       },
     });
     expect(undoSteps(finding)).toEqual([
-      'Change nodegroup prod/ng-general (set-nodegroup-remote-access)',
-      'Set remoteAccess.sourceSecurityGroups to ["<bastion-sg-id>"]',
+      'Change nodegroup prod/ng-general (restrict-remote-access)',
+      'Set remoteAccess to "none"',
       'Why: SSH remote access without source security groups is open to 0.0.0.0/0',
     ]);
   });

@@ -36,3 +36,8 @@ registerCommand(
   async () => (await import('./report.ts')).reportCommand,
   'write a self-contained HTML report with pictures of exposure and IP capacity',
 );
+registerCommand(
+  'remediate',
+  async () => (await import('./remediate.ts')).remediateCommand,
+  'edit the eksctl, Karpenter or CloudFormation files that own what findings report',
+);

@@ -14,6 +14,8 @@ import { readMaxPodsFromUserData } from '../capacity/user-data.ts';
 import type { CloudTrailEvent, EventDetail } from '../cloudtrail/types.ts';
 import { buildFinding as buildSharedFinding, eventEvidence, type FindingDraft, unique } from '../findings/build.ts';
 import { clusterFromTags } from '../inventory/classify.ts';
+import { prefixDelegationRemediation } from '../remediation/prefix-delegation.ts';
+import { nodeGroupTarget } from '../remediation/targets.ts';
 import type { BlastRadius, Finding, Link, Remediation, ResourceRef, Severity } from '../types/finding.ts';
 import type { Inventory, LaunchTemplateVersion, NodeGroup } from '../types/inventory.ts';
 import { type DetailFilter, type DetectorContext, defineDetector, type RuleDefinition } from './define.ts';
@@ -621,6 +623,11 @@ function judgeSubnetHeadroom(
     );
   if (reasons.length === 0) return undefined;
   const severity: Severity = percent < 5 ? 'high' : 'medium';
+  // One cluster on the subnet: prefix delegation is its setting to change, when the checks say it is safe.
+  const prefixFix =
+    clusters.length === 1 && !prefixMode
+      ? prefixDelegationRemediation(inventory, clusters[0]!, sgpStatus(inventory, clusters[0]!).enabled === true)
+      : undefined;
   return buildFinding({
     rule: 'subnet-headroom-low',
     subject: subnetId,
@@ -649,6 +656,7 @@ function judgeSubnetHeadroom(
         : 'Add subnets with room (or a secondary VPC CIDR with custom networking) to the node groups, lower WARM_ENI_TARGET/WARM_IP_TARGET, or use prefix delegation; lower maxSize until then.',
       links: [LINKS.prefixDelegation, LINKS.subnetReservations, LINKS.customNetworking],
     },
+    ...(prefixFix && 'remediation' in prefixFix ? { remediation: prefixFix.remediation } : {}),
     context,
     ...(event ? { event } : {}),
   });
@@ -760,7 +768,7 @@ function judgeMaxPods(group: NodeGroup, context: DetectorContext, event: CloudTr
   const nodes = nodesOfGroup(inventory, cluster, group.name);
   const remediation: Remediation = {
     action: 'set-max-pods',
-    target,
+    target: nodeGroupTarget(cluster, group.name, inventory),
     set: { maxPods: safe, instanceType },
     reason: `maxPods ${effective.value} (from ${effective.source}) exceeds the ${safe} pod IPs a ${instanceType} node holds${trunkSlot ? ' with the SGP trunk ENI taking one ENI slot' : ''}`,
   };

@@ -19,6 +19,7 @@ import {
 import { LINKS } from '../findings/links.ts';
 import { plural } from '../findings/wording.ts';
 import { cidrContains, normalizeCidr } from '../inventory/cidr.ts';
+import { restrictRemoteAccessRemediation, revokeRulesRemediation } from '../remediation/targets.ts';
 import type { BlastRadius, Finding, Link, ResourceRef } from '../types/finding.ts';
 import type { Inventory, NodeGroup, SgExposure } from '../types/inventory.ts';
 import { type DetectorContext, defineDetector, type RuleDefinition } from './define.ts';
@@ -576,12 +577,13 @@ function judgeReverseGrants(
             LINKS.networkPolicies,
           ],
         },
-        remediation: {
-          action: 'revoke-security-group-ingress',
-          target: { type: 'security-group', id: targetId },
-          revoke: granted.map(ruleDetail),
-          reason: `admits node SG ${nodeSgId}`,
-        },
+        remediation: revokeRulesRemediation(
+          targetId,
+          granted.map(ruleDetail),
+          'ingress',
+          `admits node SG ${nodeSgId}`,
+          inventory,
+        ),
         expectedBecause:
           podSg && !dataStore
             ? `${targetId} is a pod security group (security groups for pods): it must admit the node SG for kubelet probes`
@@ -737,12 +739,7 @@ function remoteAccessFinding(
       text: 'Give the node group remote access source security groups (remoteAccess.sourceSecurityGroups), or drop SSH and use SSM Session Manager. Node group remote access cannot be changed in place: create a new node group and move the workloads.',
       links: [LINKS.remoteAccess, LINKS.securityGroupRequirements],
     },
-    remediation: {
-      action: 'set-nodegroup-remote-access',
-      target: { type: 'nodegroup', id: `${target.cluster}/${target.nodegroup}` },
-      set: { 'remoteAccess.sourceSecurityGroups': ['<bastion-sg-id>'] },
-      reason: 'SSH remote access without source security groups is open to 0.0.0.0/0',
-    },
+    remediation: restrictRemoteAccessRemediation(target.cluster, target.nodegroup, [], inventory),
     context: base.context,
     ...(base.event ? { event: base.event } : {}),
   });
@@ -799,12 +796,13 @@ function ingressFinding(
           links: [LINKS.loadBalancerSourceRanges],
         }
       : ingressRecommendation(trip.sensitivePorts),
-    remediation: {
-      action: 'revoke-security-group-ingress',
-      target: { type: 'security-group', id: groupId },
-      revoke: details,
-      reason: `${trip.rule} on a node SG`,
-    },
+    remediation: revokeRulesRemediation(
+      groupId,
+      trip.rules.map(ruleDetail),
+      'ingress',
+      `${trip.rule} on a node SG`,
+      inventory,
+    ),
     context: base.context,
     ...(base.event ? { event: base.event } : {}),
   });

@@ -32,6 +32,7 @@ import {
   nodeIdentityFromTags,
   TRUNK_ENI_TAG,
 } from '../inventory/classify.ts';
+import { instanceTypesTarget } from '../remediation/targets.ts';
 import type { BlastRadius, Finding, Link, ResourceRef } from '../types/finding.ts';
 import type { Inventory, NetworkInterface, Node } from '../types/inventory.ts';
 import { type DetectorContext, defineDetector, type RuleDefinition } from './define.ts';
@@ -536,16 +537,6 @@ function onTrunkCreated(
         },
       },
       recommendation: { text: meaning.action, links: meaning.links },
-      ...(isPermissionError(event.errorCode) && cluster
-        ? {
-            remediation: {
-              action: 'attach-managed-policy-to-cluster-role',
-              target: { type: 'cluster', id: cluster },
-              set: { policyArn: 'arn:aws:iam::aws:policy/AmazonEKSVPCResourceController' },
-              reason: 'the VPC resource controller needs it to create and attach trunk and branch ENIs',
-            },
-          }
-        : {}),
       context,
       event,
     }),
@@ -1062,10 +1053,6 @@ function usersOfLaunchTemplate(
   return [...users.values()];
 }
 
-function isPermissionError(code: string | undefined): boolean {
-  return code !== undefined && /(UnauthorizedOperation|AccessDenied)/.test(code);
-}
-
 function describeSgp(sgp: SgpStatus): string {
   return sgp.signals.length ? `SGP is on (seen: ${sgp.signals.join('; ')}).` : '';
 }
@@ -1092,6 +1079,7 @@ function instanceTypeFinding(input: {
     .join(', ');
   const label = input.groupKind === 'instances' ? `instances ${input.group}` : `${input.groupKind} ${input.group}`;
   const replacement = input.types.map((type) => suggestions[type]).filter((type): type is string => Boolean(type));
+  const remediationTarget = instanceTypesTarget(input.target, input.context.inventory);
   return buildFinding({
     rule: 'instance-type-not-trunk-compatible',
     subject: `${input.cluster}/${input.group}`,
@@ -1118,16 +1106,12 @@ function instanceTypeFinding(input: {
       text: `Use a trunk-capable instance type (${suggestionText}). If these nodes must stay, keep pods with a SecurityGroupPolicy off them (node affinity on vpc.amazonaws.com/has-trunk-attached=true) or move those pods to a dedicated trunk-capable node group.`,
       links: [LOCAL_LINKS.sgpInstanceTypes, LINKS.securityGroupsForPods, LINKS.dedicatedNodeGroups],
     },
-    ...(replacement.length
+    ...(replacement.length && remediationTarget
       ? {
           remediation: {
-            action:
-              input.target.type === 'launch-template' ? 'set-launch-template-instance-type' : 'set-instance-types',
-            target: input.target,
-            set:
-              input.target.type === 'launch-template'
-                ? { instanceType: replacement[0] }
-                : { instanceTypes: replacement },
+            action: 'set-instance-types',
+            target: remediationTarget,
+            set: { instanceTypes: input.target.type === 'launch-template' ? replacement.slice(0, 1) : replacement },
             reason: `${input.types.join(', ')} cannot hold a trunk ENI, which security groups for pods need`,
           },
         }

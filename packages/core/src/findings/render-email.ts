@@ -190,7 +190,13 @@ export function undoSteps(finding: Finding): string[] {
   const remediation = finding.remediation;
   if (!remediation || finding.status === 'resolved') return [];
   const lines: string[] = [];
-  const direction = /^revoke-security-group-(ingress|egress)$/.exec(remediation.action)?.[1];
+  // revoke-rules carries the direction on each rule; rules of one finding share it.
+  const direction =
+    remediation.action === 'revoke-rules'
+      ? remediation.revoke?.[0]?.direction === 'egress'
+        ? 'egress'
+        : 'ingress'
+      : undefined;
   const groupId = remediation.target.id;
   if (direction && remediation.target.type === 'security-group' && SG_ID.test(groupId)) {
     const region = REGION.test(finding.region) ? ` --region ${finding.region}` : '';

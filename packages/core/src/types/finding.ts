@@ -71,13 +71,47 @@ export interface Recommendation {
   links: Link[];
 }
 
-/** Machine-readable change that fixes the finding; a later remediation step turns it into a pull request. */
+/**
+ * The closed list of remediation actions. All but `replace-node` are code edits `podnet-guard remediate` can make
+ * in the files that own the resource; `replace-node` is for a person (or a later automation), never a code edit.
+ */
+export const REMEDIATION_ACTIONS = [
+  'set-max-pods',
+  'set-instance-types',
+  'restrict-remote-access',
+  'revoke-rules',
+  'enable-prefix-delegation',
+  'replace-node',
+] as const;
+export type RemediationAction = (typeof REMEDIATION_ACTIONS)[number];
+
+/**
+ * The resource to change, with every name a repository may use for it: locating the owning block in code needs them
+ * (an SG is found by its group name or `Name` tag as often as by its id).
+ */
+export interface RemediationTarget extends ResourceRef {
+  cluster?: string;
+  /** Managed or eksctl node group, or Karpenter NodePool name. */
+  nodeGroup?: string;
+  launchTemplate?: { id?: string; name?: string; version?: string };
+  securityGroup?: { id: string; name?: string; nameTag?: string };
+  /** EKS add-on name (`vpc-cni`). */
+  addon?: string;
+  /** From the resource's `aws:cloudformation:stack-name` / `aws:cloudformation:logical-id` tags. */
+  cloudFormation?: { stackName?: string; logicalId: string };
+}
+
+/** Machine-readable change that fixes the finding; `podnet-guard remediate` turns it into an edit of the owning code. */
 export interface Remediation {
-  action: string;
-  target: ResourceRef;
-  /** The attribute to change and its safe value. */
+  action: RemediationAction;
+  target: RemediationTarget;
+  /**
+   * The attributes to change and their safe values: `maxPods` (set-max-pods), `instanceTypes` (set-instance-types),
+   * `sourceSecurityGroups` or `remoteAccess: "none"` (restrict-remote-access), the vpc-cni settings and per node
+   * group `maxPods` (enable-prefix-delegation). Never a placeholder: what is not known is not set.
+   */
   set?: Record<string, unknown>;
-  /** Rules to revoke (security group rule ids or permission shapes). */
+  /** Rules to revoke (revoke-rules): `direction`, `ruleId`, `protocol`, ports, `peer`, `peerKey`, `description`. */
   revoke?: Record<string, unknown>[];
   reason: string;
 }

@@ -1,0 +1,3 @@
+export * from './plan.ts';
+export * from './prefix-delegation.ts';
+export * from './targets.ts';

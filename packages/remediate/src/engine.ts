@@ -1,0 +1,247 @@
+/**
+ * remediate: for each finding, plan the change (core), locate the one block that owns each part of it (one locator
+ * per format), edit, re-parse and read back. Refuses rather than guesses: no owner, two owners, a computed value or a
+ * templated file each yield a refusal with the reason and the candidates.
+ */
+import { type ChangePlan, planRemediation } from '@podnet-guard/core';
+import { fileDiff } from './diff.ts';
+import { cloudFormationLocator } from './locators/cloudformation.ts';
+import { eksctlLocator } from './locators/eksctl.ts';
+import { karpenterLocator } from './locators/karpenter.ts';
+import type { Candidate, EditPart, Locator, ParsedFile } from './locators/types.ts';
+import { type FileParse, parseFile } from './parse-file.ts';
+import { describePart, namesOf, partsOf } from './parts.ts';
+import type { Repo } from './repo.ts';
+import { applyEdits, type TextEdit } from './text-edit.ts';
+
+/** One locator per format; Terraform joins this list. */
+export const LOCATORS: readonly Locator[] = [eksctlLocator, karpenterLocator, cloudFormationLocator];
+
+export interface ChangeEntry {
+  findingId: string;
+  path: string;
+  action: ChangePlan['action'];
+  summary: string;
+  diff: string;
+}
+
+export interface RefusedEntry {
+  findingId: string;
+  reason: string;
+  candidates: { path: string; line: number }[];
+}
+
+export interface UnsupportedEntry {
+  findingId: string;
+  reason: string;
+}
+
+export interface RemediationReport {
+  changes: ChangeEntry[];
+  refused: RefusedEntry[];
+  unsupported: UnsupportedEntry[];
+  /** Findings whose owning code already holds the planned values (nothing to change). */
+  alreadyDone: string[];
+  /** The whole change as one unified diff. */
+  diff: string;
+  /** Final text of every changed file, for `--write`. */
+  files: Map<string, string>;
+}
+
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+/** The findings of `scan` / `evaluate-event` JSON output, an array of findings, or one finding. */
+export function findingsOf(input: unknown): unknown[] {
+  if (Array.isArray(input)) return input;
+  if (typeof input === 'object' && input !== null) {
+    const record = input as Record<string, unknown>;
+    if (Array.isArray(record.findings)) return record.findings;
+    if (typeof record.id === 'string' && typeof record.detector === 'string') return [record];
+  }
+  throw new InputError('the input is neither scan/evaluate-event JSON output ({"findings": [...]}) nor a finding');
+}
+
+type PartOutcome =
+  | { kind: 'refused'; reason: string; candidates: Candidate[] }
+  | { kind: 'done' }
+  | { kind: 'edit'; candidate: Candidate };
+
+export interface RemediateOptions {
+  /** Only these finding ids. */
+  ids?: string[];
+  /** The locators to ask (default {@link LOCATORS}). */
+  locators?: readonly Locator[];
+}
+
+/** Plans, locates, edits and reads back every finding of `input` against the repository; writes nothing. */
+export async function remediate(
+  input: unknown,
+  repo: Repo,
+  options: RemediateOptions = {},
+): Promise<RemediationReport> {
+  const locators = options.locators ?? LOCATORS;
+  let findings = findingsOf(input);
+  const report: RemediationReport = {
+    changes: [],
+    refused: [],
+    unsupported: [],
+    alreadyDone: [],
+    diff: '',
+    files: new Map(),
+  };
+  if (options.ids?.length) {
+    const idOf = (finding: unknown) => (finding as { id?: unknown })?.id;
+    for (const id of options.ids)
+      if (!findings.some((finding) => idOf(finding) === id))
+        report.unsupported.push({ findingId: id, reason: 'no finding with this id in the input' });
+    findings = findings.filter((finding) => options.ids!.includes(String(idOf(finding))));
+  }
+  const originals = new Map<string, string>();
+  const parsed = new Map<string, FileParse>();
+  for (const path of await repo.files()) {
+    let text: string;
+    try {
+      text = await repo.read(path);
+    } catch {
+      continue; // unreadable or too large: never a candidate
+    }
+    originals.set(path, text);
+    parsed.set(path, parseFile(path, text));
+  }
+  for (const finding of findings) {
+    const planned = planRemediation(finding);
+    if (planned.kind === 'unsupported') {
+      report.unsupported.push({ findingId: planned.findingId, reason: planned.reason });
+      continue;
+    }
+    applyPlan(planned.plan, parsed, report, locators);
+  }
+  for (const [path, text] of originals) {
+    const now = parsed.get(path)!.file.text;
+    if (now !== text) {
+      report.files.set(path, now);
+      report.diff += fileDiff(path, text, now);
+    }
+  }
+  return report;
+}
+
+function locate(part: EditPart, parsed: Map<string, FileParse>, locators: readonly Locator[]): PartOutcome {
+  const files = [...parsed.values()].map((entry) => entry.file);
+  const found: Candidate[] = [];
+  for (const { file, errors } of parsed.values()) {
+    if (errors.length) {
+      // A templated file that does not parse may still own the part: a refusal, never a silent miss.
+      if (file.templated && namesOf(part).some((name) => mentions(file.text, name)))
+        found.push({ path: file.path, line: 1, refusal: file.templated });
+      continue;
+    }
+    for (const locator of locators)
+      for (const candidate of locator.locate(file, part, files)) {
+        // The owner may sit in another file (a Karpenter NodeClass): either file rendered before use refuses.
+        const templated = parsed.get(candidate.path)?.file.templated ?? file.templated;
+        const where = parsed.get(candidate.path)?.file.templated ? candidate.path : file.path;
+        found.push(
+          templated ? { path: candidate.path, line: candidate.line, refusal: `${where} is ${templated}` } : candidate,
+        );
+      }
+  }
+  const what = describePart(part);
+  if (found.length === 0)
+    return { kind: 'refused', reason: `nothing in the repository owns the ${what}`, candidates: [] };
+  if (found.length > 1)
+    return {
+      kind: 'refused',
+      reason: `${found.length} blocks could own the ${what}: refusing to guess`,
+      candidates: found,
+    };
+  const only = found[0]!;
+  if (only.refusal) return { kind: 'refused', reason: `${what}: ${only.refusal}`, candidates: [only] };
+  if (only.done) return { kind: 'done' };
+  return { kind: 'edit', candidate: only };
+}
+
+function mentions(text: string, name: string): boolean {
+  if (name.length < 3) return false;
+  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
+    const before = text[at - 1] ?? ' ';
+    const after = text[at + name.length] ?? ' ';
+    if (!/[A-Za-z0-9_-]/.test(before) && !/[A-Za-z0-9_-]/.test(after)) return true;
+  }
+  return false;
+}
+
+function applyPlan(
+  plan: ChangePlan,
+  parsed: Map<string, FileParse>,
+  report: RemediationReport,
+  locators: readonly Locator[],
+): void {
+  const parts = partsOf(plan);
+  const edits = new Map<string, { edits: TextEdit[]; notes: Set<string> }>();
+  for (const part of parts) {
+    const outcome = locate(part, parsed, locators);
+    if (outcome.kind === 'refused') {
+      report.refused.push({
+        findingId: plan.findingId,
+        reason: outcome.reason,
+        candidates: outcome.candidates.map(({ path, line }) => ({ path, line })),
+      });
+      return;
+    }
+    if (outcome.kind === 'done') continue;
+    const { candidate } = outcome;
+    const entry = edits.get(candidate.path) ?? { edits: [], notes: new Set<string>() };
+    entry.edits.push(...(candidate.edits ?? []));
+    if (candidate.note) entry.notes.add(candidate.note);
+    edits.set(candidate.path, entry);
+  }
+  if (edits.size === 0) {
+    report.alreadyDone.push(plan.findingId);
+    return;
+  }
+  // Apply to a copy; the repository view changes only once every part reads back.
+  const next = new Map(parsed);
+  for (const [path, entry] of edits) {
+    const before = parsed.get(path)!.file.text;
+    let after: string;
+    try {
+      after = applyEdits(before, entry.edits);
+    } catch (error) {
+      refuse(report, plan, `the edits of ${path} overlap: ${(error as Error).message}`, path);
+      return;
+    }
+    const reparsed = parseFile(path, after);
+    if (reparsed.errors.length) {
+      refuse(report, plan, `${path} does not parse after the edit: ${reparsed.errors[0]}`, path);
+      return;
+    }
+    next.set(path, reparsed);
+  }
+  for (const part of parts) {
+    const outcome = locate(part, next, locators);
+    if (outcome.kind !== 'done') {
+      refuse(report, plan, `the edit does not read back as planned (${describePart(part)})`, [...edits.keys()][0]!);
+      return;
+    }
+  }
+  for (const [path, entry] of edits) {
+    const before = parsed.get(path)!.file.text;
+    parsed.set(path, next.get(path)!);
+    report.changes.push({
+      findingId: plan.findingId,
+      path,
+      action: plan.action,
+      summary: [plan.summary, ...entry.notes].join(' '),
+      diff: fileDiff(path, before, next.get(path)!.file.text),
+    });
+  }
+}
+
+function refuse(report: RemediationReport, plan: ChangePlan, reason: string, path: string): void {
+  report.refused.push({ findingId: plan.findingId, reason, candidates: [{ path, line: 1 }] });
+}
+
+export type { ParsedFile };
