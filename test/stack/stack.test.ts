@@ -14,6 +14,7 @@ import {
   functionRoleName,
   ownPrincipalPatterns,
   STACK_FUNCTIONS,
+  stackFunctionPermissions,
   stackSettings,
 } from '@podnet-guard/stack-tools';
 import { describe, expect, it } from 'vitest';
@@ -166,5 +167,24 @@ describe('FINDING_TRANSITION_PATTERN', () => {
     expect(FINDING_TRANSITION_PATTERN.source).toEqual([FINDING_EVENT_SOURCE]);
     expect([...FINDING_TRANSITION_PATTERN['detail-type']].sort()).toEqual(Object.values(FINDING_DETAIL_TYPES).sort());
     expect(FINDING_TRANSITION_PATTERN['detail-type']).not.toContain(EVALUATION_JOB_DETAIL_TYPE);
+  });
+});
+
+describe('deliver-slack permissions', () => {
+  it('reads its secret and its state in the table, and can send nothing else (no SNS, no bus, no EC2)', () => {
+    const statements = stackFunctionPermissions('deliver-slack', {
+      findingsTable: 'table',
+      findingsTableIndexes: 'table/index/*',
+      slackSecret: 'secret',
+      failureQueue: 'queue',
+    });
+    expect(statements.flatMap((statement) => statement.actions).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'secretsmanager:GetSecretValue',
+      'sqs:SendMessage',
+    ]);
+    expect(statements.find((s) => s.actions.includes('secretsmanager:GetSecretValue'))?.resources).toEqual(['secret']);
   });
 });

@@ -4,15 +4,11 @@
  */
 export const FUNCTION_COMMANDS: Readonly<Record<string, readonly string[]>> = {
   'deliver-slack': [
-    '@aws-sdk/client-dynamodb:DeleteItemCommand',
     '@aws-sdk/client-dynamodb:DescribeEndpointsCommand',
     '@aws-sdk/client-dynamodb:GetItemCommand',
     '@aws-sdk/client-dynamodb:PutItemCommand',
     '@aws-sdk/client-dynamodb:QueryCommand',
-    '@aws-sdk/client-dynamodb:UpdateItemCommand',
-    '@aws-sdk/client-eventbridge:PutEventsCommand',
     '@aws-sdk/client-secrets-manager:GetSecretValueCommand',
-    '@aws-sdk/client-sns:PublishBatchCommand',
   ],
   'evaluate-api': [
     '@aws-sdk/client-auto-scaling:DescribeAutoScalingGroupsCommand',

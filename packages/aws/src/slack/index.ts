@@ -1,5 +1,6 @@
 export * from './deliver-slack.ts';
 export * from './handle-finding-event.ts';
+export * from './slack-env.ts';
 export * from './slack-secret.ts';
 export * from './slack-sink.ts';
 export * from './slack-state-store.ts';
