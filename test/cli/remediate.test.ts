@@ -112,7 +112,11 @@ describe('podnet-guard remediate', () => {
     [['remediate', '--repo', '.'], '', /give exactly one findings file/],
     [['remediate', '-', '--repo', '/nonexistent-podnet-guard'], '{"findings": []}', /cannot open/],
     [['remediate', '-', '--repo', '.', '--format', 'text'], '{"findings": []}', /--format must be diff or json/],
-    [['remediate', '-', '--repo', '.', '--bogus'], '{"findings": []}', /unknown option --bogus\nusage: podnet-guard remediate /],
+    [
+      ['remediate', '-', '--repo', '.', '--bogus'],
+      '{"findings": []}',
+      /unknown option --bogus\nusage: podnet-guard remediate /,
+    ],
   ])('%j with %j exits 2 with a one-line reason', async (argv, stdin, message) => {
     const result = await cli(argv, stdin);
     expect(result.code).toBe(EXIT.usage);
