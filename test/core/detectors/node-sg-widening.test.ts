@@ -4,6 +4,7 @@ import {
   type Finding,
   findingId,
   isPrivateCidr,
+  MAX_LISTED_RULES,
   parseCloudTrailEvent,
   parseGuardConfig,
   scanInventory,
@@ -236,14 +237,31 @@ describe('node-sg-widening: rules that together cover the whole space', () => {
     const [finding] = open(findings, 'world-open-ingress');
     // Every public /11 is world-open with its siblings; the non-public ones (10.0.0.0/11 …) are judged on their own.
     const publicOnes = slash11s.filter((cidr) => !isPrivateCidr(cidr)).length;
-    expect(finding?.evidence.details?.rules).toHaveLength(publicOnes);
+    // The finding lists the first MAX_LISTED_RULES rules and counts the rest: it must fit one DynamoDB item (400 KB)
+    // and one SNS message (256 KB), and a partial revoke is no remediation.
+    expect(finding?.evidence.details?.rules).toHaveLength(MAX_LISTED_RULES);
+    expect(finding?.evidence.details).toMatchObject({
+      rulesTotal: publicOnes,
+      rulesNotListed: publicOnes - MAX_LISTED_RULES,
+    });
     // The summary names the first ten and counts the rest.
     expect(finding?.summary).toContain(`and ${publicOnes - 10} more rule(s)`);
-    expect(finding?.resources.filter((r) => r.type === 'security-group-rule')).toHaveLength(publicOnes);
+    expect(finding?.resources.filter((r) => r.type === 'security-group-rule')).toHaveLength(MAX_LISTED_RULES);
     expect(finding?.resources).toContainEqual({
       type: 'security-group-rule',
-      id: `sgr-0c${String(100).padStart(15, '0')}`,
+      id: `sgr-0c${String(99).padStart(15, '0')}`,
     });
+    expect(finding?.remediation).toBeUndefined();
+    expect(JSON.stringify(finding).length).toBeLessThan(100_000);
+  });
+
+  it('lists every rule, and revokes them, when there are no more than MAX_LISTED_RULES', () => {
+    const cidrs = slash11s.filter((cidr) => !isPrivateCidr(cidr)).slice(0, MAX_LISTED_RULES);
+    const { findings } = evaluate(authorize(NODE_SG, [{ from: 22, cidrs }]));
+    const [finding] = open(findings, 'public-wide-ingress').concat(open(findings, 'sensitive-port-ingress'));
+    expect(finding?.evidence.details?.rules).toHaveLength(MAX_LISTED_RULES);
+    expect(finding?.evidence.details).not.toHaveProperty('rulesNotListed');
+    expect(finding?.remediation?.revoke).toHaveLength(MAX_LISTED_RULES);
   });
 
   it('does not call 2,047 of those CIDRs world-open', () => {

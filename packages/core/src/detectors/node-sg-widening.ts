@@ -748,6 +748,9 @@ function remoteAccessFinding(
 // ---------------------------------------------------------------------------------------------------------------
 // Finding assembly
 
+/** Rules a finding lists (evidence, resources, remediation); the rest are counted. */
+export const MAX_LISTED_RULES = 100;
+
 function ingressFinding(
   groupId: string,
   trip: IngressTrip,
@@ -756,7 +759,11 @@ function ingressFinding(
   const { inventory } = base.context;
   const exposure = inventory.exposureOf(groupId);
   const rulesText = describeRules(trip.rules);
-  const details = trip.rules.map(ruleDetail);
+  // A finding is stored in one DynamoDB item (400 KB) and sent in one SNS message (256 KB): it lists at most
+  // MAX_LISTED_RULES rules and counts the rest (the CloudTrail event lists them all).
+  const listed = trip.rules.slice(0, MAX_LISTED_RULES);
+  const details = listed.map(ruleDetail);
+  const unlisted = trip.rules.length - listed.length;
   const reach =
     trip.rule === 'world-open-ingress'
       ? 'the internet'
@@ -776,13 +783,14 @@ function ingressFinding(
     clusters: exposure.clusters,
     resources: [
       { type: 'security-group', id: groupId },
-      ...trip.rules.flatMap((rule) => (rule.ruleId ? [{ type: 'security-group-rule' as const, id: rule.ruleId }] : [])),
+      ...listed.flatMap((rule) => (rule.ruleId ? [{ type: 'security-group-rule' as const, id: rule.ruleId }] : [])),
     ],
     blastRadius: blastRadius(exposure, inventory),
     evidence: {
       ...(base.event ? eventEvidence(base.event) : { state: `${groupId} ingress rules (DescribeSecurityGroupRules)` }),
       details: {
         rules: details,
+        ...(unlisted > 0 ? { rulesTotal: trip.rules.length, rulesNotListed: unlisted } : {}),
         ...(trip.sensitivePorts.length ? { sensitivePorts: trip.sensitivePorts } : {}),
         ...(trip.alsoTripped.length ? { alsoTripped: trip.alsoTripped } : {}),
         ...(trip.kubernetesClaims.length ? { kubernetesClaimsNotBelieved: trip.kubernetesClaims } : {}),
@@ -796,13 +804,10 @@ function ingressFinding(
           links: [LINKS.loadBalancerSourceRanges],
         }
       : ingressRecommendation(trip.sensitivePorts),
-    remediation: revokeRulesRemediation(
-      groupId,
-      trip.rules.map(ruleDetail),
-      'ingress',
-      `${trip.rule} on a node SG`,
-      inventory,
-    ),
+    // Revoking more rules than a finding can list is for a person to do from the event, not a partial machine edit.
+    ...(unlisted === 0
+      ? { remediation: revokeRulesRemediation(groupId, details, 'ingress', `${trip.rule} on a node SG`, inventory) }
+      : {}),
     context: base.context,
     ...(base.event ? { event: base.event } : {}),
   });

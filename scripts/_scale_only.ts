@@ -1,0 +1,2 @@
+import { benchScale } from './bench-scale.ts';
+await benchScale();
