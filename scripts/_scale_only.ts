@@ -1,2 +1,0 @@
-import { benchScale } from './bench-scale.ts';
-await benchScale();
