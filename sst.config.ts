@@ -176,49 +176,43 @@ export default $config({
     const api = new sst.aws.ApiGatewayV2('Api');
     for (const route of tools.API_ROUTES) api.route(route, evaluateApi.arn, { auth: { iam: true } });
 
-    const jobRule = new aws.cloudwatch.EventRule('EvaluationJobs', {
-      eventBusName: bus.name,
-      description: 'podnet-guard: API evaluations that outlived the request',
-      eventPattern: JSON.stringify({ source: [EVALUATION_JOB_SOURCE], 'detail-type': [EVALUATION_JOB_DETAIL_TYPE] }),
+    /** A rule on the findings bus invoking `fn`, with the retry policy and dead letters of every target. */
+    const busRuleTo = (name: string, fn: sst.aws.Function, description: string, pattern: object) => {
+      const rule = new aws.cloudwatch.EventRule(name, {
+        eventBusName: bus.name,
+        description,
+        eventPattern: JSON.stringify(pattern),
+      });
+      new aws.cloudwatch.EventTarget(`${name}Target`, {
+        rule: rule.name,
+        eventBusName: bus.name,
+        arn: fn.arn,
+        retryPolicy,
+        deadLetterConfig: { arn: deliveryDlq.arn },
+      });
+      new aws.lambda.Permission(`${name}Invoke`, {
+        action: 'lambda:InvokeFunction',
+        function: fn.name,
+        principal: 'events.amazonaws.com',
+        sourceArn: rule.arn,
+      });
+      ruleArns.push(rule.arn);
+    };
+    busRuleTo('EvaluationJobs', evaluateApi, 'podnet-guard: API evaluations that outlived the request', {
+      source: [EVALUATION_JOB_SOURCE],
+      'detail-type': [EVALUATION_JOB_DETAIL_TYPE],
     });
-    new aws.cloudwatch.EventTarget('EvaluationJobsTarget', {
-      rule: jobRule.name,
-      eventBusName: bus.name,
-      arn: evaluateApi.arn,
-      retryPolicy,
-      deadLetterConfig: { arn: deliveryDlq.arn },
-    });
-    new aws.lambda.Permission('EvaluationJobsInvoke', {
-      action: 'lambda:InvokeFunction',
-      function: evaluateApi.name,
-      principal: 'events.amazonaws.com',
-      sourceArn: jobRule.arn,
-    });
-    ruleArns.push(jobRule.arn);
 
     // ---- Slack: a consumer of the findings bus, off the CloudTrail hot path ----
 
     const deliverSlack = functions['deliver-slack'] as sst.aws.Function | undefined;
     if (deliverSlack) {
-      const slackRule = new aws.cloudwatch.EventRule('SlackDelivery', {
-        eventBusName: bus.name,
-        description: 'podnet-guard: finding transitions to Slack',
-        eventPattern: JSON.stringify(tools.FINDING_TRANSITION_PATTERN),
-      });
-      new aws.cloudwatch.EventTarget('SlackDeliveryTarget', {
-        rule: slackRule.name,
-        eventBusName: bus.name,
-        arn: deliverSlack.arn,
-        retryPolicy,
-        deadLetterConfig: { arn: deliveryDlq.arn },
-      });
-      new aws.lambda.Permission('SlackDeliveryInvoke', {
-        action: 'lambda:InvokeFunction',
-        function: deliverSlack.name,
-        principal: 'events.amazonaws.com',
-        sourceArn: slackRule.arn,
-      });
-      ruleArns.push(slackRule.arn);
+      busRuleTo(
+        'SlackDelivery',
+        deliverSlack,
+        'podnet-guard: finding transitions to Slack',
+        tools.FINDING_TRANSITION_PATTERN,
+      );
       // The hourly digest of low and info findings.
       const digest = new sst.aws.Cron('SlackDigestSchedule', {
         function: deliverSlack.arn,
