@@ -21,6 +21,8 @@ import {
   handleApiRequest,
   handleEvaluationJob,
   loadRuntimeConfig,
+  putSuppressionEvent,
+  type SuppressionAnnouncement,
 } from '@podnet-guard/aws';
 
 const config = await loadRuntimeConfig(process.env);
@@ -45,6 +47,13 @@ const deps: ApiDeps = {
     }),
   deadlineMs: deadlineFromEnv(process.env),
   handoff: async (job) => createEventBridgeHandoff(await events(), config.busName ?? 'default')(job),
+  // Suppressions become events on the findings bus (Slack shows them in the finding's thread).
+  ...(config.busName
+    ? {
+        announceSuppression: async (announcement: SuppressionAnnouncement) =>
+          putSuppressionEvent(await events(), config.busName as string, announcement),
+      }
+    : {}),
   logger,
   recordMetric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
 };

@@ -2,7 +2,13 @@
  * The stack's pure parts: cross-region forwarding, role names and own-principal patterns, the function environment
  * (as the functions' own loader reads it), and the API routes (as the API handler serves them).
  */
-import { FINDING_DETAIL_TYPES, FINDING_EVENT_SOURCE, handleApiRequest, loadRuntimeConfig } from '@podnet-guard/aws';
+import {
+  FINDING_DETAIL_TYPES,
+  FINDING_EVENT_SOURCE,
+  handleApiRequest,
+  loadRuntimeConfig,
+  SUPPRESSION_DETAIL_TYPES,
+} from '@podnet-guard/aws';
 import { eventPatterns, matchesArnPattern } from '@podnet-guard/core';
 import {
   API_ROUTES,
@@ -165,7 +171,9 @@ describe('API_ROUTES', () => {
 describe('FINDING_TRANSITION_PATTERN', () => {
   it('matches every transition the findings bus carries, and nothing else the bus carries', () => {
     expect(FINDING_TRANSITION_PATTERN.source).toEqual([FINDING_EVENT_SOURCE]);
-    expect([...FINDING_TRANSITION_PATTERN['detail-type']].sort()).toEqual(Object.values(FINDING_DETAIL_TYPES).sort());
+    expect([...FINDING_TRANSITION_PATTERN['detail-type']].sort()).toEqual(
+      [...Object.values(FINDING_DETAIL_TYPES), ...Object.values(SUPPRESSION_DETAIL_TYPES)].sort(),
+    );
     expect(FINDING_TRANSITION_PATTERN['detail-type']).not.toContain(EVALUATION_JOB_DETAIL_TYPE);
   });
 });

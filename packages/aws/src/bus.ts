@@ -3,7 +3,14 @@
  * SIEM): `source: podnet-guard`, `detail-type: Finding Opened|Finding Worsened|Finding Resolved`, the finding as detail.
  */
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { PodnetGuardError, type PublishedTransition, publicFinding, type RecordedTransition } from '@podnet-guard/core';
+import {
+  dedupeKeyOf,
+  PodnetGuardError,
+  type PublishedTransition,
+  publicFinding,
+  type RecordedTransition,
+  type StoredFinding,
+} from '@podnet-guard/core';
 
 export const FINDING_EVENT_SOURCE = 'podnet-guard';
 export const FINDING_DETAIL_TYPES: Record<PublishedTransition, string> = {
@@ -68,4 +75,46 @@ export async function putFindingEvents(
     sent += batch.length;
   }
   return sent;
+}
+
+/** Detail types of a person's suppression, or its lifting, announced through the API. */
+export const SUPPRESSION_DETAIL_TYPES = {
+  suppressed: 'Finding Suppressed',
+  unsuppressed: 'Finding Unsuppressed',
+} as const;
+
+/**
+ * Puts one `Finding Suppressed|Unsuppressed` event on the findings bus: the finding, who acted and when, and the
+ * suppression (`reason`, `until`); `dedupeKey` is `<id>#<version>` like a transition's.
+ */
+export async function putSuppressionEvent(
+  client: EventBridgeClient,
+  busName: string,
+  announcement: { kind: keyof typeof SUPPRESSION_DETAIL_TYPES; finding: StoredFinding; by: string; at: string },
+): Promise<void> {
+  const { finding } = announcement;
+  const detail = {
+    transition: announcement.kind,
+    dedupeKey: dedupeKeyOf(finding.id, finding.version),
+    by: announcement.by,
+    at: announcement.at,
+    ...(finding.suppression ? { suppression: finding.suppression } : {}),
+    finding: publicFinding(finding),
+  };
+  const response = await client.send(
+    new PutEventsCommand({
+      Entries: [
+        {
+          EventBusName: busName,
+          Source: FINDING_EVENT_SOURCE,
+          DetailType: SUPPRESSION_DETAIL_TYPES[announcement.kind],
+          Resources: [],
+          Detail: JSON.stringify(detail),
+        },
+      ],
+    }),
+  );
+  const failed = (response.Entries ?? []).filter((entry) => entry.ErrorCode);
+  if (failed.length > 0)
+    throw new BusPublishError([{ findingId: finding.id, code: failed[0]?.ErrorCode ?? 'unknown' }]);
 }

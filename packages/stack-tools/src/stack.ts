@@ -169,12 +169,19 @@ export const API_ROUTES = [
 ] as const;
 
 /**
- * The findings-bus pattern of every finding transition (`source: podnet-guard`, `Finding Opened|Worsened|Resolved`),
- * which the Slack consumer subscribes to. Kept equal to packages/aws/src/bus.ts by test/stack/stack.test.ts.
+ * The findings-bus pattern of every finding transition (`Finding Opened|Worsened|Resolved`) and of suppressions made
+ * through the API (`Finding Suppressed|Unsuppressed`), which the Slack consumer subscribes to. Kept equal to
+ * packages/aws/src/bus.ts by test/stack/stack.test.ts.
  */
 export const FINDING_TRANSITION_PATTERN = {
   source: ['podnet-guard'],
-  'detail-type': ['Finding Opened', 'Finding Worsened', 'Finding Resolved'],
+  'detail-type': [
+    'Finding Opened',
+    'Finding Worsened',
+    'Finding Resolved',
+    'Finding Suppressed',
+    'Finding Unsuppressed',
+  ],
 } as const;
 
 /** One EventBridge rule the stack creates for CloudTrail calls: its name suffix, description and pattern. */

@@ -10,6 +10,7 @@ import {
   evaluationJobOf,
   handleApiRequest,
   handleEvaluationJob,
+  type SuppressionAnnouncement,
 } from '@podnet-guard/aws';
 import type { Finding } from '@podnet-guard/core';
 import { describe, expect, it, vi } from 'vitest';
@@ -204,5 +205,52 @@ describe('evaluationJobOf and deadlineFromEnv', () => {
     expect(deadlineFromEnv({ API_DEADLINE_MS: '20000' })).toBe(20_000);
     expect(deadlineFromEnv({ API_DEADLINE_MS: '60000' })).toBe(25_000);
     expect(deadlineFromEnv({})).toBe(25_000);
+  });
+});
+
+describe('suppressions are announced as events', () => {
+  it('announces a suppression and its lifting with who acted, after storing them', async () => {
+    const announceSuppression = vi.fn(async (_announcement: SuppressionAnnouncement) => undefined);
+    const { deps, store } = await setup({ announceSuppression });
+    await seed(store, [finding(1)]);
+    const until = '2026-12-01T00:00:00.000Z';
+    const body = { reason: 'change window NET-42', until };
+    expect((await handleApiRequest(request('POST', '/findings/nsw-0001/suppress', { body }), deps)).statusCode).toBe(
+      200,
+    );
+    expect((await handleApiRequest(request('DELETE', '/findings/nsw-0001/suppress'), deps)).statusCode).toBe(200);
+    expect(announceSuppression.mock.calls.map(([announcement]) => announcement)).toEqual([
+      expect.objectContaining({
+        kind: 'suppressed',
+        by: CALLER,
+        finding: expect.objectContaining({ id: 'nsw-0001', suppression: { reason: body.reason, until, by: CALLER } }),
+      }),
+      expect.objectContaining({
+        kind: 'unsuppressed',
+        by: CALLER,
+        finding: expect.objectContaining({ id: 'nsw-0001' }),
+      }),
+    ]);
+  });
+
+  it('answers 500 when the announcement fails, with the suppression stored (a retry suppresses and announces again)', async () => {
+    const announceSuppression = vi.fn(async () => {
+      throw new Error('EventBridge did not take it');
+    });
+    const { deps, store } = await setup({ announceSuppression });
+    await seed(store, [finding(1)]);
+    const body = { reason: 'change window', until: '2026-12-01T00:00:00.000Z' };
+    expect((await handleApiRequest(request('POST', '/findings/nsw-0001/suppress', { body }), deps)).statusCode).toBe(
+      500,
+    );
+    expect((await store.get('nsw-0001'))?.suppression?.reason).toBe('change window');
+  });
+
+  it('announces nothing for a finding that does not exist', async () => {
+    const announceSuppression = vi.fn(async (_announcement: SuppressionAnnouncement) => undefined);
+    const { deps } = await setup({ announceSuppression });
+    const body = { reason: 'change window', until: '2026-12-01T00:00:00.000Z' };
+    expect((await handleApiRequest(request('POST', '/findings/nsw-9/suppress', { body }), deps)).statusCode).toBe(404);
+    expect(announceSuppression).not.toHaveBeenCalled();
   });
 });

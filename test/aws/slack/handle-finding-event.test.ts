@@ -1,4 +1,5 @@
-import { findingEventEntry } from '@podnet-guard/aws';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { findingEventEntry, putSuppressionEvent } from '@podnet-guard/aws';
 import {
   createSlackAppSink,
   handleFindingEventForSlack,
@@ -6,6 +7,7 @@ import {
   SlackDeliveryError,
 } from '@podnet-guard/aws/slack';
 import { parseGuardConfig, type SlackConfig, type StoredFinding } from '@podnet-guard/core';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dataStoreFinding } from '../../core/findings/finding-fixture.ts';
 import { type SlackServer, startSlackServer } from '../../helpers/slack-server.ts';
@@ -130,5 +132,62 @@ describe('handleFindingEventForSlack', () => {
       'From 2026-12-02T10:00:00.000Z to 2026-12-02T11:00:00.000Z',
     );
     expect(await handleFindingEventForSlack(schedule, deps)).toEqual({ status: 'digest', listed: {} });
+  });
+});
+
+describe('suppressions made through the API reach the thread', () => {
+  it('replies "Suppressed by … until …: reason" and then "Suppression lifted"', async () => {
+    const bus = mockClient(EventBridgeClient);
+    const sent: { DetailType?: string; Detail?: string; Source?: string }[] = [];
+    bus.on(PutEventsCommand).callsFake((input: { Entries: typeof sent }) => {
+      sent.push(...input.Entries);
+      return { FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'e' })) };
+    });
+    const deps = {
+      sink: createSlackAppSink({ token: TOKEN, apiUrl: server.apiUrl }),
+      config,
+      state: new MemorySlackStateStore(),
+      logger: logger(),
+    };
+    await handleFindingEventForSlack(busEvent('opened', 1), deps);
+    const suppressed = {
+      ...dataStoreFinding(),
+      version: 2,
+      suppression: {
+        reason: 'change window NET-42',
+        until: '2026-12-09T00:00:00.000Z',
+        by: 'arn:aws:iam::1:user/alice',
+      },
+    } as unknown as StoredFinding;
+    const client = new EventBridgeClient({ region: 'eu-west-1' });
+    await putSuppressionEvent(client, 'findings', {
+      kind: 'suppressed',
+      finding: suppressed,
+      by: 'arn:aws:iam::1:user/alice',
+      at: 't1',
+    });
+    const lifted = { ...suppressed, version: 3, suppression: undefined } as unknown as StoredFinding;
+    await putSuppressionEvent(client, 'findings', {
+      kind: 'unsuppressed',
+      finding: lifted,
+      by: 'arn:aws:iam::1:user/bob',
+      at: 't2',
+    });
+    expect(sent.map((entry) => entry.DetailType)).toEqual(['Finding Suppressed', 'Finding Unsuppressed']);
+    for (const entry of sent) {
+      const event = {
+        source: entry.Source,
+        'detail-type': entry.DetailType,
+        time: '2026-12-02T10:00:00Z',
+        detail: JSON.parse(entry.Detail ?? '{}'),
+      };
+      expect(await handleFindingEventForSlack(event, deps)).toMatchObject({ status: 'delivered', outcome: 'replied' });
+    }
+    const replies = server.messages.filter((m) => m.threadTs).map((m) => m.text);
+    expect(replies[0]).toMatch(
+      /^Suppressed by arn:aws:iam::1:user\/alice until 2026-12-09T00:00:00.000Z: change window NET-42/,
+    );
+    expect(replies[1]).toMatch(/^Suppression lifted by arn:aws:iam::1:user\/bob/);
+    bus.restore();
   });
 });

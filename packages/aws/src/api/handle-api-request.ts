@@ -80,6 +80,20 @@ export interface ApiDeps {
   now?: () => Date;
   newId?: () => string;
   maxSuppressDays?: number;
+  /**
+   * Announces a person's suppression or its lifting as an event (the findings bus: `Finding Suppressed|Unsuppressed`),
+   * so Slack and other consumers show it in the finding's history. Absent: not announced.
+   */
+  announceSuppression?: (announcement: SuppressionAnnouncement) => Promise<void>;
+}
+
+/** A suppression made or lifted through the API, as announced. */
+export interface SuppressionAnnouncement {
+  kind: 'suppressed' | 'unsuppressed';
+  finding: StoredFinding;
+  /** Who acted: the caller's IAM ARN. */
+  by: string;
+  at: string;
 }
 
 type Route =
@@ -159,6 +173,7 @@ export async function handleApiRequest(raw: unknown, deps: ApiDeps): Promise<Api
         const stored = await deps.store.unsuppress(route.id);
         if (!stored) return json(404, { error: `no finding ${route.id}` });
         deps.logger.info('suppression lifted', { id: route.id, caller });
+        await deps.announceSuppression?.({ kind: 'unsuppressed', finding: stored, by: caller, at: nowIso(deps) });
         return json(200, apiFinding(stored));
       }
     }
@@ -280,8 +295,12 @@ async function suppress(event: HttpEvent, id: string, caller: string, deps: ApiD
   const stored = await deps.store.suppress(id, { reason: parsed.data.reason, until, by: caller });
   if (!stored) return json(404, { error: `no finding ${id}` });
   deps.logger.info('finding suppressed', { id, caller, until });
+  // Stored first: a failed announcement answers 500, and the caller's retry suppresses (and announces) again.
+  await deps.announceSuppression?.({ kind: 'suppressed', finding: stored, by: caller, at: nowIso(deps) });
   return json(200, apiFinding(stored));
 }
+
+const nowIso = (deps: ApiDeps) => (deps.now?.() ?? new Date()).toISOString();
 
 /** A finding as the API shows it: the Finding contract plus its suppression and resolution, no store bookkeeping. */
 function apiFinding(stored: StoredFinding) {

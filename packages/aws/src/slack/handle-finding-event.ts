@@ -7,23 +7,30 @@
 import type { Severity, SlackConfig, SlackEvent } from '@podnet-guard/core';
 import { SEVERITIES, safeParseSchema } from '@podnet-guard/core';
 import * as z from 'zod/mini';
-import { FINDING_DETAIL_TYPES, FINDING_EVENT_SOURCE } from '../bus.ts';
+import { FINDING_DETAIL_TYPES, FINDING_EVENT_SOURCE, SUPPRESSION_DETAIL_TYPES } from '../bus.ts';
 import type { EventLogger } from '../handle-cloudtrail-event.ts';
 import { deliverSlackDigest, deliverToSlack, type SlackOutcome, type SlackStateStore } from './deliver-slack.ts';
 import { SlackDeliveryError, type SlackSink } from './slack-sink.ts';
 
-const TRANSITION_OF_DETAIL_TYPE = Object.fromEntries(
-  Object.entries(FINDING_DETAIL_TYPES).map(([transition, detailType]) => [detailType, transition]),
-) as Record<string, 'opened' | 'worsened' | 'resolved'>;
+/** The Slack event kind of each findings-bus detail type: transitions, and suppressions made through the API. */
+const KIND_OF_DETAIL_TYPE = Object.fromEntries(
+  Object.entries({ ...FINDING_DETAIL_TYPES, ...SUPPRESSION_DETAIL_TYPES }).map(([kind, detailType]) => [
+    detailType,
+    kind,
+  ]),
+) as Record<string, SlackEvent['kind']>;
 
 /** What Slack rendering reads of the event's finding; the rest of the finding is passed through as is. */
 const FindingEventSchema = z.object({
   source: z.literal(FINDING_EVENT_SOURCE),
-  'detail-type': z.enum(Object.values(FINDING_DETAIL_TYPES) as [string, ...string[]]),
+  'detail-type': z.enum(Object.keys(KIND_OF_DETAIL_TYPE) as [string, ...string[]]),
   time: z.optional(z.string()),
   detail: z.object({
     dedupeKey: z.string().check(z.regex(/#\d+$/)),
     previousSeverity: z.optional(z.enum(SEVERITIES)),
+    /** Suppressions: who acted, and the suppression itself. */
+    by: z.optional(z.string()),
+    suppression: z.optional(z.object({ reason: z.string(), until: z.string() })),
     finding: z.looseObject({
       id: z.string().check(z.minLength(1)),
       detector: z.string(),
@@ -91,11 +98,15 @@ export async function handleFindingEventForSlack(event: unknown, deps: SlackHand
   const { detail } = parsed.data;
   const finding = detail.finding as unknown as Parameters<typeof deliverToSlack>[0]['finding'];
   const version = Number(detail.dedupeKey.slice(detail.dedupeKey.lastIndexOf('#') + 1));
-  const kind = TRANSITION_OF_DETAIL_TYPE[parsed.data['detail-type']] ?? 'opened';
+  const kind = KIND_OF_DETAIL_TYPE[parsed.data['detail-type']] ?? 'opened';
   const slackEvent: SlackEvent = {
     kind,
     at: parsed.data.time ?? finding.lastSeen,
     ...(detail.previousSeverity ? { previousSeverity: detail.previousSeverity as Severity } : {}),
+    ...(detail.by ? { by: detail.by } : {}),
+    ...(kind === 'suppressed' && detail.suppression
+      ? { reason: detail.suppression.reason, until: detail.suppression.until }
+      : {}),
   };
   try {
     const outcome = await deliverToSlack({ finding, version, event: slackEvent }, deps);
