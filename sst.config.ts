@@ -86,6 +86,10 @@ export default $config({
      * (`{"botToken": "xoxb-…"}` or `{"webhookUrl": "https://hooks.slack.com/services/…"}`, see the README).
      */
     const slackSecret = settings.slackDelivery ? new aws.secretsmanager.Secret('SlackCredential') : undefined;
+    /** What Slack refused: the Slack function's failed invocations, drained by its hourly run once Slack answers. */
+    const slackPending = settings.slackDelivery
+      ? new aws.sqs.Queue('SlackPending', { ...queueArgs, visibilityTimeoutSeconds: 120 })
+      : undefined;
 
     const resources = {
       findingsTable: table.arn,
@@ -95,6 +99,11 @@ export default $config({
       failureQueue: failedInvocations.arn,
       ...(slackSecret ? { slackSecret: slackSecret.arn } : {}),
     };
+    // The Slack function's failures go to its own queue, which it drains; every other function's to FailedInvocations.
+    const failureQueueOf = (name: string) =>
+      name === 'deliver-slack' && slackPending
+        ? { ...resources, failureQueue: slackPending.arn, slackPendingQueue: slackPending.arn }
+        : resources;
     const environment = tools.functionEnvironment(settings, {
       tableName: table.name,
       topicArn: alerts.arn,
@@ -120,10 +129,10 @@ export default $config({
           },
           logging: { retention: '1 month', format: 'json' },
           environment:
-            slackSecret && spec.name === 'deliver-slack'
-              ? { ...environment, SLACK_SECRET_ARN: slackSecret.arn }
+            slackSecret && slackPending && spec.name === 'deliver-slack'
+              ? { ...environment, SLACK_SECRET_ARN: slackSecret.arn, SLACK_PENDING_QUEUE_URL: slackPending.url }
               : environment,
-          permissions: tools.stackFunctionPermissions(spec.name, resources),
+          permissions: tools.stackFunctionPermissions(spec.name, failureQueueOf(spec.name)),
           ...(spec.name === 'on-cloudtrail-event' ? { concurrency: { reserved: settings.reservedConcurrency } } : {}),
           transform: {
             role: (args) => {
@@ -136,7 +145,7 @@ export default $config({
           functionName: fn.name,
           maximumRetryAttempts: 2,
           maximumEventAgeInSeconds: 6 * 3600,
-          destinationConfig: { onFailure: { destination: failedInvocations.arn } },
+          destinationConfig: { onFailure: { destination: failureQueueOf(spec.name).failureQueue } },
         });
         return [spec.name, fn] as const;
       }),
@@ -343,6 +352,7 @@ export default $config({
     for (const [id, queue] of [
       ['DeliveryDeadLetters', deliveryDlq],
       ['FailedInvocations', failedInvocations],
+      ...(slackPending ? ([['SlackPending', slackPending]] as const) : []),
     ] as const) {
       new aws.cloudwatch.MetricAlarm(`${id}Depth`, {
         ...alarmArgs,

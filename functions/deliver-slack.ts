@@ -7,10 +7,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import { clientConfig } from '@podnet-guard/aws/clients';
 import {
   createDynamoSlackStateStore,
+  drainSlackPending,
   handleFindingEventForSlack,
   loadSlackFunctionConfig,
   loadSlackSink,
@@ -28,5 +30,11 @@ export const handler = middy(async (event: unknown) => {
     sink = undefined;
     throw error;
   });
-  return handleFindingEventForSlack(event, { sink: await sink, config: config.slack, state, logger });
+  const deps = { sink: await sink, config: config.slack, state, logger };
+  const result = await handleFindingEventForSlack(event, deps);
+  // The hourly run also delivers what Slack refused earlier (this function's failed invocations).
+  if (result.status !== 'digest' || !config.pendingQueueUrl) return result;
+  const pending = await drainSlackPending(new SQSClient(clientConfig()), config.pendingQueueUrl, deps);
+  logger.info('slack pending drained', { ...pending });
+  return { ...result, pending };
 }).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -29,6 +29,7 @@ const RESOURCES = {
   findingsBus: 'arn:aws:events:eu-west-1:111122223333:event-bus/findings',
   failureQueue: 'arn:aws:sqs:eu-west-1:111122223333:failed',
   slackSecret: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:slack-AbCdEf',
+  slackPendingQueue: 'arn:aws:sqs:eu-west-1:111122223333:slack-pending',
 };
 
 const entries = functionEntries();

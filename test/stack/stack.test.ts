@@ -179,20 +179,26 @@ describe('FINDING_TRANSITION_PATTERN', () => {
 });
 
 describe('deliver-slack permissions', () => {
-  it('reads its secret and its state in the table, and can send nothing else (no SNS, no bus, no EC2)', () => {
+  it('reads its secret, its state in the table and its own pending queue, and can send nothing else (no SNS, no bus, no EC2)', () => {
     const statements = stackFunctionPermissions('deliver-slack', {
       findingsTable: 'table',
       findingsTableIndexes: 'table/index/*',
       slackSecret: 'secret',
-      failureQueue: 'queue',
+      failureQueue: 'pending',
+      slackPendingQueue: 'pending',
     });
     expect(statements.flatMap((statement) => statement.actions).sort()).toEqual([
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
       'secretsmanager:GetSecretValue',
+      'sqs:DeleteMessage',
+      'sqs:ReceiveMessage',
       'sqs:SendMessage',
     ]);
+    for (const action of ['sqs:DeleteMessage', 'sqs:ReceiveMessage', 'sqs:SendMessage']) {
+      expect(statements.find((s) => s.actions.includes(action))?.resources).toEqual(['pending']);
+    }
     expect(statements.find((s) => s.actions.includes('secretsmanager:GetSecretValue'))?.resources).toEqual(['secret']);
   });
 });

@@ -9,6 +9,8 @@ export const FUNCTION_COMMANDS: Readonly<Record<string, readonly string[]>> = {
     '@aws-sdk/client-dynamodb:PutItemCommand',
     '@aws-sdk/client-dynamodb:QueryCommand',
     '@aws-sdk/client-secrets-manager:GetSecretValueCommand',
+    '@aws-sdk/client-sqs:DeleteMessageCommand',
+    '@aws-sdk/client-sqs:ReceiveMessageCommand',
   ],
   'evaluate-api': [
     '@aws-sdk/client-auto-scaling:DescribeAutoScalingGroupsCommand',

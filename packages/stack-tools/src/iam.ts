@@ -16,7 +16,8 @@ export type ResourceKind =
   | 'findingsTableIndexes'
   | 'alertsTopic'
   | 'findingsBus'
-  | 'slackSecret';
+  | 'slackSecret'
+  | 'slackPendingQueue';
 
 /** What one SDK command needs: the IAM actions it is authorised by and the resources they act on. */
 export interface CommandGrant {
@@ -86,6 +87,10 @@ export const COMMAND_ACTIONS: Readonly<Record<string, Readonly<Record<string, Co
   },
   '@aws-sdk/client-eventbridge': {
     PutEventsCommand: { actions: ['events:PutEvents'], resources: ['findingsBus'] },
+  },
+  '@aws-sdk/client-sqs': {
+    ReceiveMessageCommand: { actions: ['sqs:ReceiveMessage'], resources: ['slackPendingQueue'] },
+    DeleteMessageCommand: { actions: ['sqs:DeleteMessage'], resources: ['slackPendingQueue'] },
   },
   '@aws-sdk/client-secrets-manager': {
     GetSecretValueCommand: { actions: ['secretsmanager:GetSecretValue'], resources: ['slackSecret'] },

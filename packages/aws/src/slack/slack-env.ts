@@ -11,6 +11,8 @@ export interface SlackFunctionConfig {
   secretArn: string;
   /** Another Slack API base (Slack GovSlack: `https://slack-gov.com/api/`). */
   apiUrl: string | undefined;
+  /** The queue the function's failed invocations land in, drained by its hourly run (`SLACK_PENDING_QUEUE_URL`). */
+  pendingQueueUrl: string | undefined;
 }
 
 const missing = (variable: string, message: string) =>
@@ -36,5 +38,11 @@ export async function loadSlackFunctionConfig(env: Record<string, string | undef
   }
   const { slack } = await loadGuardConfig(document);
   if (!slack) throw missing('GUARD_CONFIG', 'has no slack section (routes, defaultChannel)');
-  return { tableName, slack, secretArn, apiUrl: env.SLACK_API_URL || undefined };
+  return {
+    tableName,
+    slack,
+    secretArn,
+    apiUrl: env.SLACK_API_URL || undefined,
+    pendingQueueUrl: env.SLACK_PENDING_QUEUE_URL || undefined,
+  };
 }
