@@ -38,10 +38,10 @@ describe.runIf(browserTestsRun())('a finding in Slack, as a person sees it', () 
     ];
     const page = await browser.newPage({ viewport: { width: 760, height: 900 } });
     await page.setContent(previewThread(renderSlackParent({ ...finding, status: 'resolved' }), replies));
-    const text = await page.locator('body').innerText();
+    const text = (await page.locator('body').textContent()) ?? '';
     expect(text).toContain('✔ [RESOLVED] Data store admits a node security group');
     expect(await page.locator('.thread .message').count()).toBe(3);
-    expect(await page.locator('.thread').innerText()).toMatch(
+    expect(await page.locator('.thread').textContent()).toMatch(
       /Worsened: high → critical[\s\S]*Suppressed by[\s\S]*Resolved/,
     );
     await page.screenshot({ path: `${ARTIFACTS}thread.png`, fullPage: true });
@@ -53,7 +53,7 @@ describe.runIf(browserTestsRun())('a finding in Slack, as a person sees it', () 
     await page.setContent(previewThread(renderSlackParent(hostileFinding()), []));
     const hrefs = await page.locator('a').evaluateAll((links) => links.map((link) => (link as HTMLAnchorElement).href));
     for (const href of hrefs) expect(href).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
-    const text = await page.locator('body').innerText();
+    const text = (await page.locator('body').textContent()) ?? '';
     expect(text).toContain('<!channel>');
     expect(text).not.toContain('@here');
     await page.screenshot({ path: `${ARTIFACTS}hostile.png`, fullPage: true });
