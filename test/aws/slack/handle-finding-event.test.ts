@@ -4,6 +4,7 @@ import {
   createSlackAppSink,
   handleFindingEventForSlack,
   MemorySlackStateStore,
+  RETRY_AFTER_WAIT_MAX_SECONDS,
   SlackDeliveryError,
 } from '@podnet-guard/aws/slack';
 import { parseGuardConfig, type SlackConfig, type StoredFinding } from '@podnet-guard/core';
@@ -132,6 +133,29 @@ describe('handleFindingEventForSlack', () => {
       'From 2026-12-02T10:00:00.000Z to 2026-12-02T11:00:00.000Z',
     );
     expect(await handleFindingEventForSlack(schedule, deps)).toEqual({ status: 'digest', listed: {} });
+  });
+});
+
+describe('rate limits', () => {
+  it('waits out a short Retry-After once and delivers; leaves a long one to the retries', async () => {
+    const deps = {
+      sink: createSlackAppSink({ token: TOKEN, apiUrl: server.apiUrl }),
+      config,
+      state: new MemorySlackStateStore(),
+      logger: logger(),
+    };
+    server.failNext({ method: 'chat.postMessage', status: 429, retryAfter: 1 });
+    const started = Date.now();
+    expect(await handleFindingEventForSlack(busEvent('opened', 1), deps)).toMatchObject({ outcome: 'posted' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(deps.logger.lines.map((line) => line.message)).toContain('slack rate limit: waiting as Retry-After asks');
+    server.failNext({ method: 'chat.postMessage', status: 429, retryAfter: RETRY_AFTER_WAIT_MAX_SECONDS + 20 });
+    await expect(
+      handleFindingEventForSlack(busEvent('resolved', 2, { status: 'resolved' }), deps),
+    ).rejects.toMatchObject({
+      kind: 'rate-limited',
+      retryAfterSeconds: RETRY_AFTER_WAIT_MAX_SECONDS + 20,
+    });
   });
 });
 

@@ -51,6 +51,26 @@ const FindingEventSchema = z.object({
   }),
 });
 
+/** A rate limit asking to wait this long or less is waited out once; a longer one is left to the retries. */
+export const RETRY_AFTER_WAIT_MAX_SECONDS = 10;
+
+/** `deliverToSlack`, waiting out one short 429 (`Retry-After`) as Slack asks, within the function's time. */
+async function deliverHonouringRetryAfter(
+  delivery: Parameters<typeof deliverToSlack>[0],
+  deps: SlackHandlerDeps,
+): Promise<SlackOutcome> {
+  try {
+    return await deliverToSlack(delivery, deps);
+  } catch (error) {
+    const wait =
+      error instanceof SlackDeliveryError && error.kind === 'rate-limited' ? error.retryAfterSeconds : undefined;
+    if (wait === undefined || wait > RETRY_AFTER_WAIT_MAX_SECONDS) throw error;
+    deps.logger.warn('slack rate limit: waiting as Retry-After asks', { retryAfterSeconds: wait });
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+    return deliverToSlack(delivery, deps);
+  }
+}
+
 export type SlackHandlerResult =
   | { status: 'delivered'; findingId: string; outcome: SlackOutcome }
   | { status: 'digest'; listed: Record<string, number> }
@@ -109,7 +129,7 @@ export async function handleFindingEventForSlack(event: unknown, deps: SlackHand
       : {}),
   };
   try {
-    const outcome = await deliverToSlack({ finding, version, event: slackEvent }, deps);
+    const outcome = await deliverHonouringRetryAfter({ finding, version, event: slackEvent }, deps);
     deps.logger.info('slack delivery', { findingId: finding.id, version, outcome });
     return { status: 'delivered', findingId: finding.id, outcome };
   } catch (error) {
