@@ -1,11 +1,9 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { findingEventEntry } from '@podnet-guard/aws';
-import type { StoredFinding } from '@podnet-guard/core';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dataStoreFinding } from '../core/findings/finding-fixture.ts';
 import { type Dynalite, startDynalite } from '../helpers/dynalite.ts';
+import { findingBusEvent } from '../helpers/finding-bus-event.ts';
 import { lambdaContext, stubFunctionEnv } from '../helpers/lambda.ts';
 import { type SlackServer, startSlackServer } from '../helpers/slack-server.ts';
 
@@ -16,19 +14,7 @@ let db: Dynalite;
 let slack: SlackServer;
 let handler: (event: unknown, context: Context) => Promise<unknown>;
 
-function busEvent(transition: 'opened' | 'resolved', version: number) {
-  const finding = {
-    ...dataStoreFinding(transition === 'resolved' ? { status: 'resolved' } : {}),
-    version,
-  } as unknown as StoredFinding;
-  const entry = findingEventEntry('bus', { transition, dedupeKey: `${finding.id}#${version}`, finding } as never);
-  return {
-    source: entry.Source,
-    'detail-type': entry.DetailType,
-    time: '2026-12-02T10:00:00Z',
-    detail: JSON.parse(entry.Detail ?? '{}'),
-  };
-}
+const busEvent = findingBusEvent;
 
 beforeAll(async () => {
   db = await startDynalite();

@@ -1,5 +1,5 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { findingEventEntry, putSuppressionEvent } from '@podnet-guard/aws';
+import { putSuppressionEvent } from '@podnet-guard/aws';
 import {
   createSlackAppSink,
   handleFindingEventForSlack,
@@ -11,6 +11,7 @@ import { parseGuardConfig, type SlackConfig, type StoredFinding } from '@podnet-
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dataStoreFinding } from '../../core/findings/finding-fixture.ts';
+import { findingBusEvent } from '../../helpers/finding-bus-event.ts';
 import { type SlackServer, startSlackServer } from '../../helpers/slack-server.ts';
 
 const TOKEN = 'xoxb-3333-4444-not-a-real-token';
@@ -25,25 +26,7 @@ afterEach(async () => {
 });
 
 /** The EventBridge event the findings bus delivers for one transition (built by the publisher's own code). */
-function busEvent(transition: 'opened' | 'worsened' | 'resolved', version: number, overrides = {}) {
-  const finding = { ...dataStoreFinding(overrides), version } as unknown as StoredFinding;
-  const entry = findingEventEntry('podnet-guard-findings', {
-    transition,
-    dedupeKey: `${finding.id}#${version}`,
-    finding,
-  } as Parameters<typeof findingEventEntry>[1]);
-  return {
-    version: '0',
-    id: `event-${version}`,
-    source: entry.Source,
-    'detail-type': entry.DetailType,
-    account: '111122223333',
-    time: '2026-12-02T10:00:00Z',
-    region: 'eu-west-1',
-    resources: [],
-    detail: JSON.parse(entry.Detail ?? '{}'),
-  };
-}
+const busEvent = findingBusEvent;
 
 function logger() {
   const lines: { level: string; message: string; extra?: object }[] = [];

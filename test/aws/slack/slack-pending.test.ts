@@ -3,12 +3,11 @@
  * the original event as `requestPayload`) and are delivered by its hourly run once Slack answers again.
  */
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { findingEventEntry } from '@podnet-guard/aws';
 import { createSlackAppSink, drainSlackPending, MemorySlackStateStore } from '@podnet-guard/aws/slack';
-import { parseGuardConfig, type SlackConfig, type StoredFinding } from '@podnet-guard/core';
+import { parseGuardConfig, type SlackConfig } from '@podnet-guard/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dataStoreFinding } from '../../core/findings/finding-fixture.ts';
+import { findingBusEvent } from '../../helpers/finding-bus-event.ts';
 import { type SlackServer, startSlackServer } from '../../helpers/slack-server.ts';
 
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/111122223333/podnet-guard-prod-SlackPending';
@@ -24,19 +23,7 @@ afterEach(async () => {
   await server.close();
 });
 
-function busEvent(transition: 'opened' | 'resolved', version: number) {
-  const finding = {
-    ...dataStoreFinding(transition === 'resolved' ? { status: 'resolved' } : {}),
-    version,
-  } as unknown as StoredFinding;
-  const entry = findingEventEntry('bus', { transition, dedupeKey: `${finding.id}#${version}`, finding } as never);
-  return {
-    source: entry.Source,
-    'detail-type': entry.DetailType,
-    time: '2026-12-02T10:00:00Z',
-    detail: JSON.parse(entry.Detail ?? '{}'),
-  };
-}
+const busEvent = findingBusEvent;
 
 /** Lambda's on-failure destination record for an asynchronous invocation whose retries were used up. */
 function failureRecord(requestPayload: unknown, n: number) {
