@@ -25,6 +25,7 @@ export { findingId } from './findings/fingerprint.ts';
 export { LINKS } from './findings/links.ts';
 export * from './findings/memory-store.ts';
 export * from './findings/message.ts';
+export * from './findings/record-loop.ts';
 export * from './findings/render-chat.ts';
 export * from './findings/render-email.ts';
 export * from './findings/render-slack.ts';

@@ -5,6 +5,7 @@
 import { PodnetGuardError } from '../errors.ts';
 import type { FindingPage, FindingQuery, FindingStore, RecordContext } from '../ports.ts';
 import type { Finding } from '../types/finding.ts';
+import { recordFindings } from './record-loop.ts';
 import {
   EVENT_DELIVERY_CLAIM_SECONDS,
   EVENT_MARKER_TTL_SECONDS,
@@ -13,7 +14,6 @@ import {
   parseDedupeKey,
   pendingTransitionOf,
   type RecordedTransition,
-  recordFindings,
   type StoredFinding,
   type Suppression,
   stillPending,
