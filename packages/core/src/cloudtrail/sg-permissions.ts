@@ -171,6 +171,25 @@ function exactKey(rule: SgRule): string {
   return `${shapeKey(rule)}#${peerKey(rule.peer)}`;
 }
 
+/** `exactKey(a) === exactKey(b)`, compared field by field (no strings built). */
+function sameExactRule(a: SgRule, b: SgRule): boolean {
+  const protocol = PROTOCOL_NAMES[a.protocol] ?? a.protocol;
+  if (protocol !== (PROTOCOL_NAMES[b.protocol] ?? b.protocol)) return false;
+  if (protocol !== '-1' && ((a.fromPort ?? '') !== (b.fromPort ?? '') || (a.toPort ?? '') !== (b.toPort ?? ''))) {
+    return false;
+  }
+  const [x, y] = [a.peer, b.peer];
+  switch (x.kind) {
+    case 'ipv4':
+    case 'ipv6':
+      return y.kind === x.kind && (x.cidr === y.cidr || x.cidr.toLowerCase() === y.cidr.toLowerCase());
+    case 'prefix-list':
+      return y.kind === 'prefix-list' && x.prefixListId === y.prefixListId;
+    case 'security-group':
+      return y.kind === 'security-group' && (x.groupId ?? '') === (y.groupId ?? '');
+  }
+}
+
 /** True when two rules have the same shape and one names a security group only by name (it matches any group). */
 function looseMatch(a: SgRule, b: SgRule): boolean {
   if (a.peer.kind !== 'security-group' || b.peer.kind !== 'security-group') return false;
@@ -184,6 +203,17 @@ function looseMatch(a: SgRule, b: SgRule): boolean {
  * through a map, so a call with a thousand rules costs a thousand lookups, not a million comparisons.
  */
 export function attachRuleIds(rules: SgRule[], described: SgRule[]): void {
+  // The usual case, cheaply: EC2 answered one rule per requested rule, in request order. Pairing in order then gives
+  // what the key map below gives (the k-th rule of a shape gets the k-th answer of that shape), without a key each.
+  if (
+    rules.length === described.length &&
+    rules.every((rule, index) => rule.ruleId === undefined && sameExactRule(rule, described[index]!))
+  ) {
+    rules.forEach((rule, index) => {
+      rule.ruleId = described[index]!.ruleId!;
+    });
+    return;
+  }
   const free = new Set(described.map((_, index) => index));
   // Exact matches by key, in response order: one permission may carry thousands of CIDRs, so no pairwise search.
   const byKey = new Map<string, { indices: number[]; next: number }>();
