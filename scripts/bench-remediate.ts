@@ -81,7 +81,7 @@ export async function benchRemediate(iterations: number): Promise<void> {
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)] ?? 0;
     console.log(
-      `\n4. remediate: ${CLUSTERS} eksctl files (${CLUSTERS * GROUPS} node groups) and ${TEMPLATES} CloudFormation templates (${TEMPLATES * SGS} SGs), 100 findings\n`,
+      `\n7. remediate: ${CLUSTERS} eksctl files (${CLUSTERS * GROUPS} node groups) and ${TEMPLATES} CloudFormation templates (${TEMPLATES * SGS} SGs), 100 findings\n`,
     );
     console.log(
       `   ${changes} changes; median ${median.toFixed(0)} ms, max ${(times[times.length - 1] ?? 0).toFixed(0)} ms over ${iterations} runs`,

@@ -7,21 +7,11 @@
  *    40 `a` and a `!`), which RE2 matches in linear time.
  * Each run has new CIDRs (memoised parsing must not flatter the figure). Target: under 100 ms of handler time.
  */
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { EKSClient } from '@aws-sdk/client-eks';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
-import {
-  createClientSet,
-  createEventInventoryLoader,
-  handleCloudTrailEvent,
-  loadScopedSnapshotForEvent,
-} from '@podnet-guard/aws';
+import { handleCloudTrailEvent } from '@podnet-guard/aws';
 import { createMemoryFindingStore, defaultGuardConfig, type GuardConfig, loadGuardConfig } from '@podnet-guard/core';
-import { mockClient } from 'aws-sdk-client-mock';
 import { authorize, NODE_SG } from '../test/core/detectors/node-sg-widening.cases.ts';
 import { type SampleAccount, sampleAccountSnapshot, serveFullSnapshot } from '../test/helpers/sample-aws.ts';
+import { mockedEventPipeline } from './bench-pipeline.ts';
 
 const RUNS = 10;
 
@@ -66,26 +56,7 @@ function withRuleSet(event: unknown, cidrs: string[], port: number): unknown {
 }
 
 export async function benchScale(): Promise<void> {
-  const ec2 = mockClient(EC2Client);
-  const eks = mockClient(EKSClient);
-  const autoscaling = mockClient(AutoScalingClient);
-  const sns = mockClient(SNSClient);
-  const bus = mockClient(EventBridgeClient);
-  sns.on(PublishBatchCommand).callsFake((input: { PublishBatchRequestEntries: { Id: string }[] }) => ({
-    Successful: input.PublishBatchRequestEntries.map((entry) => ({ Id: entry.Id, MessageId: `m-${entry.Id}` })),
-    Failed: [],
-  }));
-  bus.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
-    FailedEntryCount: 0,
-    Entries: input.Entries.map(() => ({ EventId: 'e' })),
-  }));
-  const clients = createClientSet('eu-west-1');
-  const loadInventory = createEventInventoryLoader({
-    clientsFor: () => clients,
-    cacheSeconds: 0,
-    scoped: loadScopedSnapshotForEvent,
-  });
-  const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const { ec2, eks, autoscaling, deps, restore } = mockedEventPipeline();
 
   async function run(name: string, world: SampleAccount, event: (i: number) => unknown, config: GuardConfig) {
     serveFullSnapshot(world, ec2, eks, autoscaling);
@@ -95,18 +66,7 @@ export async function benchScale(): Promise<void> {
       const raw = event(i) as { detail: { eventID: string } };
       raw.detail.eventID = `bench-scale-${name}-${i}`;
       const start = performance.now();
-      const result = await handleCloudTrailEvent(raw, {
-        config,
-        loadInventory,
-        store: createMemoryFindingStore(),
-        targets: {
-          sns: new SNSClient({}),
-          topicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts',
-          bus: { client: new EventBridgeClient({}), name: 'findings' },
-        },
-        logger,
-        recordMetric: () => undefined,
-      });
+      const result = await handleCloudTrailEvent(raw, deps(createMemoryFindingStore(), config));
       durations.push(performance.now() - start);
       outcome = `${result.status}${'published' in result ? `, ${result.published} published` : ''}`;
     }
@@ -143,9 +103,5 @@ export async function benchScale(): Promise<void> {
     () => authorize(NODE_SG, [{ from: 8080, cidrs: ['0.0.0.0/0'], description: `${'a'.repeat(40)}!` }]),
     pathological,
   );
-  ec2.restore();
-  eks.restore();
-  autoscaling.restore();
-  sns.restore();
-  bus.restore();
+  restore();
 }

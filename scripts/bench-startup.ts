@@ -27,6 +27,9 @@ const LAMBDA_ENV = {
   FINDINGS_TABLE: 'findings',
   ALERTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:alerts',
   FINDINGS_BUS_NAME: 'findings',
+  // deliver-slack: its secret (read at the first event, not at import) and its routes.
+  SLACK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:podnet-guard-slack-AbCdEf',
+  GUARD_CONFIG: JSON.stringify({ slack: { defaultChannel: '#eks-alerts' } }),
   POWERTOOLS_DEV: 'false',
 };
 
@@ -46,7 +49,7 @@ export function benchCli(runs = 10): void {
     ['podnet-guard max-pods m5.large', [bin, 'max-pods', 'm5.large']],
   ];
   console.log(
-    `\n4. CLI start (${BENCH_NODE === process.execPath ? 'this node' : BENCH_NODE}; wall time, median of ${runs})\n`,
+    `\n5. CLI start (${BENCH_NODE === process.execPath ? 'this node' : BENCH_NODE}; wall time, median of ${runs})\n`,
   );
   wallMs([bin, '--help']); // fills the compile cache, as any earlier run would have
   let baseline = Number.NaN;
@@ -97,7 +100,7 @@ async function writeBundle(
 
 export async function benchBundleImports(runs = 10): Promise<void> {
   console.log(
-    `\n5. Lambda bundles: size and import time in a new process (${BENCH_NODE === process.execPath ? 'this node' : BENCH_NODE}; median of ${runs})\n`,
+    `\n6. Lambda bundles: size and import time in a new process (${BENCH_NODE === process.execPath ? 'this node' : BENCH_NODE}; median of ${runs})\n`,
   );
   const env = { PATH: process.env.PATH, ...LAMBDA_ENV };
   for (const entry of functionEntries()) {

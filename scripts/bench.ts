@@ -2,32 +2,23 @@
  * `npm run bench`: figures, not assertions.
  *  1. Per sample CloudTrail event: AWS calls and handler time (median, p99) through the real event pipeline, with
  *     EC2/EKS answered from the sample account by aws-sdk-client-mock, SNS/EventBridge mocked and the in-memory store
- *     (store latency and calls against dynalite: `npx tsx scripts/bench-store.ts`); then one event redelivered.
+ *     (scripts/bench-pipeline.ts; store latency and calls against dynalite: `npx tsx scripts/bench-store.ts`); then
+ *     one event redelivered.
  *  2. A full scan of a generated large account: time and heap.
  *  3. Each Lambda bundle's size (esbuild, minified, tree-shaken), largest inputs first.
  *  4. The scale of one event: 5,000 CIDRs, an SG with 1,000 rules, a catastrophic pattern (scripts/bench-scale.ts).
  *  5. CLI start: `podnet-guard --help` and `max-pods m5.large` beside `node -e 0` (scripts/bench-startup.ts).
  *  6. Each Lambda bundle's import time in a new process, as a cold start pays it (scripts/bench-startup.ts).
+ *  7. `remediate` over a large generated repository (scripts/bench-remediate.ts).
  * Run: `npm run bench [-- --iterations N] [-- --node path/to/node22/bin/node]`.
  */
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { EKSClient } from '@aws-sdk/client-eks';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
-import {
-  createClientSet,
-  createEventInventoryLoader,
-  type EventHandlerDeps,
-  handleCloudTrailEvent,
-  loadScopedSnapshotForEvent,
-} from '@podnet-guard/aws';
+import { handleCloudTrailEvent } from '@podnet-guard/aws';
 import { createMemoryFindingStore, defaultGuardConfig, type FindingStore, scanInventory } from '@podnet-guard/core';
 import { renderReport } from '@podnet-guard/report';
-import { mockClient } from 'aws-sdk-client-mock';
 import { listEventSamples, loadEvent } from '../test/helpers/events.ts';
 import { inventoryFrom, snapshotBuilder } from '../test/helpers/inventory-builder.ts';
 import { sampleAccountSnapshot, serveFullSnapshot } from '../test/helpers/sample-aws.ts';
+import { mockedEventPipeline } from './bench-pipeline.ts';
 import { benchRemediate } from './bench-remediate.ts';
 import { benchScale } from './bench-scale.ts';
 import { benchBundleImports, benchCli } from './bench-startup.ts';
@@ -48,42 +39,12 @@ const ms = (value: number) => `${value.toFixed(2)} ms`;
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 async function benchEvents(): Promise<void> {
-  const ec2 = mockClient(EC2Client);
-  const eks = mockClient(EKSClient);
-  const autoscaling = mockClient(AutoScalingClient);
-  const sns = mockClient(SNSClient);
-  const bus = mockClient(EventBridgeClient);
+  const pipeline = mockedEventPipeline();
+  const { ec2, eks, autoscaling } = pipeline;
   serveFullSnapshot(sampleAccountSnapshot(), ec2, eks, autoscaling);
-  sns.on(PublishBatchCommand).callsFake((input: { PublishBatchRequestEntries: { Id: string }[] }) => ({
-    Successful: input.PublishBatchRequestEntries.map((entry) => ({ Id: entry.Id, MessageId: `m-${entry.Id}` })),
-    Failed: [],
-  }));
-  bus.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
-    FailedEntryCount: 0,
-    Entries: input.Entries.map(() => ({ EventId: 'e' })),
-  }));
-  const clients = createClientSet('eu-west-1');
-  // Cache off: every event pays its own loading, the worst case of a cold container.
-  const loadInventory = createEventInventoryLoader({
-    clientsFor: () => clients,
-    cacheSeconds: 0,
-    scoped: loadScopedSnapshotForEvent,
-  });
-  const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
   const awsCalls = () => ec2.calls().length + eks.calls().length + autoscaling.calls().length;
-  const deps = (store: FindingStore): EventHandlerDeps => ({
-    config: defaultGuardConfig(),
-    loadInventory,
-    store,
-    targets: {
-      sns: new SNSClient({}),
-      topicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts',
-      bus: { client: new EventBridgeClient({}), name: 'findings' },
-    },
-    logger,
-    recordMetric: () => undefined,
-  });
+  const deps = (store: FindingStore) => pipeline.deps(store, defaultGuardConfig());
   /** Runs `ITERATIONS` times, each on the store `setup` gives, and prints one row. */
   const row = async (label: string, event: (i: number) => unknown, setup: (raw: unknown) => Promise<FindingStore>) => {
     const durations: number[] = [];
@@ -141,6 +102,7 @@ async function benchEvents(): Promise<void> {
       return store;
     },
   );
+  pipeline.restore();
 }
 
 async function benchScan(): Promise<void> {

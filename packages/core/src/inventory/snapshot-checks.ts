@@ -15,56 +15,50 @@ const field = (value: unknown, ...path: string[]): unknown =>
   path.reduce<unknown>((current, key) => (isObject(current) ? current[key] : undefined), value);
 
 /** Where the items with an id live: key, path to the list, the id of one item. */
-const ID_LISTS: { key: string; items: (answer: unknown) => unknown[]; id: (item: unknown) => unknown; path: string }[] =
-  [
-    { key: 'DescribeVpcs', path: 'Vpcs', items: (a) => list(field(a, 'Vpcs')), id: (i) => field(i, 'VpcId') },
-    {
-      key: 'DescribeSubnets',
-      path: 'Subnets',
-      items: (a) => list(field(a, 'Subnets')),
-      id: (i) => field(i, 'SubnetId'),
+interface IdList {
+  key: string;
+  items: (answer: unknown) => unknown[];
+  id: (item: unknown) => unknown;
+  path: string;
+}
+
+/** An EC2 answer that lists its items under one field, each with an id field. */
+const flat = (key: string, listField: string, idField: string): IdList => ({
+  key,
+  path: listField,
+  items: (answer) => list(field(answer, listField)),
+  id: (item) => field(item, idField),
+});
+
+const ID_LISTS: IdList[] = [
+  flat('DescribeVpcs', 'Vpcs', 'VpcId'),
+  flat('DescribeSubnets', 'Subnets', 'SubnetId'),
+  flat('DescribeSecurityGroups', 'SecurityGroups', 'GroupId'),
+  flat('DescribeSecurityGroupRules', 'SecurityGroupRules', 'SecurityGroupRuleId'),
+  flat('DescribeNetworkInterfaces', 'NetworkInterfaces', 'NetworkInterfaceId'),
+  {
+    key: 'DescribeInstances',
+    path: 'Reservations[].Instances',
+    items: (a) => list(field(a, 'Reservations')).flatMap((r) => list(field(r, 'Instances'))),
+    id: (i) => field(i, 'InstanceId'),
+  },
+  {
+    key: 'DescribeCluster',
+    path: '[].cluster',
+    items: (a) => list(a),
+    id: (i) => field(i, 'cluster', 'name'),
+  },
+  {
+    key: 'DescribeNodegroup',
+    path: '[].nodegroup',
+    items: (a) => list(a),
+    id: (i) => {
+      const cluster = field(i, 'nodegroup', 'clusterName');
+      const name = field(i, 'nodegroup', 'nodegroupName');
+      return typeof cluster === 'string' && typeof name === 'string' ? `${cluster}/${name}` : undefined;
     },
-    {
-      key: 'DescribeSecurityGroups',
-      path: 'SecurityGroups',
-      items: (a) => list(field(a, 'SecurityGroups')),
-      id: (i) => field(i, 'GroupId'),
-    },
-    {
-      key: 'DescribeSecurityGroupRules',
-      path: 'SecurityGroupRules',
-      items: (a) => list(field(a, 'SecurityGroupRules')),
-      id: (i) => field(i, 'SecurityGroupRuleId'),
-    },
-    {
-      key: 'DescribeNetworkInterfaces',
-      path: 'NetworkInterfaces',
-      items: (a) => list(field(a, 'NetworkInterfaces')),
-      id: (i) => field(i, 'NetworkInterfaceId'),
-    },
-    {
-      key: 'DescribeInstances',
-      path: 'Reservations[].Instances',
-      items: (a) => list(field(a, 'Reservations')).flatMap((r) => list(field(r, 'Instances'))),
-      id: (i) => field(i, 'InstanceId'),
-    },
-    {
-      key: 'DescribeCluster',
-      path: '[].cluster',
-      items: (a) => list(a),
-      id: (i) => field(i, 'cluster', 'name'),
-    },
-    {
-      key: 'DescribeNodegroup',
-      path: '[].nodegroup',
-      items: (a) => list(a),
-      id: (i) => {
-        const cluster = field(i, 'nodegroup', 'clusterName');
-        const name = field(i, 'nodegroup', 'nodegroupName');
-        return typeof cluster === 'string' && typeof name === 'string' ? `${cluster}/${name}` : undefined;
-      },
-    },
-  ];
+  },
+];
 
 function duplicateIds(document: Json): InputIssue[] {
   const issues: InputIssue[] = [];
