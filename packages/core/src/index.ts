@@ -1,6 +1,7 @@
 export * from './allow-patterns.ts';
 export * from './capacity/index.ts';
 export * from './cloudtrail/index.ts';
+export * from './cloudtrail/sources.ts';
 export type * from './cloudtrail/types.ts';
 export * from './config.ts';
 export * from './detectors/define.ts';

@@ -3,7 +3,7 @@
  * to a `CloudTrailEvent`, never throwing) and `extractCloudTrailRecords` (the records out of whatever a user has at
  * hand: an EventBridge event, a record, a CloudTrail log file or `aws cloudtrail lookup-events` output).
  */
-import type { EventSource } from '../detectors/define.ts';
+
 import { EventParseError, type InputIssue, UnsupportedEventError } from '../errors.ts';
 import { safeParseSchema } from '../safe-parse.ts';
 import {
@@ -34,6 +34,7 @@ import { updateNodegroupConfigParser } from './events/update-nodegroup-config.ts
 import { updateNodegroupVersionParser } from './events/update-nodegroup-version.ts';
 import type { EventParser } from './parser.ts';
 import { joinPath, toIssues } from './shapes.ts';
+import type { EventSource } from './sources.ts';
 import type { CloudTrailEvent } from './types.ts';
 
 export { CLOUDTRAIL_DETAIL_TYPE, isServiceSource, stripErrorPrefix } from './envelope.ts';

@@ -4,11 +4,11 @@
  * events fit in one map.
  */
 import type * as z from 'zod/mini';
-import type { EventSource } from '../detectors/define.ts';
 import type { InputIssue } from '../errors.ts';
 import { safeParseSchema } from '../safe-parse.ts';
 import type { CloudTrailRecord } from './envelope.ts';
 import { toIssues } from './shapes.ts';
+import type { EventSource } from './sources.ts';
 import type { EventDetail } from './types.ts';
 
 /** What a normaliser returns. */

@@ -4,10 +4,10 @@
  * Authorize/Revoke Ingress/Egress parsers, whose records have the same shape.
  */
 import * as z from 'zod/mini';
-import type { EventSource } from '../detectors/define.ts';
 import { defineEventParser, type EventParser, invalid, type Normalised } from './parser.ts';
 import { judgeableRules } from './rule-checks.ts';
 import { boolish, integer, items, stringish } from './shapes.ts';
+import type { EventSource } from './sources.ts';
 import type { RulePeer, SgRule, TrafficDirection } from './types.ts';
 
 const description = z.optional(z.string());

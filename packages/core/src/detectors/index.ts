@@ -2,9 +2,11 @@
  * The detector registry. Everything else (EventBridge patterns, IAM read actions, routing) is derived from this
  * array, so adding a detector is one line here.
  */
+
+import { EVENT_SOURCES, type EventSource } from '../cloudtrail/sources.ts';
 import type { CloudTrailEvent } from '../cloudtrail/types.ts';
 import type { SnapshotKey } from '../types/inventory.ts';
-import { type Detector, EVENT_SOURCES, type EventSource } from './define.ts';
+import type { Detector } from './define.ts';
 import { ipPoolExhaustion } from './ip-pool-exhaustion.ts';
 import { nodeSgWidening } from './node-sg-widening.ts';
 import { trunkEniAllocation } from './trunk-eni-allocation.ts';

@@ -18,7 +18,7 @@ import { prefixDelegationRemediation } from '../remediation/prefix-delegation.ts
 import { nodeGroupTarget } from '../remediation/targets.ts';
 import type { BlastRadius, Finding, Link, Remediation, ResourceRef, Severity } from '../types/finding.ts';
 import type { Inventory, LaunchTemplateVersion, NodeGroup } from '../types/inventory.ts';
-import { type DetailFilter, type DetectorContext, defineDetector, type RuleDefinition } from './define.ts';
+import { type DetailFilter, type DetectorContext, monolithDetector, type RuleDefinition } from './define.ts';
 import { clusterOfEniTags, sgpStatus } from './sgp.ts';
 import { cniSettingsOf, nodeIpNeed, type SubnetHeadroom, subnetHeadroomOf } from './subnet-headroom.ts';
 
@@ -105,7 +105,7 @@ const fleetErrorsFilter = (item: Record<string, unknown>): DetailFilter => ({
   responseElements: { CreateFleetResponse: { errorSet: { item } } },
 });
 
-export const ipPoolExhaustion = defineDetector({
+export const ipPoolExhaustion = monolithDetector({
   id: DETECTOR,
   rules: IP_POOL_RULES,
   // State alone shows these; the failure rules come only from events, so a sweep never resolves them.

@@ -22,7 +22,7 @@ import { cidrContains, normalizeCidr } from '../inventory/cidr.ts';
 import { restrictRemoteAccessRemediation, revokeRulesRemediation } from '../remediation/targets.ts';
 import type { BlastRadius, Finding, Link, ResourceRef } from '../types/finding.ts';
 import type { Inventory, NodeGroup, SgExposure } from '../types/inventory.ts';
-import { type DetectorContext, defineDetector, type RuleDefinition } from './define.ts';
+import { type DetectorContext, monolithDetector, type RuleDefinition } from './define.ts';
 import { INGRESS_RULES, type IngressRuleId, type IngressTrip, judgeIngress } from './ingress-judgement.ts';
 import type { RuleAuthor } from './kubernetes-rules.ts';
 import {
@@ -105,7 +105,7 @@ const TITLES = Object.fromEntries(NODE_SG_RULES.map((rule) => [rule.id, rule.tit
 const EC2 = 'ec2.amazonaws.com' as const;
 const EKS = 'eks.amazonaws.com' as const;
 
-export const nodeSgWidening = defineDetector({
+export const nodeSgWidening = monolithDetector({
   id: DETECTOR,
   rules: NODE_SG_RULES,
   subscribes: [

@@ -35,7 +35,7 @@ import {
 import { instanceTypesTarget } from '../remediation/targets.ts';
 import type { BlastRadius, Finding, Link, ResourceRef } from '../types/finding.ts';
 import type { Inventory, NetworkInterface, Node } from '../types/inventory.ts';
-import { type DetectorContext, defineDetector, type RuleDefinition } from './define.ts';
+import { type DetectorContext, monolithDetector, type RuleDefinition } from './define.ts';
 import {
   BRANCH_ENI_DESCRIPTIONS,
   clusterOfEniTags,
@@ -318,7 +318,7 @@ const SUCCEEDED = { errorCode: [{ exists: false }] };
 /** Tag keys that make a launch a cluster node (values of the `key` field, so a prefix can match the cluster tag). */
 const NODE_TAG_KEYS = [...NODE_CLUSTER_TAGS, { prefix: KUBERNETES_CLUSTER_TAG_PREFIX }];
 
-export const trunkEniAllocation = defineDetector({
+export const trunkEniAllocation = monolithDetector({
   id: DETECTOR,
   rules: TRUNK_ENI_RULES,
   // A sweep resolves these when state no longer shows them; failed calls are seen only as events.
