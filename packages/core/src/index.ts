@@ -6,17 +6,9 @@ export type * from './cloudtrail/types.ts';
 export * from './config.ts';
 export * from './detectors/define.ts';
 export * from './detectors/index.ts';
-export {
-  clusterSubnets,
-  effectiveMaxPods,
-  type GroupNeed,
-  groupNeed,
-  IP_POOL_RULES,
-  ipPoolExhaustion,
-} from './detectors/ip-pool-exhaustion.ts';
+export { IP_POOL_RULES, ipPoolExhaustion } from './detectors/ip-pool-exhaustion/index.ts';
 export { MAX_LISTED_RULES, NODE_SG_RULES, nodeSgWidening } from './detectors/node-sg-widening.ts';
 export { type SgpStatus, sgpStatus } from './detectors/sgp.ts';
-export * from './detectors/subnet-headroom.ts';
 export * from './detectors/trunk-eni-allocation.ts';
 export * from './errors.ts';
 export * from './evaluate.ts';

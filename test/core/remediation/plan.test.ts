@@ -8,7 +8,7 @@ import {
 } from '@podnet-guard/core';
 import { describe, expect, it } from 'vitest';
 import { loadEvent } from '../../helpers/events.ts';
-import { sampleAccount } from '../detectors/ip-pool-exhaustion.cases.ts';
+import { sampleAccount } from '../detectors/ip-pool-exhaustion/fixtures.ts';
 
 const config = defaultGuardConfig();
 

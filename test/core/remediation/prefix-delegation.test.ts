@@ -14,7 +14,7 @@ import {
 } from '@podnet-guard/core';
 import { describe, expect, it } from 'vitest';
 import { inventoryFrom, snapshotBuilder } from '../../helpers/inventory-builder.ts';
-import { cases, sampleAccount } from '../detectors/ip-pool-exhaustion.cases.ts';
+import { SUBNET_EXHAUSTION_FAILURES, sampleAccount } from '../detectors/ip-pool-exhaustion/fixtures.ts';
 
 const SUBNET = 'subnet-0a00000000000000a';
 
@@ -73,7 +73,7 @@ describe('enable-prefix-delegation', () => {
   });
 
   it('is never offered on subnet-exhausted (InsufficientCidrBlocks is what prefix delegation suffers from)', () => {
-    const exhausted = cases.filter((row) => row.rule === 'subnet-exhausted' && row.expect === 'fires');
+    const exhausted = SUBNET_EXHAUSTION_FAILURES;
     expect(exhausted.length).toBeGreaterThan(0);
     const config = defaultGuardConfig();
     let judged = 0;

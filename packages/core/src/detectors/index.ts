@@ -7,7 +7,7 @@ import { EVENT_SOURCES, type EventSource } from '../cloudtrail/sources.ts';
 import type { CloudTrailEvent } from '../cloudtrail/types.ts';
 import type { SnapshotKey } from '../types/inventory.ts';
 import type { Detector } from './define.ts';
-import { ipPoolExhaustion } from './ip-pool-exhaustion.ts';
+import { ipPoolExhaustion } from './ip-pool-exhaustion/index.ts';
 import { nodeSgWidening } from './node-sg-widening.ts';
 import { trunkEniAllocation } from './trunk-eni-allocation.ts';
 

@@ -9,8 +9,8 @@
  */
 import { parse as parseYaml } from 'yaml';
 import type { CloudTrailEvent } from '../cloudtrail/types.ts';
-import { clusterFromTags, isTrunkEni } from '../inventory/classify.ts';
-import type { Addon, Inventory, NetworkInterface, Tags } from '../types/inventory.ts';
+import { clusterOfEniTags, isTrunkEni } from '../inventory/classify.ts';
+import type { Addon, Inventory, NetworkInterface } from '../types/inventory.ts';
 
 /** Which signal showed that SGP is on. */
 export type SgpSignal = 'vpc-cni ENABLE_POD_ENI' | 'trunk ENI on a node' | 'trunk ENI created (CloudTrail)';
@@ -27,17 +27,8 @@ export const TRUNK_ENI_DESCRIPTIONS = ['aws-k8s-trunk-eni', 'trunk-eni'] as cons
 /** Description the VPC resource controller gives branch ENIs. */
 export const BRANCH_ENI_DESCRIPTIONS = ['aws-k8s-branch-eni', 'branch-eni'] as const;
 
-/** Tags that name the cluster of an ENI the VPC resource controller or the CNI creates, besides `kubernetes.io/cluster/`. */
-const ENI_CLUSTER_TAGS = ['vpcresources.k8s.aws/cluster-name', 'cluster.k8s.amazonaws.com/name'] as const;
-
-/** The cluster an ENI (or a CreateNetworkInterface call) belongs to by its tags. */
-export function clusterOfEniTags(tags: Tags): string | undefined {
-  for (const key of ENI_CLUSTER_TAGS) {
-    const value = tags[key];
-    if (value) return value;
-  }
-  return clusterFromTags(tags);
-}
+/** The cluster of an ENI by its tags lives with the other tag classification; re-exported for the detectors. */
+export { clusterOfEniTags };
 
 /** True when a parsed event is a CreateNetworkInterface of a trunk ENI (successful or not). */
 export function isTrunkCreation(event: CloudTrailEvent): boolean {

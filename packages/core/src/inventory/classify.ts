@@ -62,6 +62,23 @@ export function clusterFromTagList(
   return clusterFromTags(record);
 }
 
+/** Tags that name the cluster of an ENI the VPC resource controller or the CNI creates, besides `kubernetes.io/cluster/`. */
+const ENI_CLUSTER_TAGS = ['vpcresources.k8s.aws/cluster-name', 'cluster.k8s.amazonaws.com/name'] as const;
+
+/**
+ * The cluster an ENI (or a CreateNetworkInterface call) belongs to by its tags.
+ *
+ * @example
+ * clusterOfEniTags({ 'cluster.k8s.amazonaws.com/name': 'prod' }); // 'prod'
+ */
+export function clusterOfEniTags(tags: Tags): string | undefined {
+  for (const key of ENI_CLUSTER_TAGS) {
+    const value = tags[key];
+    if (value) return value;
+  }
+  return clusterFromTags(tags);
+}
+
 /** What a node's tags say about it; undefined when the tags do not make it an EKS node. */
 export interface NodeIdentity {
   cluster: string;

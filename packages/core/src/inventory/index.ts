@@ -2,6 +2,7 @@ export * from './cidr.ts';
 export {
   clusterFromTagList,
   clusterFromTags,
+  clusterOfEniTags,
   isBranchEni,
   isFargateEni,
   isTrunkEni,
@@ -14,5 +15,6 @@ export {
 } from './classify.ts';
 export { buildInventory } from './inventory.ts';
 export { LAUNCH_TEMPLATE_ID_TAG, LAUNCH_TEMPLATE_VERSION_TAG, loadSnapshot } from './load-snapshot.ts';
+export * from './queries.ts';
 export { assertSnapshotFile, snapshotFileProblems } from './snapshot-checks.ts';
 export * from './special-purpose.ts';

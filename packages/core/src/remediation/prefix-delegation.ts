@@ -7,7 +7,7 @@
  */
 import { findInstanceLimits } from '../capacity/instance-limits.ts';
 import { computeMaxPods } from '../capacity/max-pods.ts';
-import { cniSettingsOf, subnetHeadroomOf } from '../detectors/subnet-headroom.ts';
+import { cniSettingsOf, subnetHeadroomOf } from '../capacity/subnet-headroom.ts';
 import type { Remediation } from '../types/finding.ts';
 import type { Inventory, NodeGroup } from '../types/inventory.ts';
 

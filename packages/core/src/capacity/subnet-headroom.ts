@@ -5,9 +5,9 @@
  * IPs alone do not tell. Pure arithmetic over the inventory; no AWS call.
  */
 import { parse as parseYaml } from 'yaml';
-import { computeMaxPods, IPS_PER_PREFIX } from '../capacity/max-pods.ts';
 import { parseCidr } from '../inventory/cidr.ts';
 import type { Addon, InstanceTypeInfo, Inventory, Subnet } from '../types/inventory.ts';
+import { computeMaxPods, IPS_PER_PREFIX } from './max-pods.ts';
 
 /** Addresses AWS keeps in every subnet: the first four (network, router, DNS, future) and the last. */
 export const AWS_RESERVED_PER_SUBNET = 5;
@@ -99,73 +99,10 @@ export function computeSubnetHeadroom(input: SubnetUsageInput): SubnetHeadroom {
   if (!subnet || subnet.size > MAX_SUBNET_ADDRESSES) {
     throw new RangeError(`subnet headroom needs an IPv4 CIDR of /16 or smaller, got ${JSON.stringify(input.cidr)}`);
   }
-  const { start, size } = subnet;
-  const state = new Uint8Array(size);
-  const mark = (from: number, count: number, value: number, unlessUsed: boolean) => {
-    const lo = Math.max(from, start);
-    const hi = Math.min(from + count, start + size);
-    for (let address = lo; address < hi; address++) {
-      const i = address - start;
-      if (unlessUsed && state[i] !== FREE) continue;
-      state[i] = value;
-    }
-  };
-  // Reservations first, then AWS's own addresses and use, which override them.
-  for (const reservation of input.reservations) {
-    const range = ipv4Range(reservation.cidr);
-    if (!range) continue;
-    mark(range.start, range.size, reservation.reservationType === 'explicit' ? EXPLICIT : PREFIX_RESERVED, false);
-  }
-  for (const index of [0, 1, 2, 3, size - 1]) if (index >= 0 && index < size) state[index] = AWS_KEPT;
-  for (const address of input.usedAddresses) {
-    const range = ipv4Range(address);
-    if (range) mark(range.start, range.size, USED, false);
-  }
-  for (const prefix of input.usedPrefixes) {
-    const range = ipv4Range(prefix);
-    if (range) mark(range.start, range.size, USED, false);
-  }
-
-  let used = 0;
-  let freeIps = 0;
-  let explicitUnused = 0;
-  let prefixReservedUnused = 0;
-  for (const value of state) {
-    if (value === USED) used += 1;
-    else if (value === FREE) freeIps += 1;
-    else if (value === EXPLICIT) explicitUnused += 1;
-    else if (value === PREFIX_RESERVED) prefixReservedUnused += 1;
-  }
-  let freeBlocks = 0;
-  // Subnet CIDRs are at most /28 long, so the subnet start is itself /28-aligned.
-  for (let block = 0; block + BLOCK_SIZE <= size; block += BLOCK_SIZE) {
-    let free = true;
-    for (let i = block; i < block + BLOCK_SIZE && free; i++) {
-      free = state[i] === FREE || state[i] === PREFIX_RESERVED;
-    }
-    if (free) freeBlocks += 1;
-  }
-
-  const usable = Math.max(0, size - AWS_RESERVED_PER_SUBNET);
-  const notes: string[] = [];
-  let unseenUsed = 0;
-  const enisKnown = input.enisKnown ?? true;
-  if (!enisKnown && input.reportedAvailable !== undefined) {
-    // Without ENIs only the reported count is known; blocks are then at most what the free addresses could fill.
-    unseenUsed = Math.max(0, freeIps - input.reportedAvailable);
-    freeIps = Math.min(freeIps, input.reportedAvailable);
-    freeBlocks = Math.min(freeBlocks, Math.floor((freeIps + prefixReservedUnused) / BLOCK_SIZE));
-    notes.push(
-      'ENIs not known (DescribeNetworkInterfaces): free IPs from AvailableIpAddressCount, blocks an upper bound',
-    );
-  } else if (input.reportedAvailable !== undefined && input.reportedAvailable < freeIps) {
-    unseenUsed = freeIps - input.reportedAvailable;
-    freeIps = input.reportedAvailable;
-    freeBlocks = Math.max(0, freeBlocks - unseenUsed);
-    notes.push(
-      `AvailableIpAddressCount (${input.reportedAvailable}) is ${unseenUsed} below what the known ENIs leave free: counted as used`,
-    );
-  }
+  const counts = countStates(addressStates(input, subnet.start, subnet.size));
+  const usable = Math.max(0, subnet.size - AWS_RESERVED_PER_SUBNET);
+  const { freeIps, freeBlocks, unseenUsed, notes } = lowerToReported(input, counts);
+  const { explicitUnused, prefixReservedUnused } = counts;
   if (explicitUnused + prefixReservedUnused > 0) {
     notes.push(
       `${explicitUnused + prefixReservedUnused} unused addresses in CIDR reservations are not free for secondary IPs` +
@@ -174,9 +111,9 @@ export function computeSubnetHeadroom(input: SubnetUsageInput): SubnetHeadroom {
   }
   return {
     cidr: input.cidr,
-    size,
+    size: subnet.size,
     usable,
-    used,
+    used: counts.used,
     reservedUnused: explicitUnused + prefixReservedUnused,
     prefixReservedUnused,
     freeIps,
@@ -185,6 +122,84 @@ export function computeSubnetHeadroom(input: SubnetUsageInput): SubnetHeadroom {
     unseenUsed,
     notes,
   };
+}
+
+/** One state per address of the subnet: reservations first, then AWS's own addresses and use, which override them. */
+function addressStates(input: SubnetUsageInput, start: number, size: number): Uint8Array {
+  const state = new Uint8Array(size);
+  const mark = (range: { start: number; size: number } | undefined, value: number) => {
+    if (!range) return;
+    const lo = Math.max(range.start, start);
+    const hi = Math.min(range.start + range.size, start + size);
+    for (let address = lo; address < hi; address++) state[address - start] = value;
+  };
+  for (const reservation of input.reservations) {
+    mark(ipv4Range(reservation.cidr), reservation.reservationType === 'explicit' ? EXPLICIT : PREFIX_RESERVED);
+  }
+  for (const index of [0, 1, 2, 3, size - 1]) if (index >= 0 && index < size) state[index] = AWS_KEPT;
+  for (const address of input.usedAddresses) mark(ipv4Range(address), USED);
+  for (const prefix of input.usedPrefixes) mark(ipv4Range(prefix), USED);
+  return state;
+}
+
+interface StateCounts {
+  used: number;
+  freeIps: number;
+  explicitUnused: number;
+  prefixReservedUnused: number;
+  freeBlocks: number;
+}
+
+function countStates(state: Uint8Array): StateCounts {
+  const counts: StateCounts = { used: 0, freeIps: 0, explicitUnused: 0, prefixReservedUnused: 0, freeBlocks: 0 };
+  for (const value of state) {
+    if (value === USED) counts.used += 1;
+    else if (value === FREE) counts.freeIps += 1;
+    else if (value === EXPLICIT) counts.explicitUnused += 1;
+    else if (value === PREFIX_RESERVED) counts.prefixReservedUnused += 1;
+  }
+  // Subnet CIDRs are at most /28 long, so the subnet start is itself /28-aligned.
+  for (let block = 0; block + BLOCK_SIZE <= state.length; block += BLOCK_SIZE) {
+    let free = true;
+    for (let i = block; i < block + BLOCK_SIZE && free; i++) {
+      free = state[i] === FREE || state[i] === PREFIX_RESERVED;
+    }
+    if (free) counts.freeBlocks += 1;
+  }
+  return counts;
+}
+
+/** Free IPs and blocks lowered to what `AvailableIpAddressCount` allows (see {@link computeSubnetHeadroom}). */
+function lowerToReported(
+  input: SubnetUsageInput,
+  counts: StateCounts,
+): { freeIps: number; freeBlocks: number; unseenUsed: number; notes: string[] } {
+  const { freeIps, freeBlocks, prefixReservedUnused } = counts;
+  const reported = input.reportedAvailable;
+  if (!(input.enisKnown ?? true) && reported !== undefined) {
+    // Without ENIs only the reported count is known; blocks are then at most what the free addresses could fill.
+    const lowered = Math.min(freeIps, reported);
+    return {
+      freeIps: lowered,
+      freeBlocks: Math.min(freeBlocks, Math.floor((lowered + prefixReservedUnused) / BLOCK_SIZE)),
+      unseenUsed: Math.max(0, freeIps - reported),
+      notes: [
+        'ENIs not known (DescribeNetworkInterfaces): free IPs from AvailableIpAddressCount, blocks an upper bound',
+      ],
+    };
+  }
+  if (reported !== undefined && reported < freeIps) {
+    const unseenUsed = freeIps - reported;
+    return {
+      freeIps: reported,
+      freeBlocks: Math.max(0, freeBlocks - unseenUsed),
+      unseenUsed,
+      notes: [
+        `AvailableIpAddressCount (${reported}) is ${unseenUsed} below what the known ENIs leave free: counted as used`,
+      ],
+    };
+  }
+  return { freeIps, freeBlocks, unseenUsed: 0, notes: [] };
 }
 
 /**
