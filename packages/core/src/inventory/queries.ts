@@ -22,10 +22,10 @@ const VERSION_NUMBER = /^\d+$/;
  * version.
  *
  * An unknown version answers undefined, never another version: a number the inventory does not hold (a version
- * created after the snapshot, or one the loader did not read) and a selector that is none of the above. A guard must
- * not judge a node group by the content of a version it does not run, so callers treat undefined as "not known" (the
- * maxPods rule then falls back to the EKS default, the trunk rule to the node group's own instance types). The same
- * holds when the template is not in the inventory at all, or no version of it is marked default.
+ * created after the snapshot, or one the loader did not read) and a selector that is none of the above (`$latest`,
+ * `v2`, ''). A guard must not judge a node group by the content of a version it may not run, so callers treat
+ * undefined as "not known" (effective maxPods then falls back to the EKS default for the type). The same holds when
+ * the template is not in the inventory at all, or no version of it is marked default.
  *
  * @example
  * launchTemplateVersion(inventory, { id: 'lt-0123', version: '$Latest' })?.versionNumber; // 3
