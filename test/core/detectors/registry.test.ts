@@ -9,11 +9,17 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CORE = join(ROOT, 'packages/core/src');
 
 describe('detector registry', () => {
-  it('registers every detector id once, each in a file named after it', () => {
+  it('registers every detector id once, each in a file or folder named after it', () => {
     const ids = detectors.map((detector) => detector.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual([...DETECTOR_IDS].sort());
-    for (const id of ids) expect(existsSync(join(CORE, 'detectors', `${id}.ts`)), id).toBe(true);
+    for (const id of ids) {
+      const named = [join(CORE, 'detectors', `${id}.ts`), join(CORE, 'detectors', id, 'index.ts')];
+      expect(
+        named.some((path) => existsSync(path)),
+        id,
+      ).toBe(true);
+    }
   });
 
   it('has a parser and a sample event for every subscribed event name', () => {
