@@ -9,7 +9,12 @@ export * from './detectors/index.ts';
 export { IP_POOL_RULES, ipPoolExhaustion } from './detectors/ip-pool-exhaustion/index.ts';
 export { MAX_LISTED_RULES, NODE_SG_RULES, nodeSgWidening } from './detectors/node-sg-widening.ts';
 export { type SgpStatus, sgpStatus } from './detectors/sgp.ts';
-export * from './detectors/trunk-eni-allocation.ts';
+export {
+  RESOURCE_CONTROLLER_SESSION,
+  TRUNK_ENI_RULES,
+  type TrunkEniRuleId,
+  trunkEniAllocation,
+} from './detectors/trunk-eni-allocation/index.ts';
 export * from './errors.ts';
 export * from './evaluate.ts';
 export * from './evaluate-events.ts';

@@ -5,4 +5,5 @@ export * from './max-pods.ts';
 export * from './node-group-need.ts';
 export * from './published-max-pods.ts';
 export * from './subnet-headroom.ts';
+export * from './trunk.ts';
 export * from './user-data.ts';

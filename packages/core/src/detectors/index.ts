@@ -9,7 +9,7 @@ import type { SnapshotKey } from '../types/inventory.ts';
 import type { Detector } from './define.ts';
 import { ipPoolExhaustion } from './ip-pool-exhaustion/index.ts';
 import { nodeSgWidening } from './node-sg-widening.ts';
-import { trunkEniAllocation } from './trunk-eni-allocation.ts';
+import { trunkEniAllocation } from './trunk-eni-allocation/index.ts';
 
 export const detectors: readonly Detector[] = [nodeSgWidening, trunkEniAllocation, ipPoolExhaustion];
 
