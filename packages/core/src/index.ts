@@ -14,7 +14,12 @@ export {
   IP_POOL_RULES,
   ipPoolExhaustion,
 } from './detectors/ip-pool-exhaustion.ts';
-export { MAX_LISTED_RULES, NODE_SG_RULES, nodeSgWidening } from './detectors/node-sg-widening.ts';
+export {
+  MAX_LISTED_RULES,
+  NODE_SG_RULES,
+  type NodeSgRuleId,
+  nodeSgWidening,
+} from './detectors/node-sg-widening/index.ts';
 export { type SgpStatus, sgpStatus } from './detectors/sgp.ts';
 export * from './detectors/subnet-headroom.ts';
 export * from './detectors/trunk-eni-allocation.ts';

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { buildInventory, type Inventory, loadSnapshot, type Severity, type Snapshot } from '@podnet-guard/core';
-import { loadEvent } from '../../helpers/events.ts';
-import { inventoryFrom, snapshotBuilder } from '../../helpers/inventory-builder.ts';
+import { loadEvent } from '../../../helpers/events.ts';
+import { inventoryFrom, snapshotBuilder } from '../../../helpers/inventory-builder.ts';
 
 export const NODE_SG = 'sg-0d0de000000000001';
 export const CLUSTER_SG = 'sg-0c1a5000000000001';
@@ -15,7 +15,7 @@ export const BASTION_SG = 'sg-0e0e0000000000001';
 export const POD_SG = 'sg-0b0d000000000001';
 
 const sampleSnapshot = JSON.parse(
-  readFileSync(new URL('../../../events/inventory/sample-account.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../../events/inventory/sample-account.json', import.meta.url), 'utf8'),
 ) as Snapshot;
 
 export function sampleAccount(): Inventory {

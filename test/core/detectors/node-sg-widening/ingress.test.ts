@@ -10,18 +10,9 @@ import {
   scanInventory,
 } from '@podnet-guard/core';
 import { describe, expect, it } from 'vitest';
-import { loadEvent } from '../../helpers/events.ts';
-import { inventoryFrom, snapshotBuilder } from '../../helpers/inventory-builder.ts';
-import {
-  authorize,
-  BASTION_SG,
-  CLUSTER_SG,
-  cases,
-  NODE_SG,
-  POD_SG,
-  RDS_SG,
-  sampleAccount,
-} from './node-sg-widening.cases.ts';
+import { loadEvent } from '../../../helpers/events.ts';
+import { inventoryFrom, snapshotBuilder } from '../../../helpers/inventory-builder.ts';
+import { authorize, BASTION_SG, CLUSTER_SG, cases, NODE_SG, POD_SG, RDS_SG, sampleAccount } from './fixtures.ts';
 
 const NOW = '2026-11-26T12:00:00.000Z';
 
