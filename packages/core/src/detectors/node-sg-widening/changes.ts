@@ -1,12 +1,13 @@
 /**
  * What a security group call changed, read once for every `node-sg-widening` rule: the rules it added (authorize, or
- * modify with the direction from live state), the rules it revoked and what remains, the group it deleted. Also the
- * calls the rules subscribe to and when an event needs live state.
+ * modify with the direction from live state), the rules it revoked and what remains, the group it deleted; and
+ * `judgeSgChanges`, which hands each change to the rule that judges it. Also the calls the rules subscribe to and when
+ * an event needs live state.
  */
 import type { CloudTrailEvent, SgRule, TrafficDirection } from '../../cloudtrail/types.ts';
 import type { Finding } from '../../types/finding.ts';
 import type { Inventory, SnapshotKey } from '../../types/inventory.ts';
-import type { EventOfKind, Subscription } from '../define.ts';
+import type { DetectorContext, EventOfKind, Subscription } from '../define.ts';
 import { fromInventoryRule, type RuleShape, ruleShapeKey } from './sg-rule-analysis.ts';
 
 const EC2 = 'ec2.amazonaws.com' as const;
@@ -26,6 +27,45 @@ export const ON = {
   instanceGroups: { source: EC2, eventName: 'ModifyInstanceAttribute', filters: SETS_GROUPS },
   createNodegroup: { source: EKS, eventName: 'CreateNodegroup' },
 } as const satisfies Record<string, Subscription>;
+
+/** The calls that change one direction of an SG's rules, or delete the SG. */
+export const SG_CHANGE_CALLS = {
+  ingress: [ON.authorizeIngress, ON.modifyRules, ON.revokeIngress, ON.deleteGroup],
+  egress: [ON.authorizeEgress, ON.modifyRules, ON.revokeEgress, ON.deleteGroup],
+} as const;
+
+/** The parsed kinds of those calls. */
+export const SG_CHANGE_KINDS = ['sg-rules-authorized', 'sg-rules-modified', 'sg-rules-revoked', 'sg-deleted'] as const;
+type SgChange = EventOfKind<(typeof SG_CHANGE_KINDS)[number]>;
+
+/** How a rule judges one direction of SG rule changes, each change already read from the event and live state. */
+export interface SgChangeJudge {
+  added?: (event: CloudTrailEvent, added: RulesAdded, context: DetectorContext) => Finding[];
+  revoked?: (event: CloudTrailEvent, change: RulesRevoked, context: DetectorContext) => Finding[];
+  deleted?: (event: CloudTrailEvent, groupId: string, context: DetectorContext) => Finding[];
+}
+
+/** A rule's `evaluate` over the SG changes of one direction (deletion included), from its judge. */
+export function judgeSgChanges(direction: TrafficDirection, judge: SgChangeJudge) {
+  return (event: SgChange, context: DetectorContext): Finding[] => {
+    const { inventory } = context;
+    switch (event.detail.kind) {
+      case 'sg-rules-authorized':
+      case 'sg-rules-modified':
+        return rulesAdded(event as EventOfKind<'sg-rules-authorized' | 'sg-rules-modified'>, inventory)
+          .filter((added) => added.direction === direction)
+          .flatMap((added) => noted(judge.added?.(event, added, context) ?? [], added.note));
+      case 'sg-rules-revoked': {
+        const change = rulesRevoked(event as EventOfKind<'sg-rules-revoked'>, inventory);
+        return change?.direction === direction ? (judge.revoked?.(event, change, context) ?? []) : [];
+      }
+      case 'sg-deleted': {
+        const groupId = deletedGroupId(event as EventOfKind<'sg-deleted'>, inventory);
+        return groupId ? (judge.deleted?.(event, groupId, context) ?? []) : [];
+      }
+    }
+  };
+}
 
 /**
  * What decides whether an SG is a node SG, and who it exposes: the groups and their rules, the ENIs and instances
@@ -114,7 +154,7 @@ function rulesModified(
     }));
 }
 
-/** Findings of added rules, with the note on how they were read. */
+/** Findings of added rules, with the note on how they were read (mutated: they are new). */
 export function noted(findings: Finding[], note: string | undefined): Finding[] {
   if (note) for (const finding of findings) finding.evidence.state = joinState(finding.evidence.state, note);
   return findings;
@@ -162,7 +202,7 @@ export function rulesRevoked(event: EventOfKind<'sg-rules-revoked'>, inventory: 
 }
 
 /** The group a successful DeleteSecurityGroup removed. */
-export function deletedGroupId(event: EventOfKind<'sg-deleted'>, inventory: Inventory): string | undefined {
+function deletedGroupId(event: EventOfKind<'sg-deleted'>, inventory: Inventory): string | undefined {
   if (event.errorCode !== undefined) return undefined;
   return resolveGroupId(event.detail, inventory);
 }

@@ -8,16 +8,15 @@ import { eventEvidence } from '../../findings/build.ts';
 import { LINKS } from '../../findings/links.ts';
 import { normalizeCidr } from '../../inventory/cidr.ts';
 import type { Finding } from '../../types/finding.ts';
-import { type DetectorContext, defineRule, type EventOfKind } from '../define.ts';
+import { type DetectorContext, defineRule } from '../define.ts';
 import {
-  deletedGroupId,
+  judgeSgChanges,
   NODE_SG_FACTS,
   needsLiveState,
-  noted,
-  ON,
   type RulesAdded,
-  rulesAdded,
-  rulesRevoked,
+  type RulesRevoked,
+  SG_CHANGE_CALLS,
+  SG_CHANGE_KINDS,
 } from './changes.ts';
 import { blastRadius, groupLabel, type NodeSgDraft, nodeSgFinding, resolvedFinding, ruleDetail } from './finding.ts';
 import {
@@ -36,22 +35,16 @@ export const egressWidened = defineRule({
   description: 'A node SG whose egress was restricted now allows all traffic to anywhere.',
   reads: NODE_SG_FACTS,
   events: {
-    on: [ON.authorizeEgress, ON.modifyRules, ON.revokeEgress, ON.deleteGroup],
-    kinds: ['sg-rules-authorized', 'sg-rules-modified', 'sg-rules-revoked', 'sg-deleted'],
+    on: SG_CHANGE_CALLS.egress,
+    kinds: SG_CHANGE_KINDS,
     needsInventory: needsLiveState,
-    evaluate: (event, context) => {
-      switch (event.detail.kind) {
-        case 'sg-rules-authorized':
-        case 'sg-rules-modified':
-          return rulesAdded(event as EventOfKind<'sg-rules-authorized' | 'sg-rules-modified'>, context.inventory)
-            .filter((added) => added.direction === 'egress')
-            .flatMap((added) => noted(judgeEgress(event, added, context), added.note));
-        case 'sg-rules-revoked':
-          return onRevoke(event as EventOfKind<'sg-rules-revoked'>, context);
-        case 'sg-deleted':
-          return onDelete(event as EventOfKind<'sg-deleted'>, context);
-      }
-    },
+    evaluate: judgeSgChanges('egress', {
+      added: judgeEgress,
+      revoked: onRevoke,
+      deleted: (event, groupId, context): Finding[] => [
+        resolvedFinding(egressWidened.rule, groupId, groupId, { event, context }),
+      ],
+    }),
   },
 });
 
@@ -91,18 +84,11 @@ function judgeEgress(event: CloudTrailEvent, added: RulesAdded, context: Detecto
 }
 
 /** Resolved when the revoke leaves a node SG with no all-open egress and removed one (or rules it cannot see). */
-function onRevoke(event: EventOfKind<'sg-rules-revoked'>, context: DetectorContext): Finding[] {
-  const change = rulesRevoked(event, context.inventory);
-  if (change?.direction !== 'egress') return [];
+function onRevoke(event: CloudTrailEvent, change: RulesRevoked, context: DetectorContext): Finding[] {
   const { groupId, revoked, unresolvedIds, remaining } = change;
   if (!context.inventory.isNodeSecurityGroup(groupId) || remaining.some(isAllOpenEgress)) return [];
   if (unresolvedIds.length === 0 && !revoked.some(isAllOpenEgress)) return [];
   return [resolvedFinding(egressWidened.rule, groupId, groupId, { event, context })];
-}
-
-function onDelete(event: EventOfKind<'sg-deleted'>, context: DetectorContext): Finding[] {
-  const groupId = deletedGroupId(event, context.inventory);
-  return groupId ? [resolvedFinding(egressWidened.rule, groupId, groupId, { event, context })] : [];
 }
 
 function isAllOpenEgress(rule: RuleShape): boolean {

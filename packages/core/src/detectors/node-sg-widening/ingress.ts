@@ -8,17 +8,15 @@ import { eventEvidence } from '../../findings/build.ts';
 import { LINKS } from '../../findings/links.ts';
 import { revokeRulesRemediation } from '../../remediation/targets.ts';
 import type { Finding } from '../../types/finding.ts';
-import { type DetectorContext, defineRuleFamily, type EventOfKind, type RuleDefinition } from '../define.ts';
+import { type DetectorContext, defineRuleFamily, type RuleDefinition } from '../define.ts';
 import {
-  deletedGroupId,
+  judgeSgChanges,
   NODE_SG_FACTS,
   needsLiveState,
-  noted,
-  ON,
   type RulesAdded,
   type RulesRevoked,
-  rulesAdded,
-  rulesRevoked,
+  SG_CHANGE_CALLS,
+  SG_CHANGE_KINDS,
 } from './changes.ts';
 import {
   blastRadius,
@@ -77,27 +75,15 @@ export const nodeSgIngress = defineRuleFamily({
   rules: INGRESS_DEFINITIONS,
   reads: [...NODE_SG_FACTS, 'DescribeVpcs', 'GetManagedPrefixListEntries'],
   events: {
-    on: [ON.authorizeIngress, ON.modifyRules, ON.revokeIngress, ON.deleteGroup],
-    kinds: ['sg-rules-authorized', 'sg-rules-modified', 'sg-rules-revoked', 'sg-deleted'],
+    on: SG_CHANGE_CALLS.ingress,
+    kinds: SG_CHANGE_KINDS,
     needsInventory: needsLiveState,
-    evaluate: (event, context) => {
-      switch (event.detail.kind) {
-        case 'sg-rules-authorized':
-        case 'sg-rules-modified':
-          return rulesAdded(event as EventOfKind<'sg-rules-authorized' | 'sg-rules-modified'>, context.inventory)
-            .filter((added) => added.direction === 'ingress')
-            .flatMap((added) => noted(onIngressAdded(event, added, context), added.note));
-        case 'sg-rules-revoked': {
-          const change = rulesRevoked(event as EventOfKind<'sg-rules-revoked'>, context.inventory);
-          return change?.direction === 'ingress' ? onIngressRevoked(event, change, context) : [];
-        }
-        case 'sg-deleted': {
-          const groupId = deletedGroupId(event as EventOfKind<'sg-deleted'>, context.inventory);
-          const base = { event, context };
-          return groupId ? INGRESS_DEFINITIONS.map((rule) => resolvedFinding(rule, groupId, groupId, base)) : [];
-        }
-      }
-    },
+    evaluate: judgeSgChanges('ingress', {
+      added: onIngressAdded,
+      revoked: onIngressRevoked,
+      deleted: (event, groupId, context) =>
+        INGRESS_DEFINITIONS.map((rule) => resolvedFinding(rule, groupId, groupId, { event, context })),
+    }),
   },
   scan: (context) => {
     const { inventory } = context;

@@ -12,16 +12,14 @@ import { cidrContains } from '../../inventory/cidr.ts';
 import { revokeRulesRemediation } from '../../remediation/targets.ts';
 import type { Finding } from '../../types/finding.ts';
 import type { Inventory } from '../../types/inventory.ts';
-import { type DetectorContext, defineRuleFamily, type EventOfKind } from '../define.ts';
+import { type DetectorContext, defineRuleFamily } from '../define.ts';
 import {
-  deletedGroupId,
+  judgeSgChanges,
   NODE_SG_FACTS,
   needsLiveState,
-  noted,
-  ON,
   type RulesRevoked,
-  rulesAdded,
-  rulesRevoked,
+  SG_CHANGE_CALLS,
+  SG_CHANGE_KINDS,
 } from './changes.ts';
 import {
   blastRadius,
@@ -60,25 +58,18 @@ export const reverseGrants = defineRuleFamily({
   rules: [TO_DATA_STORE, TO_SG, POD_CIDR],
   reads: [...NODE_SG_FACTS, 'GetManagedPrefixListEntries'],
   events: {
-    on: [ON.authorizeIngress, ON.modifyRules, ON.revokeIngress, ON.deleteGroup],
-    kinds: ['sg-rules-authorized', 'sg-rules-modified', 'sg-rules-revoked', 'sg-deleted'],
+    on: SG_CHANGE_CALLS.ingress,
+    kinds: SG_CHANGE_KINDS,
     needsInventory: needsLiveState,
-    evaluate: (event, context) => {
-      switch (event.detail.kind) {
-        case 'sg-rules-authorized':
-        case 'sg-rules-modified':
-          return rulesAdded(event as EventOfKind<'sg-rules-authorized' | 'sg-rules-modified'>, context.inventory)
-            .filter((added) => added.direction === 'ingress')
-            .filter((added) => !remoteAccessOpenedBy(event, added, context.inventory))
-            .flatMap((added) => noted(judgeReverseGrants(added.groupId, added.rules, { event, context }), added.note));
-        case 'sg-rules-revoked': {
-          const change = rulesRevoked(event as EventOfKind<'sg-rules-revoked'>, context.inventory);
-          return change?.direction === 'ingress' ? onGrantsRevoked(event, change, context) : [];
-        }
-        case 'sg-deleted':
-          return onDelete(event as EventOfKind<'sg-deleted'>, context);
-      }
-    },
+    evaluate: judgeSgChanges('ingress', {
+      added: (event, added, context) =>
+        // EKS's SSH rule for a node group's remote access is that node group's finding.
+        remoteAccessOpenedBy(event, added, context.inventory)
+          ? []
+          : judgeReverseGrants(added.groupId, added.rules, { event, context }),
+      revoked: onGrantsRevoked,
+      deleted: onDelete,
+    }),
   },
   scan: (context) => {
     const { inventory } = context;
@@ -250,9 +241,7 @@ function onGrantsRevoked(event: CloudTrailEvent, change: RulesRevoked, context: 
   return resolved;
 }
 
-function onDelete(event: EventOfKind<'sg-deleted'>, context: DetectorContext): Finding[] {
-  const groupId = deletedGroupId(event, context.inventory);
-  if (!groupId) return [];
+function onDelete(event: CloudTrailEvent, groupId: string, context: DetectorContext): Finding[] {
   const base = { event, context };
   const resolved = [resolvedFinding(POD_CIDR, groupId, groupId, base)];
   for (const rule of context.inventory.rulesOf(groupId, 'ingress')) {
