@@ -181,7 +181,9 @@ describe('node-sg-widening ingress findings', () => {
     expect(finding?.severity).toBe('high');
     expect(finding?.expectedBecause).toBeUndefined();
   });
+});
 
+describe('node-sg-widening ingress: how a call names its group and rules', () => {
   it('resolves a call by group name from live state', () => {
     const event = loadEvent('AuthorizeSecurityGroupIngress', 'by-group-name') as {
       detail: { requestParameters: { ipPermissions: { items: { ipRanges: { items: { cidrIp: string }[] } }[] } } };
