@@ -9,7 +9,7 @@
  */
 import { handleCloudTrailEvent } from '@podnet-guard/aws';
 import { createMemoryFindingStore, defaultGuardConfig, type GuardConfig, loadGuardConfig } from '@podnet-guard/core';
-import { authorize, NODE_SG } from '../test/core/detectors/node-sg-widening.cases.ts';
+import { authorize, NODE_SG } from '../test/core/detectors/node-sg-widening/fixtures.ts';
 import { type SampleAccount, sampleAccountSnapshot, serveFullSnapshot } from '../test/helpers/sample-aws.ts';
 import { mockedEventPipeline } from './bench-pipeline.ts';
 

@@ -11,7 +11,7 @@ import { runCli } from '../../packages/cli/src/cli.ts';
 import '../../packages/cli/src/commands/index.ts';
 import { EXIT } from '../../packages/cli/src/exit-codes.ts';
 import { memoryIO } from '../../packages/cli/src/io.ts';
-import { CLUSTER_SG, NODE_SG } from '../core/detectors/node-sg-widening.cases.ts';
+import { CLUSTER_SG, NODE_SG } from '../core/detectors/node-sg-widening/fixtures.ts';
 import { snapshotBuilder } from '../helpers/inventory-builder.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -8,7 +8,7 @@ import {
 } from '@podnet-guard/core';
 import { describe, expect, it } from 'vitest';
 import { loadEvent } from '../helpers/events.ts';
-import { authorize, NODE_SG, sampleAccount } from './detectors/node-sg-widening.cases.ts';
+import { authorize, NODE_SG, sampleAccount } from './detectors/node-sg-widening/fixtures.ts';
 
 describe('parseGuardConfig', () => {
   it('fills defaults for an empty document', () => {

@@ -1,7 +1,8 @@
 /**
  * A seeded sample of the handler fuzz in `npm test` (the full 10,000 events: `npm run fuzz`). A failure names the
  * seed and the event; `FUZZ_SEED=<n>` replays it. Arrays grow to 500 elements here (a node SG's rules are judged in
- * time linear in their number, packages/core/src/detectors/ingress-judgement.ts); `npm run fuzz` grows them to 5,000.
+ * time linear in their number, packages/core/src/detectors/node-sg-widening/ingress-judgement.ts); `npm run fuzz`
+ * grows them to 5,000.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkLogging, DEFAULT_SEED, type LogCall, runHandlerFuzz, seedFromEnv } from './handler-fuzz.ts';

@@ -7,7 +7,12 @@ export * from './config.ts';
 export * from './detectors/define.ts';
 export * from './detectors/index.ts';
 export { IP_POOL_RULES, ipPoolExhaustion } from './detectors/ip-pool-exhaustion/index.ts';
-export { MAX_LISTED_RULES, NODE_SG_RULES, nodeSgWidening } from './detectors/node-sg-widening.ts';
+export {
+  MAX_LISTED_RULES,
+  NODE_SG_RULES,
+  type NodeSgRuleId,
+  nodeSgWidening,
+} from './detectors/node-sg-widening/index.ts';
 export { type SgpStatus, sgpStatus } from './detectors/sgp.ts';
 export {
   RESOURCE_CONTROLLER_SESSION,

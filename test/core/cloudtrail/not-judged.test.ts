@@ -12,7 +12,7 @@ import {
 } from '@podnet-guard/core';
 import { describe, expect, it } from 'vitest';
 import { loadEvent } from '../../helpers/events.ts';
-import { sampleAccount } from '../detectors/node-sg-widening.cases.ts';
+import { sampleAccount } from '../detectors/node-sg-widening/fixtures.ts';
 
 const NOW = '2026-11-26T12:00:00.000Z';
 type Envelope = { account: string; region: string; detail: Record<string, unknown> & { requestParameters: never } };

@@ -13,11 +13,9 @@ describe('detector registry', () => {
     const ids = detectors.map((detector) => detector.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual([...DETECTOR_IDS].sort());
-    for (const id of ids) {
-      const defined =
-        existsSync(join(CORE, 'detectors', `${id}.ts`)) || existsSync(join(CORE, 'detectors', id, 'index.ts'));
-      expect(defined, id).toBe(true);
-    }
+    const defined = (id: string) =>
+      existsSync(join(CORE, 'detectors', `${id}.ts`)) || existsSync(join(CORE, 'detectors', id, 'index.ts'));
+    for (const id of ids) expect(defined(id), id).toBe(true);
   });
 
   it('has a parser and a sample event for every subscribed event name', () => {

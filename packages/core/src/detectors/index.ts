@@ -8,7 +8,7 @@ import type { CloudTrailEvent } from '../cloudtrail/types.ts';
 import type { SnapshotKey } from '../types/inventory.ts';
 import type { Detector } from './define.ts';
 import { ipPoolExhaustion } from './ip-pool-exhaustion/index.ts';
-import { nodeSgWidening } from './node-sg-widening.ts';
+import { nodeSgWidening } from './node-sg-widening/index.ts';
 import { trunkEniAllocation } from './trunk-eni-allocation/index.ts';
 
 export const detectors: readonly Detector[] = [nodeSgWidening, trunkEniAllocation, ipPoolExhaustion];

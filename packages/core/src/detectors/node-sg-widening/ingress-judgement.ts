@@ -3,10 +3,11 @@
  * each rule trips, grouped into one trip per detector rule. Linear in the number of rules: whether rules on the same
  * ports together cover the whole address space is worked out once per SG (merged intervals), not per rule.
  */
-import type { GuardConfig } from '../config.ts';
-import { coversWholeSpace, isPrivateCidr } from '../inventory/cidr.ts';
-import { SEVERITY_RANK, type Severity } from '../types/finding.ts';
-import type { Inventory } from '../types/inventory.ts';
+import type { GuardConfig } from '../../config.ts';
+import { coversWholeSpace, isPrivateCidr } from '../../inventory/cidr.ts';
+import { SEVERITY_RANK, type Severity } from '../../types/finding.ts';
+import type { Inventory } from '../../types/inventory.ts';
+import type { DetectorContext } from '../define.ts';
 import { kubernetesJudge, type RuleAuthor } from './kubernetes-rules.ts';
 import {
   ALL_TRAFFIC,
@@ -124,4 +125,27 @@ function severityOf(primary: IngressRuleId, sensitive: boolean): Severity {
   if (primary === 'world-open-ingress') return sensitive ? 'critical' : 'high';
   if (primary === 'public-wide-ingress') return sensitive ? 'high' : 'medium';
   return 'medium';
+}
+
+/** The ingress trips of a node SG's rules; existing rules (no event's caller made them) are judged as in a scan. */
+export function ingressTrips(
+  groupId: string,
+  added: readonly RuleShape[],
+  existing: readonly RuleShape[],
+  context: DetectorContext,
+  author: RuleAuthor = { kind: 'scan' },
+): IngressTrip[] {
+  const { inventory, config } = context;
+  return judgeIngress(groupId, added, existing, {
+    inventory,
+    config,
+    vpcCidrs: vpcCidrsOf(groupId, inventory),
+    author,
+  });
+}
+
+function vpcCidrsOf(groupId: string, inventory: Inventory): string[] {
+  const vpcId = inventory.securityGroup(groupId)?.vpcId;
+  const vpc = vpcId ? inventory.vpcs.find((candidate) => candidate.id === vpcId) : undefined;
+  return vpc ? [...vpc.cidrs, ...vpc.ipv6Cidrs] : [];
 }

@@ -6,11 +6,11 @@
  * the shape must be one that code writes. In a scan there is no caller: only the in-tree NLB shapes on NodePorts are
  * taken on their shape alone.
  */
-import type { Actor } from '../cloudtrail/types.ts';
-import type { GuardConfig } from '../config.ts';
-import { cidrContains, normalizeCidr } from '../inventory/cidr.ts';
-import { actsAsRole, callerArns, callerMatches } from '../principals.ts';
-import type { Inventory } from '../types/inventory.ts';
+import type { Actor } from '../../cloudtrail/types.ts';
+import type { GuardConfig } from '../../config.ts';
+import { cidrContains, normalizeCidr } from '../../inventory/cidr.ts';
+import { actsAsRole, callerArns, callerMatches } from '../../principals.ts';
+import type { Inventory } from '../../types/inventory.ts';
 import { describePeer, describePorts, type RuleShape } from './sg-rule-analysis.ts';
 
 /** Any description that says Kubernetes wrote the rule (checked before it is believed). */

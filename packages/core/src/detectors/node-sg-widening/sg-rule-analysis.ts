@@ -2,10 +2,10 @@
  * How open a security group rule is: the judgement `node-sg-widening` makes of every ingress rule, shared by its event
  * and scan paths. CIDRs are normalised first ("open" is not only `0.0.0.0/0`).
  */
-import type { RulePeer, SgRule } from '../cloudtrail/types.ts';
-import type { GuardConfig } from '../config.ts';
-import { cidrContains, coversWholeSpace, isPrivateCidr, normalizeCidr, prefixLength } from '../inventory/cidr.ts';
-import type { Inventory, SecurityGroupRule } from '../types/inventory.ts';
+import type { RulePeer, SgRule } from '../../cloudtrail/types.ts';
+import type { GuardConfig } from '../../config.ts';
+import { cidrContains, coversWholeSpace, isPrivateCidr, normalizeCidr, prefixLength } from '../../inventory/cidr.ts';
+import type { Inventory, SecurityGroupRule } from '../../types/inventory.ts';
 
 /** The parts of a rule that decide openness, common to CloudTrail rules and inventory rules. */
 export type RuleShape = Pick<SgRule, 'protocol' | 'fromPort' | 'toPort' | 'peer' | 'description'> & { ruleId?: string };

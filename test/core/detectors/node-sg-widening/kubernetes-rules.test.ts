@@ -14,9 +14,9 @@ import {
   scanInventory,
 } from '@podnet-guard/core';
 import { describe, expect, it } from 'vitest';
-import { loadEvent } from '../../helpers/events.ts';
-import { inventoryFrom, type RuleSpec, snapshotBuilder } from '../../helpers/inventory-builder.ts';
-import { authorize, CLUSTER_SG, NODE_SG, sampleAccount } from './node-sg-widening.cases.ts';
+import { loadEvent } from '../../../helpers/events.ts';
+import { inventoryFrom, type RuleSpec, snapshotBuilder } from '../../../helpers/inventory-builder.ts';
+import { authorize, CLUSTER_SG, NODE_SG, sampleAccount } from './fixtures.ts';
 
 const NOW = '2026-11-26T12:00:00.000Z';
 const SHARED = 'elbv2.k8s.aws/targetGroupBinding=shared';
