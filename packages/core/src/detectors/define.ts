@@ -180,39 +180,3 @@ export function mergeSubscriptions(subscriptions: readonly Subscription[]): Subs
 function sortedUnique<T extends string>(values: readonly T[]): T[] {
   return [...new Set(values)].sort();
 }
-
-/**
- * TRANSITIONAL (issue 11): a detector still written as one monolith, as two units (the rules its scan judges, with
- * all of its evaluation; the event-only rules, definitions only). Removed once every detector is split into rule files.
- */
-export function monolithDetector(spec: {
-  id: DetectorId;
-  rules: readonly RuleDefinition[];
-  scanRules: readonly string[];
-  subscribes: readonly Subscription[];
-  reads: readonly SnapshotKey[];
-  needsInventory(event: CloudTrailEvent): boolean;
-  evaluateEvent(event: CloudTrailEvent, context: DetectorContext): Finding[];
-  scan(context: DetectorContext): Finding[];
-}): Detector {
-  const anyKind = { includes: () => true } as unknown as readonly EventKind[];
-  const scanned = spec.rules.filter((rule) => spec.scanRules.includes(rule.id));
-  const eventOnly = spec.rules.filter((rule) => !spec.scanRules.includes(rule.id));
-  return defineDetector({
-    id: spec.id,
-    rules: [
-      {
-        rules: scanned,
-        reads: spec.reads,
-        events: {
-          on: spec.subscribes,
-          kinds: anyKind,
-          needsInventory: spec.needsInventory,
-          evaluate: spec.evaluateEvent,
-        },
-        scan: spec.scan,
-      },
-      { rules: eventOnly, reads: [] },
-    ],
-  });
-}
