@@ -7,7 +7,9 @@ import {
   clustersOfSubnet,
   type Inventory,
   launchTemplateVersion,
-  nodesOfNodeGroup,
+  nodesOf,
+  ownerOfSubnet,
+  usersOfLaunchTemplate,
 } from '@podnet-guard/core';
 import { describe, expect, it } from 'vitest';
 import { inventoryFrom, snapshotBuilder } from '../../helpers/inventory-builder.ts';
@@ -112,6 +114,26 @@ describe('clustersOfSubnet', () => {
     expect(clustersOfSubnet(inventory, SUBNET_C)).toEqual(['gamma']);
   });
 
+  it('ownerOfSubnet: the one cluster that lists it, else the only user, else none', () => {
+    // alpha and beta both list A: a shared subnet is not guessed to one cluster.
+    expect(ownerOfSubnet(inventory, SUBNET_A)).toBeUndefined();
+    expect(ownerOfSubnet(inventory, SUBNET_B)).toBe('beta');
+    expect(ownerOfSubnet(inventory, SUBNET_C)).toBe('gamma');
+    expect(ownerOfSubnet(inventory, SUBNET_D)).toBeUndefined();
+    expect(ownerOfSubnet(inventory, undefined)).toBeUndefined();
+    const listedOnce = inventoryFrom(
+      snapshotBuilder()
+        .subnet(SUBNET_A, { cidr: '10.0.0.0/24' })
+        .cluster('alpha', { subnetIds: [SUBNET_A] })
+        .cluster('beta', { subnetIds: [SUBNET_B] })
+        .nodeGroup('beta', 'ng-b', { subnetId: SUBNET_A })
+        .build(),
+    );
+    // beta's nodes run in A, but alpha is the cluster configured with it.
+    expect(clustersOfSubnet(listedOnce, SUBNET_A)).toEqual(['alpha', 'beta']);
+    expect(ownerOfSubnet(listedOnce, SUBNET_A)).toBe('alpha');
+  });
+
   it('returns [] for a subnet no cluster uses', () => {
     expect(clustersOfSubnet(inventory, 'subnet-0eeeeeeeeeeeeeeee')).toEqual([]);
   });
@@ -126,7 +148,7 @@ describe('clustersOfSubnet', () => {
   });
 });
 
-describe('nodesOfNodeGroup', () => {
+describe('nodesOf a node group', () => {
   it('returns the nodes of one node group of one cluster', () => {
     const inventory = inventoryFrom(
       snapshotBuilder()
@@ -136,8 +158,28 @@ describe('nodesOfNodeGroup', () => {
         .nodeGroup('dev', 'ng', { nodes: 1 })
         .build(),
     );
-    expect(nodesOfNodeGroup(inventory, 'prod', 'ng')).toHaveLength(2);
-    expect(nodesOfNodeGroup(inventory, 'dev', 'ng')).toHaveLength(1);
-    expect(nodesOfNodeGroup(inventory, 'prod', 'other')).toEqual([]);
+    expect(nodesOf(inventory, { cluster: 'prod', nodeGroup: 'ng' })).toHaveLength(2);
+    expect(nodesOf(inventory, { cluster: 'dev', nodeGroup: 'ng' })).toHaveLength(1);
+    expect(nodesOf(inventory, { cluster: 'prod', nodeGroup: 'other' })).toEqual([]);
+  });
+});
+
+describe('usersOfLaunchTemplate', () => {
+  it('names the node group and the nodes launched from a template, by id or by name, and nobody else', () => {
+    const inventory = inventoryFrom(
+      snapshotBuilder()
+        .cluster('prod')
+        .nodeGroup('prod', 'ng-a', { nodes: 2, kind: 'self-managed' })
+        .nodeGroup('prod', 'ng-b', { nodes: 1, kind: 'self-managed' })
+        .build(),
+    );
+    const template = inventory.launchTemplateVersions.find((version) => version.launchTemplateName === 'prod-ng-a');
+    expect(template).toBeDefined();
+    const byId = usersOfLaunchTemplate(inventory, template?.launchTemplateId, undefined);
+    const byName = usersOfLaunchTemplate(inventory, undefined, 'prod-ng-a');
+    expect(byId).toEqual(byName);
+    // A self-managed group is named by its Auto Scaling group (`prod-ng-a`).
+    expect(byId.map((user) => [user.cluster, user.nodeGroup, user.nodes.length])).toEqual([['prod', 'prod-ng-a', 2]]);
+    expect(usersOfLaunchTemplate(inventory, 'lt-0000000000000dead', undefined)).toEqual([]);
   });
 });

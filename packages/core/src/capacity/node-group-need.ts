@@ -3,7 +3,7 @@
  * of the report's subnet bars, so a finding and a bar never disagree. Pure over the inventory.
  */
 import { sgpStatus } from '../detectors/sgp.ts';
-import { nodesOfNodeGroup } from '../inventory/queries.ts';
+import { nodesOf } from '../inventory/node-queries.ts';
 import type { Inventory, NodeGroup } from '../types/inventory.ts';
 import { effectiveMaxPods } from './effective-max-pods.ts';
 import { cniSettingsOf, nodeIpNeed } from './subnet-headroom.ts';
@@ -32,7 +32,7 @@ export interface GroupNeed {
 export function groupNeed(inventory: Inventory, group: NodeGroup, subnetId: string): GroupNeed | undefined {
   const max = group.scaling.maxSize;
   if (max === undefined || !group.subnets.includes(subnetId)) return undefined;
-  const current = nodesOfNodeGroup(inventory, group.clusterName, group.name).length;
+  const current = nodesOf(inventory, { cluster: group.clusterName, nodeGroup: group.name }).length;
   const growth = Math.max(0, max - current);
   const nodesHere = Math.ceil(growth / Math.max(1, group.subnets.length));
   if (nodesHere === 0) return undefined;

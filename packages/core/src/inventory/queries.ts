@@ -72,6 +72,19 @@ export function clustersOfSubnet(inventory: Inventory, subnetId: string): string
 }
 
 /**
+ * The one cluster a subnet serves, for a finding that knows only the subnet (a failed ENI creation): the cluster whose
+ * configuration lists it when exactly one does, else the only cluster of {@link clustersOfSubnet}; undefined when
+ * none or several (a shared subnet is named by the finding's subnet, not guessed to a cluster).
+ */
+export function ownerOfSubnet(inventory: Inventory, subnetId: string | undefined): string | undefined {
+  if (!subnetId) return undefined;
+  const listing = inventory.clusters.filter((cluster) => cluster.subnetIds.includes(subnetId));
+  if (listing.length === 1) return listing[0]?.name;
+  const users = clustersOfSubnet(inventory, subnetId);
+  return users.length === 1 ? users[0] : undefined;
+}
+
+/**
  * Every subnet some cluster uses (its own subnets, its node groups', its nodes', subnets tagged for it), in id order,
  * each with {@link clustersOfSubnet}.
  *
@@ -92,12 +105,28 @@ export function clusterSubnets(inventory: Inventory): Map<string, string[]> {
   return result;
 }
 
-/**
- * The nodes of one node group (managed, Karpenter node pool, eksctl or self-managed group) of a cluster, by their tags.
- *
- * @example
- * nodesOfNodeGroup(inventory, 'prod', 'ng-sgp').length; // 2
- */
-export function nodesOfNodeGroup(inventory: Inventory, cluster: string, nodeGroup: string): Node[] {
-  return inventory.nodes().filter((node) => node.cluster === cluster && node.nodeGroup === nodeGroup);
+/** Who launches nodes from a launch template: managed node groups that name it, and nodes launched from it. */
+export function usersOfLaunchTemplate(
+  inventory: Inventory,
+  id: string | undefined,
+  name: string | undefined,
+): { cluster: string; nodeGroup?: string; nodes: Node[] }[] {
+  const templateId =
+    id ?? inventory.launchTemplateVersions.find((version) => version.launchTemplateName === name)?.launchTemplateId;
+  const matches = (template: { id?: string; name?: string } | undefined) =>
+    template !== undefined &&
+    ((templateId !== undefined && template.id === templateId) || (name !== undefined && template.name === name));
+  const users = new Map<string, { cluster: string; nodeGroup?: string; nodes: Node[] }>();
+  const user = (cluster: string, nodeGroup: string | undefined) => {
+    const key = `${cluster}/${nodeGroup ?? ''}`;
+    const existing = users.get(key) ?? { cluster, ...(nodeGroup ? { nodeGroup } : {}), nodes: [] };
+    users.set(key, existing);
+    return existing;
+  };
+  for (const nodeGroup of inventory.nodeGroups)
+    if (matches(nodeGroup.launchTemplate)) user(nodeGroup.clusterName, nodeGroup.name);
+  for (const node of inventory.nodes()) {
+    if (matches(node.instance.launchTemplate)) user(node.cluster, node.nodeGroup).nodes.push(node);
+  }
+  return [...users.values()];
 }

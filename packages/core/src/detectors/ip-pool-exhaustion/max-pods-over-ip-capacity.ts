@@ -8,7 +8,7 @@ import { computeMaxPods, type MaxPodsResult, plainMaxPodsArithmetic } from '../.
 import { type CniSettings, cniSettingsOf } from '../../capacity/subnet-headroom.ts';
 import type { CloudTrailEvent, EventDetail } from '../../cloudtrail/types.ts';
 import { eventEvidence } from '../../findings/build.ts';
-import { nodesOfNodeGroup } from '../../inventory/queries.ts';
+import { nodesOf } from '../../inventory/node-queries.ts';
 import { nodeGroupTarget } from '../../remediation/targets.ts';
 import type { Finding, Remediation } from '../../types/finding.ts';
 import type { Inventory, NodeGroup } from '../../types/inventory.ts';
@@ -107,7 +107,7 @@ function maxPodsFinding(
   const cluster = group.clusterName;
   const trunkSlot = sgp.enabled === true && capacity.reservedEnis > 0;
   const safe = capacity.maxPods;
-  const nodes = nodesOfNodeGroup(inventory, cluster, group.name);
+  const nodes = nodesOf(inventory, { cluster, nodeGroup: group.name });
   const remediation: Remediation = {
     action: 'set-max-pods',
     target: nodeGroupTarget(cluster, group.name, inventory),

@@ -5,13 +5,13 @@
  */
 import { eventEvidence } from '../../findings/build.ts';
 import { TRUNK_ENI_TAG } from '../../inventory/classify.ts';
+import { ownerOfSubnet } from '../../inventory/queries.ts';
 import type { Finding } from '../../types/finding.ts';
 import { type DetectorContext, defineRule, type EventOfKind, type RuleDefinition } from '../define.ts';
 import { BRANCH_ENI_DESCRIPTIONS, clusterOfEniTags, isTrunkCreation } from '../sgp.ts';
 import { EC2, FAILED, isBranchCreation } from './calls.ts';
 import { errorMeaning } from './error-meanings.ts';
 import { nodesBlast, subnetState, trunkFinding } from './findings.ts';
-import { clusterOfSubnet } from './inventory-lookups.ts';
 
 const RULE = {
   id: 'branch-create-failed',
@@ -54,7 +54,7 @@ function branchCreateFailure(event: Created, context: DetectorContext): Finding 
   const trunkId = detail.tags[TRUNK_ENI_TAG];
   const instanceId = trunkId ? inventory.networkInterface(trunkId)?.attachment?.instanceId : undefined;
   const node = instanceId ? inventory.node(instanceId) : undefined;
-  const cluster = node?.cluster ?? clusterOfEniTags(detail.tags) ?? clusterOfSubnet(detail.subnetId, inventory);
+  const cluster = node?.cluster ?? clusterOfEniTags(detail.tags) ?? ownerOfSubnet(inventory, detail.subnetId);
   const meaning = errorMeaning(event.errorCode);
   const where = instanceId ? `node ${instanceId}` : trunkId ? `trunk ${trunkId}` : (detail.subnetId ?? 'its subnet');
   return trunkFinding(RULE, {

@@ -12,6 +12,7 @@ import { LINKS } from '../../findings/links.ts';
 import { plural } from '../../findings/wording.ts';
 import type { NodeIdentity } from '../../inventory/classify.ts';
 import { nodesOf } from '../../inventory/node-queries.ts';
+import { launchTemplateVersion, usersOfLaunchTemplate } from '../../inventory/queries.ts';
 import { instanceTypesTarget } from '../../remediation/targets.ts';
 import type { Finding, ResourceRef } from '../../types/finding.ts';
 import type { Node } from '../../types/inventory.ts';
@@ -19,7 +20,6 @@ import type { DetectorContext, RuleDefinition } from '../define.ts';
 import { type SgpStatus, sgpStatus } from '../sgp.ts';
 import type { Detail } from './calls.ts';
 import { describeSgp, nodesBlast, trunkFinding } from './findings.ts';
-import { launchTemplateType, usersOfLaunchTemplate } from './inventory-lookups.ts';
 import { TRUNK_LINKS } from './links.ts';
 
 export const INSTANCE_TYPE_NOT_TRUNK_COMPATIBLE = {
@@ -137,7 +137,7 @@ export function judgeNodegroupChange(
   let types = requestedTypes(detail);
   const template = detail.launchTemplate ?? (detail.operation === 'update-config' ? live?.launchTemplate : undefined);
   if (types.length === 0 && template) {
-    const fromTemplate = launchTemplateType(inventory, template);
+    const fromTemplate = launchTemplateVersion(inventory, template)?.instanceType;
     if (fromTemplate) types = [fromTemplate];
   }
   if (types.length === 0 && detail.operation === 'update-config') types = live?.instanceTypes ?? [];
@@ -185,9 +185,11 @@ function groupsThatCannotTrunk(context: DetectorContext, cluster: string, nodes:
   for (const nodeGroup of inventory.nodeGroups.filter((ng) => ng.clusterName === cluster)) {
     const types = nodeGroup.instanceTypes.length
       ? nodeGroup.instanceTypes
-      : [nodeGroup.launchTemplate ? launchTemplateType(inventory, nodeGroup.launchTemplate) : undefined].filter(
-          (type): type is string => type !== undefined,
-        );
+      : [
+          nodeGroup.launchTemplate
+            ? launchTemplateVersion(inventory, nodeGroup.launchTemplate)?.instanceType
+            : undefined,
+        ].filter((type): type is string => type !== undefined);
     const bad = types.filter((type) => cannotTrunk(type, inventory.instanceTypes));
     if (bad.length === 0) continue;
     const group = groups.get(nodeGroup.name) ?? { nodes: [], types: new Set<string>(), managed: true };

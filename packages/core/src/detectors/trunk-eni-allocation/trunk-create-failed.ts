@@ -6,6 +6,7 @@ import { branchCapacity, canTrunk } from '../../capacity/trunk.ts';
 import { eventEvidence } from '../../findings/build.ts';
 import { plural } from '../../findings/wording.ts';
 import { nodesOf, trunkOf } from '../../inventory/node-queries.ts';
+import { ownerOfSubnet } from '../../inventory/queries.ts';
 import type { Finding } from '../../types/finding.ts';
 import type { Node } from '../../types/inventory.ts';
 import { type DetectorContext, defineRule, type EventOfKind, type RuleDefinition } from '../define.ts';
@@ -13,7 +14,6 @@ import { clusterOfEniTags, isTrunkCreation, sgpStatus, TRUNK_ENI_DESCRIPTIONS } 
 import { EC2 } from './calls.ts';
 import { errorMeaning } from './error-meanings.ts';
 import { describeSgp, nodesBlast, resolvedTrunkFinding, subnetState, trunkFinding } from './findings.ts';
-import { clusterOfSubnet } from './inventory-lookups.ts';
 
 const RULE = {
   id: 'trunk-create-failed',
@@ -69,7 +69,7 @@ function judgeTrunkCreation(event: Created, context: DetectorContext): Finding[]
       }),
     ];
   }
-  const cluster = tagged ?? clusterOfSubnet(detail.subnetId, context.inventory);
+  const cluster = tagged ?? ownerOfSubnet(context.inventory, detail.subnetId);
   return [trunkCreateFailure(event, context, subject, cluster)];
 }
 
