@@ -24,6 +24,7 @@ import {
 } from '@podnet-guard/core';
 import type { ClientSet } from './clients.ts';
 import { type DeliveryTargets, recordAndDeliver } from './deliver.ts';
+import { totalCalls } from './inventory/reader.ts';
 import { type InventorySource, liveInventorySource } from './inventory-source.ts';
 
 /** Open findings seen this recently are not resolved by a scan that lacks them (seconds). */
@@ -102,7 +103,7 @@ export async function evaluateLive(options: LiveEvaluationOptions): Promise<Live
   const source = options.inventorySource ?? liveInventorySource(options.clientsFor);
   for (const region of options.regions) {
     const loaded = await source.load(region, options.clusters?.length ? { clusters: [...options.clusters] } : {});
-    awsCalls += Object.values(loaded.calls).reduce((sum, count) => sum + count, 0);
+    awsCalls += totalCalls(loaded.calls);
     warnings.push(...loaded.warnings);
     const inventory = buildInventory(loadSnapshot(loaded.snapshot));
     const scan = scanInventory(inventory, {

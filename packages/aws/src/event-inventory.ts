@@ -2,17 +2,18 @@
  * The inventory an event is judged against. Security group events load only what they touch (scoped loading);
  * other events read the region's full inventory, which a warm container reuses for `cacheSeconds`.
  */
-import { buildInventory, type CloudTrailEvent, type Inventory, loadSnapshot, type Snapshot } from '@podnet-guard/core';
+import { buildInventory, type CloudTrailEvent, type Inventory, loadSnapshot } from '@podnet-guard/core';
 import type { ClientSet } from './clients.ts';
 import type { EventInventoryLoader } from './handle-cloudtrail-event.ts';
-import { loadFullSnapshot } from './inventory/load-full.ts';
+import { loadFullSnapshot, type ReadResult } from './inventory/load-full.ts';
+import { totalCalls } from './inventory/reader.ts';
 
 export interface EventInventoryOptions {
   /** Clients of one region: the function's (events from other regions are forwarded to the home region's bus). */
   clientsFor: (region: string) => ClientSet;
   cacheSeconds: number;
   /** Loads a scoped snapshot for an event, or undefined when the event kind has no scoped loader. */
-  scoped?: (event: CloudTrailEvent, clients: ClientSet) => Promise<{ snapshot: Snapshot; calls: number } | undefined>;
+  scoped?: (event: CloudTrailEvent, clients: ClientSet) => Promise<ReadResult | undefined>;
   now?: () => number;
 }
 
@@ -23,14 +24,13 @@ export function createEventInventoryLoader(options: EventInventoryOptions): Even
   return async (event) => {
     const clients = options.clientsFor(event.region);
     const scoped = await options.scoped?.(event, clients);
-    if (scoped) return { inventory: buildInventory(loadSnapshot(scoped.snapshot)), calls: scoped.calls };
+    if (scoped) return { inventory: buildInventory(loadSnapshot(scoped.snapshot)), calls: totalCalls(scoped.calls) };
     const key = `${event.account}/${event.region}`;
     const hit = cache.get(key);
     if (hit && now() - hit.at < options.cacheSeconds * 1000) return { inventory: hit.inventory, calls: 0 };
     const loaded = await loadFullSnapshot(clients, { region: event.region, account: event.account });
     const inventory = buildInventory(loadSnapshot(loaded.snapshot));
     cache.set(key, { at: now(), inventory });
-    const calls = Object.values(loaded.calls).reduce((sum, count) => sum + count, 0);
-    return { inventory, calls };
+    return { inventory, calls: totalCalls(loaded.calls) };
   };
 }

@@ -323,6 +323,23 @@ describe('loadFullSnapshot', () => {
     expect(versions).toHaveLength(2);
   });
 
+  it('leaves out a prefix list deleted while loading, with a warning, as the scoped loader does', async () => {
+    answerWorld({ ec2, eks, autoscaling });
+    ec2.on(GetManagedPrefixListEntriesCommand, { PrefixListId: 'pl-0office00000000001' }).rejects(
+      new EC2ServiceException({
+        name: 'InvalidPrefixListID.NotFound',
+        message: "The prefix list ID 'pl-0office00000000001' does not exist",
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    const { snapshot, calls, warnings } = await loadFullSnapshot(clients(), { region: REGION });
+    expect(snapshot.GetManagedPrefixListEntries).toEqual([]);
+    // The failed call counts, like every call made.
+    expect(calls.GetManagedPrefixListEntries).toBe(1);
+    expect(warnings).toEqual(['prefix list pl-0office00000000001 no longer exists']);
+  });
+
   it('retries DescribeInstanceTypes without a type EC2 does not know', async () => {
     answerWorld({ ec2, eks, autoscaling });
     ec2.on(DescribeInstanceTypesCommand, { InstanceTypes: ['m5.large', 'm5.xlarge', 't3.micro'] }).rejects(

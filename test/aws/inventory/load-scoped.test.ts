@@ -19,16 +19,20 @@ import {
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { createClientSet } from '@podnet-guard/aws';
 import { InventoryLoadError } from '@podnet-guard/aws/errors';
-import { loadScopedSnapshotForEvent } from '@podnet-guard/aws/inventory';
+import { loadScopedSnapshotForEvent, readsForEvent, totalCalls } from '@podnet-guard/aws/inventory';
 import {
   buildInventory,
   type CloudTrailEvent,
   defaultGuardConfig,
+  defineDetector,
+  defineRule,
+  detectors,
   evaluateEvent,
   type Finding,
   loadSnapshot,
   parseCloudTrailEvent,
   type Snapshot,
+  type SnapshotKey,
 } from '@podnet-guard/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -167,7 +171,7 @@ async function loadAndCompare(world: SampleAccount, cloudTrailEvent: CloudTrailE
   const scoped = verdicts(result.snapshot, cloudTrailEvent);
   expect(scoped).toEqual(verdicts(world as Snapshot, cloudTrailEvent));
   // The budget reported is the budget spent.
-  expect(result.calls).toBe(ec2.calls().length + eks.calls().length);
+  expect(totalCalls(result.calls)).toBe(ec2.calls().length + eks.calls().length);
   expect(autoscaling.calls()).toHaveLength(0);
   return { ...result, verdicts: scoped };
 }
@@ -188,12 +192,12 @@ describe('loadScopedSnapshotForEvent: SG events', () => {
     });
     const result = await loadAndCompare(sampleWorld(), e);
     expect(result.verdicts).toEqual([]);
-    expect(result.callsByOperation).toEqual({
+    expect(result.calls).toEqual({
       DescribeSecurityGroups: 1,
       DescribeSecurityGroupRules: 1,
       DescribeNetworkInterfaces: 1,
     });
-    expect(result.calls).toBe(3);
+    expect(totalCalls(result.calls)).toBe(3);
     expect(inputsOf(ec2, DescribeSecurityGroupsCommand)).toContainEqual(groupFilter([OPEN_SG]));
     expect(inputsOf(ec2, DescribeSecurityGroupRulesCommand)).toContainEqual(groupFilter([OPEN_SG]));
     expect(inputsOf(ec2, DescribeNetworkInterfacesCommand)).toContainEqual(groupFilter([OPEN_SG]));
@@ -213,7 +217,7 @@ describe('loadScopedSnapshotForEvent: SG events', () => {
     });
     const result = await loadAndCompare(sampleWorld(), e);
     expect(result.verdicts).toEqual([]);
-    expect(result.callsByOperation).toEqual({
+    expect(result.calls).toEqual({
       DescribeSecurityGroups: 1,
       DescribeSecurityGroupRules: 1,
       DescribeNetworkInterfaces: 1,
@@ -227,7 +231,7 @@ describe('loadScopedSnapshotForEvent: SG events', () => {
     const e = event('AuthorizeSecurityGroupIngress', 'world-open-ssh');
     const result = await loadAndCompare(sampleWorld(), e);
     expect(result.verdicts).toMatchObject([{ rule: 'world-open-ingress', status: 'open', nodes: 3, nodeIds: NODES }]);
-    expect(result.callsByOperation).toEqual({
+    expect(result.calls).toEqual({
       DescribeSecurityGroups: 1,
       DescribeSecurityGroupRules: 1,
       DescribeNetworkInterfaces: 2,
@@ -235,7 +239,7 @@ describe('loadScopedSnapshotForEvent: SG events', () => {
       DescribeCluster: 1,
       DescribeVpcs: 1,
     });
-    expect(result.calls).toBe(7);
+    expect(totalCalls(result.calls)).toBe(7);
     // By id: no MaxResults. Filtered: server side, largest page.
     expect(ec2.commandCalls(DescribeInstancesCommand)[0]?.args[0].input).toEqual({ InstanceIds: NODES });
     expect(ec2.commandCalls(DescribeVpcsCommand)[0]?.args[0].input).toEqual({ VpcIds: [VPC] });
@@ -262,7 +266,7 @@ describe('loadScopedSnapshotForEvent: SG events', () => {
     expect(result.verdicts).toMatchObject([
       { rule: 'node-sg-granted-to-data-store', status: 'open', severity: 'high', nodes: 3, nodeIds: NODES },
     ]);
-    expect(result.callsByOperation).toEqual({
+    expect(result.calls).toEqual({
       DescribeSecurityGroups: 1,
       DescribeSecurityGroupRules: 1,
       DescribeNetworkInterfaces: 2,
@@ -291,7 +295,7 @@ describe('loadScopedSnapshotForEvent: SG events', () => {
     });
     const result = await loadAndCompare(sampleWorld(), e);
     expect(result.verdicts).toMatchObject([{ rule: 'pod-cidr-granted-to-data-store', status: 'open', nodes: 3 }]);
-    expect(result.callsByOperation).toEqual({
+    expect(result.calls).toEqual({
       DescribeSecurityGroups: 1,
       DescribeSecurityGroupRules: 1,
       DescribeNetworkInterfaces: 3,
@@ -336,7 +340,7 @@ describe('loadScopedSnapshotForEvent: SG events', () => {
     const result = await loadAndCompare(sampleWorld(), e);
     expect(result.verdicts).toEqual([]);
     expect(ec2.commandCalls(DescribeSubnetsCommand)).toHaveLength(0);
-    expect(result.callsByOperation).toEqual({
+    expect(result.calls).toEqual({
       DescribeSecurityGroups: 1,
       DescribeSecurityGroupRules: 1,
       DescribeNetworkInterfaces: 1,
@@ -356,8 +360,8 @@ describe('loadScopedSnapshotForEvent: SG events', () => {
       Filters: [{ Name: 'group-name', Values: ['prod-nodes'] }],
       MaxResults: 1000,
     });
-    expect(result.callsByOperation.DescribeSecurityGroups).toBe(1);
-    expect(result.calls).toBe(7);
+    expect(result.calls.DescribeSecurityGroups).toBe(1);
+    expect(totalCalls(result.calls)).toBe(7);
   });
 
   it('reads live rules first for a revoke by rule id, and resolves as the full account does', async () => {
@@ -385,7 +389,7 @@ describe('loadScopedSnapshotForEvent: SG events', () => {
     const result = await loadAndCompare(structuredClone(SAMPLE), e);
     expect(inputsOf(ec2, DescribeSecurityGroupsCommand)).toEqual([groupFilter([OPEN_SG])]);
     expect(result.verdicts.every((v) => v.status === 'resolved')).toBe(true);
-    expect(result.calls).toBe(3);
+    expect(totalCalls(result.calls)).toBe(3);
   });
 });
 
@@ -394,7 +398,7 @@ describe('loadScopedSnapshotForEvent: groups changed on an ENI or instance', () 
     const e = event('ModifyInstanceAttribute', 'group-set');
     const result = await loadAndCompare(sampleWorld(), e);
     expect(result.verdicts).toEqual([]);
-    expect(result.callsByOperation).toEqual({
+    expect(result.calls).toEqual({
       DescribeSecurityGroups: 1,
       DescribeSecurityGroupRules: 1,
       DescribeNetworkInterfaces: 2,
@@ -414,7 +418,7 @@ describe('loadScopedSnapshotForEvent: groups changed on an ENI or instance', () 
     expect(result.verdicts).toMatchObject([
       { rule: 'open-sg-attached-to-nodes', status: 'open', nodes: 1, nodeGroups: ['ng-general'] },
     ]);
-    expect(result.callsByOperation).toEqual({
+    expect(result.calls).toEqual({
       DescribeSecurityGroups: 1,
       DescribeSecurityGroupRules: 1,
       DescribeNetworkInterfaces: 2,
@@ -422,7 +426,7 @@ describe('loadScopedSnapshotForEvent: groups changed on an ENI or instance', () 
       DescribeCluster: 1,
       DescribeVpcs: 1,
     });
-    expect(result.calls).toBe(7);
+    expect(totalCalls(result.calls)).toBe(7);
   });
 
   it('ModifyNetworkInterfaceAttribute on an ENI that no longer exists: reads it as none, 7 calls', async () => {
@@ -432,7 +436,7 @@ describe('loadScopedSnapshotForEvent: groups changed on an ENI or instance', () 
     expect(ec2.commandCalls(DescribeNetworkInterfacesCommand)[0]?.args[0].input).toEqual({
       NetworkInterfaceIds: ['eni-0a1b2c3d4e5f60001'],
     });
-    expect(result.callsByOperation).toEqual({
+    expect(result.calls).toEqual({
       DescribeSecurityGroups: 1,
       DescribeSecurityGroupRules: 1,
       DescribeNetworkInterfaces: 3,
@@ -466,8 +470,8 @@ describe('loadScopedSnapshotForEvent: no plan, pages, errors', () => {
       raw.detail.requestParameters.groupId = OPEN_SG;
     });
     const result = await loadScopedSnapshotForEvent(e, createClientSet(REGION));
-    expect(result?.callsByOperation.DescribeSecurityGroupRules).toBe(2);
-    expect(result?.calls).toBe(4);
+    expect(result?.calls.DescribeSecurityGroupRules).toBe(2);
+    expect(totalCalls(result?.calls ?? {})).toBe(4);
     expect(ec2.commandCalls(DescribeSecurityGroupRulesCommand)[1]?.args[0].input).toEqual({
       ...groupFilter([OPEN_SG]),
       NextToken: 'page-2',
@@ -514,5 +518,69 @@ describe('loadScopedSnapshotForEvent: every node tag shape core knows', () => {
     );
     const nodes = result.verdicts.find((verdict) => verdict.rule === 'world-open-ingress')?.nodes ?? 0;
     expect(nodes).toBe(3);
+  });
+});
+
+describe('loadScopedSnapshotForEvent: the plan follows what the judging rules read', () => {
+  /** A detector with one rule on authorized SG rules that reads `reads` and finds nothing. */
+  function detectorReading(reads: SnapshotKey[]) {
+    const rule = defineRule({
+      id: 'reads-probe',
+      severity: 'info',
+      title: 'Reads probe',
+      description: 'Judges authorized SG rules with the reads given.',
+      reads,
+      events: {
+        on: [{ source: 'ec2.amazonaws.com', eventName: 'AuthorizeSecurityGroupIngress' }],
+        kinds: ['sg-rules-authorized'],
+        evaluate: () => [],
+      },
+    });
+    return defineDetector({ id: 'node-sg-widening', rules: [rule] });
+  }
+
+  it("reads what the SG event's judging rules declare (the detectors' readsFor)", () => {
+    const e = event('AuthorizeSecurityGroupIngress', 'world-open-ssh');
+    const nodeSg = detectors.find((detector) => detector.id === 'node-sg-widening');
+    expect(readsForEvent(e)).toEqual(nodeSg?.readsFor(e));
+    expect(readsForEvent(e)).toContain('DescribeVpcs');
+  });
+
+  it('a new rule on SG events that reads what no scoped plan reads makes the event read the full inventory', async () => {
+    serveSnapshot(sampleWorld(), ec2, eks);
+    const newRule = detectorReading(['DescribeSecurityGroups', 'DescribeAutoScalingGroups']);
+    const result = await loadScopedSnapshotForEvent(
+      event('AuthorizeSecurityGroupIngress', 'world-open-ssh'),
+      createClientSet(REGION),
+      { detectors: [...detectors, newRule] },
+    );
+    // Undefined: the caller reads the full inventory, where the Auto Scaling groups are.
+    expect(result).toBeUndefined();
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
+  it('skips the VPC read when no rule that judges the event reads VPCs', async () => {
+    serveSnapshot(sampleWorld(), ec2, eks);
+    const withoutVpcs = detectorReading([
+      'DescribeSecurityGroups',
+      'DescribeSecurityGroupRules',
+      'DescribeNetworkInterfaces',
+      'DescribeInstances',
+      'DescribeCluster',
+    ]);
+    const result = await loadScopedSnapshotForEvent(
+      event('AuthorizeSecurityGroupIngress', 'world-open-ssh'),
+      createClientSet(REGION),
+      { detectors: [withoutVpcs] },
+    );
+    // The 7-call node plan less its VPC read.
+    expect(result?.calls).toEqual({
+      DescribeSecurityGroups: 1,
+      DescribeSecurityGroupRules: 1,
+      DescribeNetworkInterfaces: 2,
+      DescribeInstances: 1,
+      DescribeCluster: 1,
+    });
+    expect(ec2.commandCalls(DescribeVpcsCommand)).toHaveLength(0);
   });
 });

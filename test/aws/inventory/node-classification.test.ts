@@ -7,8 +7,8 @@ import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/cl
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { createClientSet } from '@podnet-guard/aws';
-import { loadFullSnapshot, nodeClusterOf } from '@podnet-guard/aws/inventory';
-import { clusterFromTags, nodeIdentityFromTags, type Tags } from '@podnet-guard/core';
+import { loadFullSnapshot } from '@podnet-guard/aws/inventory';
+import { clusterFromTagList, clusterFromTags, nodeIdentityFromTags, type Tags } from '@podnet-guard/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { NODE_TAG_SHAPES } from '../../helpers/node-tag-shapes.ts';
@@ -17,11 +17,14 @@ import { answerWorld, instances, REGION } from './aws-world.ts';
 const tagList = (tags: Tags) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 describe('node classification', () => {
-  it.each(NODE_TAG_SHAPES)('$name: core and the loaders agree', ({ tags, cluster, kind }) => {
-    expect(clusterFromTags(tags)).toBe(cluster);
-    expect(nodeIdentityFromTags(tags)?.nodeGroupKind).toBe(kind);
-    expect(nodeClusterOf({ Tags: tagList(tags) })).toBe(cluster);
-  });
+  it.each(NODE_TAG_SHAPES)(
+    '$name: core classifies the tags and their AWS list form (what the loaders read) alike',
+    ({ tags, cluster, kind }) => {
+      expect(clusterFromTags(tags)).toBe(cluster);
+      expect(nodeIdentityFromTags(tags)?.nodeGroupKind).toBe(kind);
+      expect(clusterFromTagList(tagList(tags))).toBe(cluster);
+    },
+  );
 });
 
 describe('loadFullSnapshot reads what the nodes core counts need', () => {

@@ -4,16 +4,19 @@ export {
   type LoadFullOptions,
   type LoadResult,
   loadFullSnapshot,
-  nodeClusterOf,
+  type ReadResult,
   referencedPrefixLists,
   VPC_CNI_ADDON,
 } from './load-full.ts';
 export {
   FILTER_VALUES_PER_CALL,
   loadScopedSnapshotForEvent,
+  readsForEvent,
   SCOPED_EVENT_KINDS,
+  type ScopedLoadOptions,
   type ScopedLoadResult,
 } from './load-scoped.ts';
+export { AwsReader, type Ec2Query, NOT_FOUND, type ReaderOptions, totalCalls } from './reader.ts';
 export {
   podLimitSettings,
   reduceLaunchTemplateUserData,
