@@ -19,7 +19,7 @@ import {
   type SlackSink,
 } from '@podnet-guard/aws/slack';
 
-const config = await loadSlackFunctionConfig(process.env);
+const config = await loadSlackFunctionConfig();
 const logger = new Logger({ serviceName: 'podnet-guard' });
 const state = createDynamoSlackStateStore({ client: new DynamoDBClient(clientConfig()), tableName: config.tableName });
 let sink: Promise<SlackSink> | undefined;

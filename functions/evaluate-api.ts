@@ -15,7 +15,6 @@ import {
   createDynamoEvaluationStore,
   createEventBridgeHandoff,
   createRuntimeDeps,
-  deadlineFromEnv,
   evaluateLive,
   evaluationJobOf,
   handleApiRequest,
@@ -25,7 +24,7 @@ import {
   type SuppressionAnnouncement,
 } from '@podnet-guard/aws';
 
-const config = await loadRuntimeConfig(process.env);
+const config = await loadRuntimeConfig();
 const logger = new Logger({ serviceName: 'podnet-guard' });
 const metrics = new Metrics({ namespace: 'PodnetGuard', serviceName: 'podnet-guard' });
 const { clientsFor, dynamo, events, store, targets } = createRuntimeDeps(config);
@@ -45,7 +44,7 @@ const deps: ApiDeps = {
       targets,
       now,
     }),
-  deadlineMs: deadlineFromEnv(process.env),
+  deadlineMs: config.apiDeadlineMs,
   handoff: async (job) => createEventBridgeHandoff(await events(), config.busName ?? 'default')(job),
   // Suppressions become events on the findings bus (Slack shows them in the finding's thread).
   ...(config.busName

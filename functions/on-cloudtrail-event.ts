@@ -16,7 +16,7 @@ import {
   loadScopedSnapshotForEvent,
 } from '@podnet-guard/aws';
 
-const config = await loadRuntimeConfig(process.env);
+const config = await loadRuntimeConfig();
 const logger = new Logger({ serviceName: 'podnet-guard' });
 const metrics = new Metrics({ namespace: 'PodnetGuard', serviceName: 'podnet-guard' });
 const { clientsFor, store, targets } = createRuntimeDeps(config);

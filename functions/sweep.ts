@@ -11,8 +11,7 @@ import middy from '@middy/core';
 import { createRuntimeDeps, loadRuntimeConfig, runSweep } from '@podnet-guard/aws';
 import type { Context } from 'aws-lambda';
 
-const config = await loadRuntimeConfig(process.env);
-const leaseSeconds = Number.parseInt(process.env.SWEEP_LEASE_SECONDS ?? '', 10) || 900;
+const config = await loadRuntimeConfig();
 const logger = new Logger({ serviceName: 'podnet-guard' });
 const metrics = new Metrics({ namespace: 'PodnetGuard', serviceName: 'podnet-guard' });
 const { clientsFor, store, targets } = createRuntimeDeps(config);
@@ -26,7 +25,7 @@ export const handler = middy(async (_event: unknown, context: Context) => {
     targets,
     now: new Date().toISOString(),
     owner: context.awsRequestId,
-    leaseSeconds,
+    leaseSeconds: config.sweepLeaseSeconds,
     logger,
   });
   if (outcome.status === 'skipped') {

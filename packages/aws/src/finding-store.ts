@@ -110,7 +110,7 @@ const DEFAULT_PAGE_SIZE = 50;
  *
  * @example
  * ```ts
- * const store = createDynamoFindingStore({ client: new DynamoDBClient({}), tableName: process.env.FINDINGS_TABLE! });
+ * const store = createDynamoFindingStore({ client: new DynamoDBClient({}), tableName: config.tableName });
  * const published = await store.record(findings, { eventId: event.eventId, now: new Date().toISOString() });
  * ```
  */
