@@ -4,6 +4,7 @@
  */
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import {
+  chunk,
   dedupeKeyOf,
   type PublishedTransition,
   publicFinding,
@@ -53,8 +54,7 @@ export async function putFindingEvents(
   items: RecordedTransition[],
 ): Promise<number> {
   let sent = 0;
-  for (let start = 0; start < items.length; start += MAX_ENTRIES) {
-    const batch = items.slice(start, start + MAX_ENTRIES);
+  for (const batch of chunk(items, MAX_ENTRIES)) {
     const response = await client.send(
       new PutEventsCommand({ Entries: batch.map((item) => findingEventEntry(busName, item)) }),
     );

@@ -3,6 +3,7 @@ export * from './capacity/index.ts';
 export * from './cloudtrail/index.ts';
 export * from './cloudtrail/sources.ts';
 export type * from './cloudtrail/types.ts';
+export * from './collections.ts';
 export * from './config.ts';
 export * from './detectors/define.ts';
 export * from './detectors/index.ts';
