@@ -4,8 +4,6 @@
  * per container from Secrets Manager (`SLACK_SECRET_ARN`); routes come from the guard config's `slack` section.
  * `SLACK_API_URL` points the app at another Slack API base (Slack GovSlack: `https://slack-gov.com/api/`).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
@@ -18,9 +16,10 @@ import {
   loadSlackSink,
   type SlackSink,
 } from '@podnet-guard/aws/slack';
+import { createLogging } from './lib/observability.ts';
 
-const config = await loadSlackFunctionConfig(process.env);
-const logger = new Logger({ serviceName: 'podnet-guard' });
+const config = await loadSlackFunctionConfig();
+const { logger, middlewares } = createLogging({ resetKeys: true });
 const state = createDynamoSlackStateStore({ client: new DynamoDBClient(clientConfig()), tableName: config.tableName });
 let sink: Promise<SlackSink> | undefined;
 
@@ -37,4 +36,4 @@ export const handler = middy(async (event: unknown) => {
   const pending = await drainSlackPending(new SQSClient(clientConfig()), config.pendingQueueUrl, deps);
   logger.info('slack pending drained', { ...pending });
   return { ...result, pending };
-}).use(injectLambdaContext(logger, { resetKeys: true }));
+}).use(middlewares);

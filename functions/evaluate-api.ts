@@ -5,17 +5,12 @@
  * findings bus, else the default bus), to an asynchronous invocation of this same function: a Lambda's work stops when
  * its handler returns. The function's timeout must therefore exceed 30 s (a full evaluation's length, e.g. 300 s).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import {
   type ApiDeps,
   createDynamoEvaluationStore,
   createEventBridgeHandoff,
   createRuntimeDeps,
-  deadlineFromEnv,
   evaluateLive,
   evaluationJobOf,
   handleApiRequest,
@@ -24,10 +19,10 @@ import {
   putSuppressionEvent,
   type SuppressionAnnouncement,
 } from '@podnet-guard/aws';
+import { createObservability } from './lib/observability.ts';
 
-const config = await loadRuntimeConfig(process.env);
-const logger = new Logger({ serviceName: 'podnet-guard' });
-const metrics = new Metrics({ namespace: 'PodnetGuard', serviceName: 'podnet-guard' });
+const config = await loadRuntimeConfig();
+const { logger, recordMetric, middlewares } = createObservability();
 const { clientsFor, dynamo, events, store, targets } = createRuntimeDeps(config);
 
 const deps: ApiDeps = {
@@ -45,7 +40,7 @@ const deps: ApiDeps = {
       targets,
       now,
     }),
-  deadlineMs: deadlineFromEnv(process.env),
+  deadlineMs: config.apiDeadlineMs,
   handoff: async (job) => createEventBridgeHandoff(await events(), config.busName ?? 'default')(job),
   // Suppressions become events on the findings bus (Slack shows them in the finding's thread).
   ...(config.busName
@@ -55,7 +50,7 @@ const deps: ApiDeps = {
       }
     : {}),
   logger,
-  recordMetric: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
+  recordMetric,
 };
 
 export const handler = middy(async (event: unknown) => {
@@ -65,6 +60,4 @@ export const handler = middy(async (event: unknown) => {
     return undefined;
   }
   return handleApiRequest(event, deps);
-})
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+}).use(middlewares);

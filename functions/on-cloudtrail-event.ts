@@ -3,10 +3,6 @@
  * pipeline is `handleCloudTrailEvent` in packages/aws. Clients are built once per container, with no network I/O at
  * import; region, credentials and endpoints come from the standard chain.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import {
   createEventInventoryLoader,
@@ -15,10 +11,11 @@ import {
   loadRuntimeConfig,
   loadScopedSnapshotForEvent,
 } from '@podnet-guard/aws';
+import { createObservability } from './lib/observability.ts';
 
-const config = await loadRuntimeConfig(process.env);
-const logger = new Logger({ serviceName: 'podnet-guard' });
-const metrics = new Metrics({ namespace: 'PodnetGuard', serviceName: 'podnet-guard' });
+const config = await loadRuntimeConfig();
+// resetKeys: the event ids appended for one invocation never reach the next one's log lines.
+const { logger, recordMetric, middlewares } = createObservability({ resetKeys: true });
 const { clientsFor, store, targets } = createRuntimeDeps(config);
 const loadInventory = createEventInventoryLoader({
   clientsFor,
@@ -26,19 +23,6 @@ const loadInventory = createEventInventoryLoader({
   scoped: loadScopedSnapshotForEvent,
 });
 
-function recordMetric(name: string, value: number, dimensions?: Record<string, string>): void {
-  if (!dimensions) {
-    metrics.addMetric(name, MetricUnit.Count, value);
-    return;
-  }
-  const single = metrics.singleMetric();
-  for (const [key, dimension] of Object.entries(dimensions)) single.addDimension(key, dimension);
-  single.addMetric(name, MetricUnit.Count, value);
-}
-
 export const handler = middy(async (event: unknown) =>
   handleCloudTrailEvent(event, { config: config.guard, loadInventory, store, targets, logger, recordMetric }),
-)
-  // resetKeys: the event ids appended for one invocation never reach the next one's log lines.
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics));
+).use(middlewares);

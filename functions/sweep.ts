@@ -3,18 +3,14 @@
  * packages/aws takes the sweep lease, evaluates the live account, resolves what is gone and republishes pending
  * transitions. The lease outlasts the function's timeout (`SWEEP_LEASE_SECONDS`, default 900).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import { createRuntimeDeps, loadRuntimeConfig, runSweep } from '@podnet-guard/aws';
 import type { Context } from 'aws-lambda';
+import { createObservability } from './lib/observability.ts';
 
-const config = await loadRuntimeConfig(process.env);
-const leaseSeconds = Number.parseInt(process.env.SWEEP_LEASE_SECONDS ?? '', 10) || 900;
-const logger = new Logger({ serviceName: 'podnet-guard' });
-const metrics = new Metrics({ namespace: 'PodnetGuard', serviceName: 'podnet-guard' });
+const config = await loadRuntimeConfig();
+const { logger, metrics, recordMetric, middlewares } = createObservability();
 const { clientsFor, store, targets } = createRuntimeDeps(config);
 
 export const handler = middy(async (_event: unknown, context: Context) => {
@@ -26,16 +22,16 @@ export const handler = middy(async (_event: unknown, context: Context) => {
     targets,
     now: new Date().toISOString(),
     owner: context.awsRequestId,
-    leaseSeconds,
+    leaseSeconds: config.sweepLeaseSeconds,
     logger,
   });
   if (outcome.status === 'skipped') {
-    metrics.addMetric('SweepsSkipped', MetricUnit.Count, 1);
+    recordMetric('SweepsSkipped', 1);
     return outcome;
   }
-  metrics.addMetric('AwsCalls', MetricUnit.Count, outcome.evaluation.figures.awsCalls);
-  metrics.addMetric('TransitionsPublished', MetricUnit.Count, outcome.evaluation.published);
-  metrics.addMetric('TransitionsRepublished', MetricUnit.Count, outcome.republished.length);
+  recordMetric('AwsCalls', outcome.evaluation.figures.awsCalls);
+  recordMetric('TransitionsPublished', outcome.evaluation.published);
+  recordMetric('TransitionsRepublished', outcome.republished.length);
   metrics.addMetric('SweepDuration', MetricUnit.Milliseconds, outcome.evaluation.figures.durationMs);
   return {
     status: outcome.status,
@@ -44,6 +40,4 @@ export const handler = middy(async (_event: unknown, context: Context) => {
     republished: outcome.republished.length,
     figures: outcome.evaluation.figures,
   };
-})
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+}).use(middlewares);

@@ -4,13 +4,16 @@
  */
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import {
+  chunk,
   dedupeKeyOf,
-  PodnetGuardError,
   type PublishedTransition,
   publicFinding,
   type RecordedTransition,
   type StoredFinding,
 } from '@podnet-guard/core';
+import { BusPublishError } from './delivery-errors.ts';
+
+export { BusPublishError } from './delivery-errors.ts';
 
 export const FINDING_EVENT_SOURCE = 'podnet-guard';
 export const FINDING_DETAIL_TYPES: Record<PublishedTransition, string> = {
@@ -21,17 +24,6 @@ export const FINDING_DETAIL_TYPES: Record<PublishedTransition, string> = {
 /** PutEvents takes at most 10 entries, 256 KB in all. */
 const MAX_ENTRIES = 10;
 const MAX_ENTRY_BYTES = 240_000;
-
-export class BusPublishError extends PodnetGuardError {
-  readonly failed: { findingId: string; code: string }[];
-  constructor(failed: { findingId: string; code: string }[], options?: { cause?: unknown }) {
-    super(
-      `EventBridge did not take ${failed.length} finding event(s): ${failed.map((f) => `${f.findingId} (${f.code})`).join(', ')}`,
-      options,
-    );
-    this.failed = failed;
-  }
-}
 
 /** The event one transition becomes; the detail carries the dedupe key so consumers can drop repeats. */
 export function findingEventEntry(busName: string, item: RecordedTransition): PutEventsRequestEntry {
@@ -62,8 +54,7 @@ export async function putFindingEvents(
   items: RecordedTransition[],
 ): Promise<number> {
   let sent = 0;
-  for (let start = 0; start < items.length; start += MAX_ENTRIES) {
-    const batch = items.slice(start, start + MAX_ENTRIES);
+  for (const batch of chunk(items, MAX_ENTRIES)) {
     const response = await client.send(
       new PutEventsCommand({ Entries: batch.map((item) => findingEventEntry(busName, item)) }),
     );

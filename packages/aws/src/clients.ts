@@ -10,12 +10,12 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import packageJson from '../package.json' with { type: 'json' };
+import { type Environment, maxAttemptsFromEnv, processEnvironment } from './environment.ts';
+
+export { DEFAULT_MAX_ATTEMPTS } from './environment.ts';
 
 /** The user agent token podnet-guard adds to every call. */
 export const USER_AGENT = `podnet-guard/${packageJson.version}`;
-
-/** Attempts per call (first try included) when `AWS_MAX_ATTEMPTS` is not set. */
-export const DEFAULT_MAX_ATTEMPTS = 5;
 
 /** Settings shared by every client podnet-guard builds. */
 export interface CommonClientConfig {
@@ -35,14 +35,10 @@ export interface CommonClientConfig {
  * new EC2Client(clientConfig('eu-west-1'));
  * ```
  */
-export function clientConfig(
-  region?: string,
-  env: Record<string, string | undefined> = process.env,
-): CommonClientConfig {
-  const fromEnv = Number.parseInt(env.AWS_MAX_ATTEMPTS ?? '', 10);
+export function clientConfig(region?: string, env: Environment = processEnvironment()): CommonClientConfig {
   const config: CommonClientConfig = {
     retryMode: 'adaptive',
-    maxAttempts: Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_MAX_ATTEMPTS,
+    maxAttempts: maxAttemptsFromEnv(env),
     customUserAgent: USER_AGENT,
   };
   if (region !== undefined) config.region = region;

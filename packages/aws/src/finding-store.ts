@@ -27,29 +27,28 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
-  type QueryCommandOutput,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
   epochSeconds,
   type Finding,
-  type FindingPage,
-  type FindingQuery,
   type FindingStore,
-  findingSortKey,
-  pendingTransitionOf,
   type RecordContext,
   type RecordedTransition,
   recordFindings,
   type StoredFinding,
-  type Suppression,
 } from '@podnet-guard/core';
-import { decodeCursor, encodeCursor } from './finding-cursor.ts';
 import { call, conditional } from './finding-store-calls.ts';
 import { FindingWriteConflictError } from './finding-store-errors.ts';
-import { claimToRecord, markEventRecorded, releaseEvent, resumeEvent } from './finding-store-events.ts';
-import { findingKey, fromItem, PENDING_PARTITION, toItem } from './finding-store-items.ts';
+import {
+  claimToRecord,
+  type EventMarkerIo,
+  markEventRecorded,
+  releaseEvent,
+  resumeEvent,
+} from './finding-store-events.ts';
+import { findingKey, fromItem, toItem } from './finding-store-items.ts';
+import { listPendingTransitions, queryFindings } from './finding-store-queries.ts';
 
 /**
  * The findings table, in the shape `sst.aws.Dynamo` takes (`fields`, `primaryIndex`, `globalIndexes`, `ttl`), so the
@@ -103,14 +102,13 @@ export interface DynamoFindingStoreOptions {
 }
 
 const LEASE_KEY = 'LEASE#sweep';
-const DEFAULT_PAGE_SIZE = 50;
 
 /**
  * Builds the DynamoDB `FindingStore` on a table created from `FINDINGS_TABLE_SCHEMA`.
  *
  * @example
  * ```ts
- * const store = createDynamoFindingStore({ client: new DynamoDBClient({}), tableName: process.env.FINDINGS_TABLE! });
+ * const store = createDynamoFindingStore({ client: new DynamoDBClient({}), tableName: config.tableName });
  * const published = await store.record(findings, { eventId: event.eventId, now: new Date().toISOString() });
  * ```
  */
@@ -118,85 +116,20 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
   const { client, tableName } = options;
   const maxAttempts = options.maxAttempts ?? 5;
   const clock = options.clock ?? (() => new Date());
-
   const get = async (id: string): Promise<StoredFinding | undefined> => {
     const output = await call('GetItem', () =>
       client.send(new GetItemCommand({ TableName: tableName, Key: findingKey(id), ConsistentRead: true })),
     );
     return output.Item ? fromItem(output.Item) : undefined;
   };
-
-  /** An UpdateItem on one finding; undefined when its condition failed. */
-  const update = async (
-    id: string,
-    input: {
-      UpdateExpression: string;
-      ConditionExpression: string;
-      ExpressionAttributeNames: Record<string, string>;
-      ExpressionAttributeValues: Record<string, AttributeValue>;
-    },
-  ): Promise<StoredFinding | undefined> => {
-    const output = await conditional('UpdateItem', () =>
-      client.send(
-        new UpdateItemCommand({ TableName: tableName, Key: findingKey(id), ReturnValues: 'ALL_NEW', ...input }),
-      ),
-    );
-    return output?.Attributes ? fromItem(output.Attributes) : undefined;
-  };
-
-  const events = { client, tableName, get };
-
+  const table: EventMarkerIo = { client, tableName, get };
   return {
     get,
-
-    async record(findings: readonly Finding[], context: RecordContext): Promise<RecordedTransition[]> {
-      const { eventId, now } = context;
-      if (eventId !== undefined && !(await claimToRecord(events, eventId, now))) return [];
-      let published: RecordedTransition[];
-      try {
-        published = await recordFindings(
-          findings,
-          context,
-          {
-            read: get,
-            async write(record, expectedVersion) {
-              const written = await conditional('PutItem', () =>
-                client.send(
-                  new PutItemCommand({
-                    TableName: tableName,
-                    Item: toItem(record),
-                    ...(expectedVersion === undefined
-                      ? { ConditionExpression: 'attribute_not_exists(pk)' }
-                      : {
-                          ConditionExpression: '#version = :expected',
-                          ExpressionAttributeNames: { '#version': 'version' },
-                          ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
-                        }),
-                  }),
-                ),
-              );
-              return written !== undefined;
-            },
-          },
-          { maxAttempts, onConflict: (id, attempts) => new FindingWriteConflictError(id, attempts) },
-        );
-        if (eventId !== undefined) await markEventRecorded(events, eventId, now, published);
-      } catch (error) {
-        // Unfinished: give the claim back so the event's retry records it at once, delivering what this attempt left
-        // pending (a process that dies here instead leaves a claim that runs out).
-        if (eventId !== undefined) await releaseEvent(events, eventId, []).catch(() => undefined);
-        throw error;
-      }
-      return published;
-    },
-
-    resumeEvent: (eventId: string, now: string) => resumeEvent(events, eventId, now),
-
-    releaseEvent: (eventId: string, delivered: readonly RecordedTransition[]) =>
-      releaseEvent(events, eventId, delivered),
-
-    async markDelivered(id: string, version: number, deliveredAt?: string): Promise<boolean> {
-      const updated = await update(id, {
+    record: (findings, context) => recordInTable(table, findings, context, maxAttempts),
+    resumeEvent: (eventId, now) => resumeEvent(table, eventId, now),
+    releaseEvent: (eventId, delivered) => releaseEvent(table, eventId, delivered),
+    async markDelivered(id, version, deliveredAt) {
+      const updated = await updateFinding(table, id, {
         UpdateExpression: 'SET #lastNotified = :at ADD #version :one REMOVE #pending, gsi2pk, gsi2sk',
         ConditionExpression: '#pending.#version = :version',
         ExpressionAttributeNames: { '#lastNotified': 'lastNotified', '#version': 'version', '#pending': 'pending' },
@@ -208,120 +141,12 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
       });
       return updated !== undefined;
     },
-
-    async listPending(limit: number, filter: { olderThan?: string } = {}): Promise<RecordedTransition[]> {
-      const values: Record<string, AttributeValue> = { ':pending': { S: PENDING_PARTITION } };
-      let condition = 'gsi2pk = :pending';
-      if (filter.olderThan !== undefined) {
-        condition += ' AND gsi2sk < :cut';
-        values[':cut'] = { S: filter.olderThan };
-      }
-      const output = await call('Query', () =>
-        client.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: 'byPending',
-            KeyConditionExpression: condition,
-            ExpressionAttributeValues: values,
-            Limit: limit,
-          }),
-        ),
-      );
-      // The index is eventually consistent: re-read each record, and skip what was delivered meanwhile.
-      const records = await Promise.all(
-        (output.Items ?? []).map((item) => get(String(item.pk?.S ?? '').slice('FINDING#'.length))),
-      );
-      return records
-        .map((record) => (record ? pendingTransitionOf(record) : undefined))
-        .filter((item): item is RecordedTransition => item !== undefined);
-    },
-
-    async acquireSweepLease(owner: string, ttlSeconds: number, now: string): Promise<boolean> {
-      const at = epochSeconds(now);
-      const written = await conditional('PutItem', () =>
-        client.send(
-          new PutItemCommand({
-            TableName: tableName,
-            Item: {
-              pk: { S: LEASE_KEY },
-              owner: { S: owner },
-              acquiredAt: { S: now },
-              expiresAt: { N: String(at + ttlSeconds) },
-            },
-            ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt <= :now OR #owner = :owner',
-            ExpressionAttributeNames: { '#expiresAt': 'expiresAt', '#owner': 'owner' },
-            ExpressionAttributeValues: { ':now': { N: String(at) }, ':owner': { S: owner } },
-          }),
-        ),
-      );
-      return written !== undefined;
-    },
-
-    async releaseSweepLease(owner: string): Promise<void> {
-      await conditional('DeleteItem', () =>
-        client.send(
-          new DeleteItemCommand({
-            TableName: tableName,
-            Key: { pk: { S: LEASE_KEY } },
-            ConditionExpression: '#owner = :owner',
-            ExpressionAttributeNames: { '#owner': 'owner' },
-            ExpressionAttributeValues: { ':owner': { S: owner } },
-          }),
-        ),
-      );
-    },
-
-    async query(query: FindingQuery): Promise<FindingPage> {
-      const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-      const names: Record<string, string> = {};
-      const values: Record<string, AttributeValue> = { ':status': { S: `STATUS#${query.status ?? 'open'}` } };
-      let keyCondition = 'gsi1pk = :status';
-      if (query.severity !== undefined) {
-        keyCondition += ' AND begins_with(gsi1sk, :severity)';
-        values[':severity'] = { S: findingSortKey({ severity: query.severity, id: '' }) };
-      }
-      const filters: string[] = [];
-      if (query.cluster !== undefined) {
-        filters.push('contains(#clusters, :cluster)');
-        names['#clusters'] = 'clusters';
-        values[':cluster'] = { S: query.cluster };
-      }
-      if (query.detector !== undefined) {
-        filters.push('#detector = :detector');
-        names['#detector'] = 'detector';
-        values[':detector'] = { S: query.detector };
-      }
-      const items: StoredFinding[] = [];
-      let startKey =
-        query.cursor === undefined
-          ? undefined
-          : decodeCursor(query.cursor, values[':status']?.S ?? '', values[':severity']?.S ?? '');
-      // DynamoDB applies Limit before the filter: asking only for what is still missing keeps the last evaluated key
-      // an exact resume point, so no item is skipped or repeated across pages.
-      for (;;) {
-        const output: QueryCommandOutput = await call('Query', () =>
-          client.send(
-            new QueryCommand({
-              TableName: tableName,
-              IndexName: 'byStatus',
-              KeyConditionExpression: keyCondition,
-              ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
-              ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
-              ExpressionAttributeValues: values,
-              Limit: limit - items.length,
-              ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-            }),
-          ),
-        );
-        items.push(...(output.Items ?? []).map(fromItem));
-        startKey = output.LastEvaluatedKey;
-        if (!startKey) return { items };
-        if (items.length >= limit) return { items, cursor: encodeCursor(startKey) };
-      }
-    },
-
-    async suppress(id: string, suppression: Suppression): Promise<StoredFinding | undefined> {
-      return update(id, {
+    listPending: (limit, filter = {}) => listPendingTransitions(table, limit, filter),
+    acquireSweepLease: (owner, ttlSeconds, now) => acquireSweepLease(table, owner, ttlSeconds, now),
+    releaseSweepLease: (owner) => releaseSweepLease(table, owner),
+    query: (query) => queryFindings(table, query),
+    suppress: (id, suppression) =>
+      updateFinding(table, id, {
         UpdateExpression: 'SET #suppression = :suppression ADD #version :one',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#suppression': 'suppression', '#version': 'version' },
@@ -331,16 +156,121 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
           },
           ':one': { N: '1' },
         },
-      });
-    },
-
-    async unsuppress(id: string): Promise<StoredFinding | undefined> {
-      return update(id, {
+      }),
+    unsuppress: (id) =>
+      updateFinding(table, id, {
         UpdateExpression: 'REMOVE #suppression ADD #version :one',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#suppression': 'suppression', '#version': 'version' },
         ExpressionAttributeValues: { ':one': { N: '1' } },
-      });
-    },
+      }),
   };
+}
+
+/** An UpdateItem on one finding; undefined when its condition failed. */
+async function updateFinding(
+  table: EventMarkerIo,
+  id: string,
+  input: {
+    UpdateExpression: string;
+    ConditionExpression: string;
+    ExpressionAttributeNames: Record<string, string>;
+    ExpressionAttributeValues: Record<string, AttributeValue>;
+  },
+): Promise<StoredFinding | undefined> {
+  const output = await conditional('UpdateItem', () =>
+    table.client.send(
+      new UpdateItemCommand({ TableName: table.tableName, Key: findingKey(id), ReturnValues: 'ALL_NEW', ...input }),
+    ),
+  );
+  return output?.Attributes ? fromItem(output.Attributes) : undefined;
+}
+
+/** Writes one finding record if its version is still the one read (or, new, if none exists); false otherwise. */
+async function putFinding(table: EventMarkerIo, record: StoredFinding, expectedVersion?: number): Promise<boolean> {
+  const written = await conditional('PutItem', () =>
+    table.client.send(
+      new PutItemCommand({
+        TableName: table.tableName,
+        Item: toItem(record),
+        ...(expectedVersion === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: '#version = :expected',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+            }),
+      }),
+    ),
+  );
+  return written !== undefined;
+}
+
+/** `FindingStore.record`: claims the event (when given), records each finding, then marks the event recorded. */
+async function recordInTable(
+  table: EventMarkerIo,
+  findings: readonly Finding[],
+  context: RecordContext,
+  maxAttempts: number,
+): Promise<RecordedTransition[]> {
+  const { eventId, now } = context;
+  if (eventId !== undefined && !(await claimToRecord(table, eventId, now))) return [];
+  let published: RecordedTransition[];
+  try {
+    published = await recordFindings(
+      findings,
+      context,
+      { read: table.get, write: (record, expectedVersion) => putFinding(table, record, expectedVersion) },
+      { maxAttempts, onConflict: (id, attempts) => new FindingWriteConflictError(id, attempts) },
+    );
+    if (eventId !== undefined) await markEventRecorded(table, eventId, now, published);
+  } catch (error) {
+    // Unfinished: give the claim back so the event's retry records it at once, delivering what this attempt left
+    // pending (a process that dies here instead leaves a claim that runs out).
+    if (eventId !== undefined) await releaseEvent(table, eventId, []).catch(() => undefined);
+    throw error;
+  }
+  return published;
+}
+
+/** Takes the sweep lease when it is free, expired or already ours; false when another owner holds it. */
+async function acquireSweepLease(
+  table: EventMarkerIo,
+  owner: string,
+  ttlSeconds: number,
+  now: string,
+): Promise<boolean> {
+  const at = epochSeconds(now);
+  const written = await conditional('PutItem', () =>
+    table.client.send(
+      new PutItemCommand({
+        TableName: table.tableName,
+        Item: {
+          pk: { S: LEASE_KEY },
+          owner: { S: owner },
+          acquiredAt: { S: now },
+          expiresAt: { N: String(at + ttlSeconds) },
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt <= :now OR #owner = :owner',
+        ExpressionAttributeNames: { '#expiresAt': 'expiresAt', '#owner': 'owner' },
+        ExpressionAttributeValues: { ':now': { N: String(at) }, ':owner': { S: owner } },
+      }),
+    ),
+  );
+  return written !== undefined;
+}
+
+/** Gives the sweep lease back if this owner still holds it. */
+async function releaseSweepLease(table: EventMarkerIo, owner: string): Promise<void> {
+  await conditional('DeleteItem', () =>
+    table.client.send(
+      new DeleteItemCommand({
+        TableName: table.tableName,
+        Key: { pk: { S: LEASE_KEY } },
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': { S: owner } },
+      }),
+    ),
+  );
 }

@@ -16,21 +16,10 @@ import {
   loadSnapshot,
   parseCloudTrailEvent,
   planEvent,
+  UnsupportedEventError,
 } from '@podnet-guard/core';
 import { type DeliveryTargets, deliverTransitions, recordAndDeliver } from './deliver.ts';
-
-/** The logger shape we use (Powertools' Logger fits it). */
-export interface EventLogger {
-  info(message: string, ...extra: Record<string, unknown>[]): void;
-  warn(message: string, ...extra: Record<string, unknown>[]): void;
-  error(message: string, ...extra: Record<string, unknown>[]): void;
-  appendKeys?(keys: Record<string, unknown>): void;
-  /** Drops every key `appendKeys` added (a warm container's previous event). */
-  resetKeys?(): void;
-}
-
-/** The metrics shape we use (Powertools' Metrics fits it through `recordMetric`). */
-export type RecordMetric = (name: string, value: number, dimensions?: Record<string, string>) => void;
+import type { EventLogger, RecordMetric } from './observability.ts';
 
 /**
  * Loads the slice of inventory an event needs (the event says which: see `event-inventory.ts`); throws
@@ -78,9 +67,10 @@ export async function handleCloudTrailEvent(raw: unknown, deps: EventHandlerDeps
       eventId: bounded(error.eventId),
       ...('issues' in error ? { issues: error.issues.slice(0, 20) } : {}),
     };
-    recordMetric(error.name === 'UnsupportedEventError' ? 'EventsUnsupported' : 'EventsRejected', 1);
+    const unsupported = error instanceof UnsupportedEventError;
+    recordMetric(unsupported ? 'EventsUnsupported' : 'EventsRejected', 1);
     logger.warn('event rejected', { rejection });
-    return { status: error.name === 'UnsupportedEventError' ? 'skipped' : 'rejected', reason: rejection.reason };
+    return { status: unsupported ? 'skipped' : 'rejected', reason: rejection.reason };
   }
   const event = parsed.event;
   logger.appendKeys?.({ eventId: bounded(event.eventId), eventName: bounded(event.eventName) });

@@ -20,7 +20,6 @@ import {
   compactFinding,
   emailSubject,
   type Finding,
-  PodnetGuardError,
   type PublishedFinding,
   type PublishedTransition,
   publicFinding,
@@ -30,6 +29,9 @@ import {
   singleLine,
   transitionOf,
 } from '@podnet-guard/core';
+import { PublishError, type PublishFailure } from './delivery-errors.ts';
+
+export { PublishError, type PublishFailure } from './delivery-errors.ts';
 
 /** SNS's cap on one message and on one batch, in bytes (body, subject and attributes). */
 export const SNS_MAX_MESSAGE_BYTES = 262_144;
@@ -53,51 +55,6 @@ export interface PublishResult {
   messageIds: string[];
 }
 
-/** One finding SNS did not take. */
-export interface PublishFailure {
-  findingId: string;
-  /** The batch entry id. */
-  entryId: string;
-  code: string;
-  message?: string;
-  /** True when SNS blamed the request (not retried); false for SNS's own faults (retried once). */
-  senderFault: boolean;
-}
-
-/**
- * Some findings could not be published (after one retry of SNS-side failures, or because the call itself failed).
- * Thrown so the caller (the Lambda) fails and its retries and DLQ take over; subscribers drop the repeats of the
- * findings that did go out by their `dedupeKey`.
- *
- * @example
- * ```ts
- * try {
- *   await publishFindings(sns, topicArn, findings);
- * } catch (error) {
- *   if (error instanceof PublishError) logger.error('not published', { ids: error.failed.map((f) => f.findingId) });
- *   throw error;
- * }
- * ```
- */
-export class PublishError extends PodnetGuardError {
-  readonly topicArn: string;
-  readonly failed: PublishFailure[];
-  /** How many findings were published before giving up (their message ids are in `messageIds`). */
-  readonly published: number;
-  readonly messageIds: string[];
-  constructor(
-    context: { topicArn: string; failed: PublishFailure[]; published: number; messageIds: string[] },
-    options?: { cause?: unknown },
-  ) {
-    const ids = context.failed.map((failure) => `${failure.findingId} (${failure.code})`);
-    super(`SNS did not publish ${context.failed.length} finding(s) to ${context.topicArn}: ${ids.join(', ')}`, options);
-    this.topicArn = context.topicArn;
-    this.failed = context.failed;
-    this.published = context.published;
-    this.messageIds = context.messageIds;
-  }
-}
-
 /**
  * Publishes findings to an SNS topic in batches of up to 10 (fewer when large messages would pass SNS's 256 KB batch
  * cap).
@@ -105,7 +62,7 @@ export class PublishError extends PodnetGuardError {
  * @example
  * ```ts
  * const sns = new SNSClient(clientConfig());
- * const { published } = await publishFindings(sns, process.env.TOPIC_ARN!, opened, { transition: 'opened' });
+ * const { published } = await publishFindings(sns, config.topicArn, opened, { transition: 'opened' });
  * ```
  */
 export async function publishFindings(

@@ -7,7 +7,7 @@
 import type { RecordedTransition } from '@podnet-guard/core';
 import { deliverTransitions } from './deliver.ts';
 import { evaluateLive, type LiveEvaluation, type LiveEvaluationOptions } from './evaluate-live.ts';
-import type { EventLogger } from './handle-cloudtrail-event.ts';
+import type { EventLogger } from './observability.ts';
 
 /** Pending transitions younger than this belong to the writer still delivering them (seconds). */
 export const DEFAULT_PENDING_AGE_SECONDS = 120;

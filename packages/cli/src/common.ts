@@ -3,6 +3,9 @@ import { readFile } from 'node:fs/promises';
 import {
   assertSnapshotFile,
   buildInventory,
+  DETECTOR_IDS,
+  type DetectorId,
+  type EvaluateOptions,
   type EvaluationResult,
   escapePlainText,
   type Finding,
@@ -18,7 +21,7 @@ import {
 import { parse as parseYaml } from 'yaml';
 import { EXIT, type ExitCode, ExitError } from './exit-codes.ts';
 import type { CommandIO } from './io.ts';
-import type { OutputFormat } from './options.ts';
+import { type OutputFormat, parseFormat } from './options.ts';
 
 export { type OutputFormat, parseFormat } from './options.ts';
 
@@ -26,6 +29,46 @@ export function parseFailOn(value: string | undefined): Severity | undefined {
   if (value === undefined) return undefined;
   if ((SEVERITIES as readonly string[]).includes(value)) return value as Severity;
   throw new ExitError(EXIT.usage, `--fail-on must be one of ${SEVERITIES.join(', ')}, not ${JSON.stringify(value)}`);
+}
+
+/** `--detector` values, each a known detector id. */
+export function parseDetectors(values: string[] | undefined): DetectorId[] | undefined {
+  if (!values) return undefined;
+  for (const value of values) {
+    if (!(DETECTOR_IDS as readonly string[]).includes(value))
+      throw new ExitError(EXIT.usage, `unknown detector ${JSON.stringify(value)} (known: ${DETECTOR_IDS.join(', ')})`);
+  }
+  return values as DetectorId[];
+}
+
+/** How the judging commands (scan, evaluate-event, report) write what they found. */
+export interface OutputOptions {
+  format: OutputFormat;
+  failOn: Severity | undefined;
+  verbose: boolean | undefined;
+}
+
+/** `--format`, `--fail-on` and `--verbose`, checked (a command without `--format` writes text). */
+export function parseOutputOptions(values: {
+  format?: string | undefined;
+  'fail-on'?: string | undefined;
+  verbose?: boolean | undefined;
+}): OutputOptions {
+  return { format: parseFormat(values.format), failOn: parseFailOn(values['fail-on']), verbose: values.verbose };
+}
+
+/** What a judging command evaluates with: the `--config` file loaded, and its `--detector` and `--cluster` filters. */
+export async function loadEvaluateOptions(
+  values: { config?: string | undefined; cluster?: string[] | undefined },
+  detectors: DetectorId[] | undefined,
+  io: CommandIO,
+): Promise<EvaluateOptions> {
+  const config = await loadConfigFile(values.config, io);
+  return {
+    config,
+    ...(detectors ? { detectors } : {}),
+    ...(values.cluster ? { clusters: values.cluster } : {}),
+  };
 }
 
 /** Reads a file, or standard input for `-`. */

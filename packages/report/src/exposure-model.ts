@@ -120,129 +120,164 @@ export function nodeSecurityGroupsOf(inventory: Inventory, cluster: string): str
     .sort();
 }
 
+/** The graph of one cluster as it is drawn: nodes by key (a repeat only adds danger), edges in drawing order. */
+interface GraphDraft {
+  inventory: Inventory;
+  cluster: string;
+  /** The open findings that make an edge or node dangerous. */
+  alarms: ReturnType<typeof alarming>;
+  nodes: Map<string, GraphNode>;
+  edges: GraphEdge[];
+  drawnNodes: Set<string>;
+  podIpsOfNode: ReturnType<typeof podIpsByNode>;
+  shownPerGroup: number;
+}
+
+function addNode(draft: GraphDraft, node: GraphNode): void {
+  const known = draft.nodes.get(node.key);
+  if (known) known.dangerous ||= node.dangerous;
+  else draft.nodes.set(node.key, node);
+}
+
 /** The exposure graph of one cluster. */
 export function buildExposureGraph(inventory: Inventory, cluster: string, findings: readonly Finding[]): ExposureGraph {
-  const alarms = alarming(findings);
-  const nodes = new Map<string, GraphNode>();
-  const edges: GraphEdge[] = [];
-  const add = (node: GraphNode) => {
-    const known = nodes.get(node.key);
-    if (known) known.dangerous ||= node.dangerous;
-    else nodes.set(node.key, node);
-  };
-  const drawnNodes = new Set<string>();
-  const podIpsOfNode = podIpsByNode(inventory);
   const groupCount = new Set(
     inventory
       .nodes()
       .filter((node) => node.cluster === cluster)
       .map((node) => node.nodeGroup ?? NO_GROUP),
   ).size;
-  const shownPerGroup = Math.max(1, Math.min(NODES_SHOWN_PER_GROUP, Math.floor(NODES_SHOWN_PER_CLUSTER / groupCount)));
-
+  const draft: GraphDraft = {
+    inventory,
+    cluster,
+    alarms: alarming(findings),
+    nodes: new Map(),
+    edges: [],
+    drawnNodes: new Set(),
+    podIpsOfNode: podIpsByNode(inventory),
+    shownPerGroup: Math.max(1, Math.min(NODES_SHOWN_PER_GROUP, Math.floor(NODES_SHOWN_PER_CLUSTER / groupCount))),
+  };
   for (const sgId of nodeSecurityGroupsOf(inventory, cluster)) {
     const exposure = inventory.exposureOf(sgId);
     const sgKey = `sg:${sgId}`;
     const clusterNodes = exposure.nodes.filter((node) => node.cluster === cluster);
     const sgpText = exposure.sgpPods > 0 ? `, ${exposure.sgpPods} SGP pod(s) apart` : '';
-    add({
+    addNode(draft, {
       key: sgKey,
       kind: 'node-sg',
       ...securityGroupLabel(inventory.securityGroup(sgId), sgId),
       detail: `${clusterNodes.length} node(s), up to ${exposure.podIps} pod IPs${sgpText}`,
       dangerous: false,
     });
-
-    // Public sources: CIDRs outside private space (and prefix lists) that the SG admits.
-    for (const rule of inventory.rulesOf(sgId, 'ingress')) {
-      const peer =
-        rule.peer.kind === 'ipv4' || rule.peer.kind === 'ipv6'
-          ? isPrivateCidr(rule.peer.cidr)
-            ? undefined
-            : rule.peer.cidr
-          : rule.peer.kind === 'prefix-list'
-            ? rule.peer.prefixListId
-            : undefined;
-      if (!peer) continue;
-      const ruleId = rule.ruleId;
-      // Findings name the rule when they know its id; a remote-access or attachment finding names only the SG.
-      const dangerous = alarms.some(
-        (finding) =>
-          names(finding, 'security-group-rule', ruleId) ||
-          (OPEN_INGRESS_RULES.has(finding.rule) &&
-            names(finding, 'security-group', sgId) &&
-            !finding.resources.some((resource) => resource.type === 'security-group-rule')),
-      );
-      add({ key: `src:${peer}`, kind: 'source', label: peer, detail: 'reaches in', dangerous });
-      edges.push({ from: `src:${peer}`, to: sgKey, label: portText(rule), dangerous });
-    }
-
-    // Node groups and their nodes.
-    const byGroup = new Map<string, Node[]>();
-    for (const node of clusterNodes) {
-      const group = node.nodeGroup ?? NO_GROUP;
-      const members = byGroup.get(group);
-      if (members) members.push(node);
-      else byGroup.set(group, [node]);
-    }
-    for (const [group, members] of [...byGroup].sort(([a], [b]) => a.localeCompare(b))) {
-      const groupKey = `ng:${group}`;
-      const known = inventory.nodeGroup(cluster, group);
-      const max = known?.scaling.maxSize;
-      add({
-        key: groupKey,
-        kind: 'nodegroup',
-        label: group,
-        detail: `${members.length} node(s)${max !== undefined ? `, max ${max}` : ''}`,
-        dangerous: false,
-      });
-      edges.push({ from: sgKey, to: groupKey, dangerous: false });
-      members.slice(0, shownPerGroup).forEach((node) => {
-        const key = `node:${node.instance.id}`;
-        if (!drawnNodes.has(key)) {
-          drawnNodes.add(key);
-          const { podIps, sgpPods } = podIpsOfNode(node.instance.id);
-          add({
-            key,
-            kind: 'node',
-            label: node.instance.id,
-            id: node.instance.instanceType,
-            detail: `${podIps} pod IPs${sgpPods ? `, ${sgpPods} SGP pod(s)` : ''}`,
-            dangerous: false,
-          });
-          edges.push({ from: groupKey, to: key, dangerous: false });
-        }
-      });
-      const hidden = members.length - shownPerGroup;
-      if (hidden > 0 && !nodes.has(`more:${group}`)) {
-        add({ key: `more:${group}`, kind: 'more-nodes', label: `+${hidden} more`, detail: group, dangerous: false });
-        edges.push({ from: groupKey, to: `more:${group}`, dangerous: false });
-      }
-    }
-
-    // SGs that admit this node SG: every pod on those nodes reaches what they protect.
-    const admitters = inventory.securityGroupRules.filter(
-      (rule) => rule.direction === 'ingress' && rule.peer.kind === 'security-group' && rule.peer.groupId === sgId,
-    );
-    for (const rule of admitters) {
-      if (rule.groupId === sgId || inventory.isNodeSecurityGroup(rule.groupId)) continue;
-      const services = inventory.protectedServices(rule.groupId);
-      const dangerous = alarms.some(
-        (finding) => names(finding, 'security-group', rule.groupId) && names(finding, 'security-group', sgId),
-      );
-      add({
-        key: `adm:${rule.groupId}`,
-        kind: 'admitter',
-        ...securityGroupLabel(inventory.securityGroup(rule.groupId), rule.groupId),
-        detail: services.length > 0 ? `protects ${services.join(', ')}` : 'admits the node SG',
-        dangerous,
-      });
-      edges.push({ from: sgKey, to: `adm:${rule.groupId}`, label: portText(rule), dangerous });
-    }
+    addPublicSources(draft, sgId);
+    addNodeGroups(draft, sgId, clusterNodes);
+    addAdmitters(draft, sgId);
   }
+  const { nodes, edges } = draft;
   for (const edge of edges) if (edge.dangerous && edge.to.startsWith('sg:')) nodes.get(edge.to)!.dangerous = true;
   for (const edge of edges) if (edge.dangerous && edge.from.startsWith('sg:')) nodes.get(edge.from)!.dangerous = true;
   return { nodes: [...nodes.values()], edges: dedupeEdges(edges) };
+}
+
+/** Public sources: CIDRs outside private space (and prefix lists) that the node SG admits. */
+function addPublicSources(draft: GraphDraft, sgId: string): void {
+  const sgKey = `sg:${sgId}`;
+  for (const rule of draft.inventory.rulesOf(sgId, 'ingress')) {
+    const peer =
+      rule.peer.kind === 'ipv4' || rule.peer.kind === 'ipv6'
+        ? isPrivateCidr(rule.peer.cidr)
+          ? undefined
+          : rule.peer.cidr
+        : rule.peer.kind === 'prefix-list'
+          ? rule.peer.prefixListId
+          : undefined;
+    if (!peer) continue;
+    const ruleId = rule.ruleId;
+    // Findings name the rule when they know its id; a remote-access or attachment finding names only the SG.
+    const dangerous = draft.alarms.some(
+      (finding) =>
+        names(finding, 'security-group-rule', ruleId) ||
+        (OPEN_INGRESS_RULES.has(finding.rule) &&
+          names(finding, 'security-group', sgId) &&
+          !finding.resources.some((resource) => resource.type === 'security-group-rule')),
+    );
+    addNode(draft, { key: `src:${peer}`, kind: 'source', label: peer, detail: 'reaches in', dangerous });
+    draft.edges.push({ from: `src:${peer}`, to: sgKey, label: portText(rule), dangerous });
+  }
+}
+
+/** The node groups behind the node SG, and up to `shownPerGroup` of each group's nodes (each node drawn once). */
+function addNodeGroups(draft: GraphDraft, sgId: string, clusterNodes: readonly Node[]): void {
+  const sgKey = `sg:${sgId}`;
+  const byGroup = new Map<string, Node[]>();
+  for (const node of clusterNodes) {
+    const group = node.nodeGroup ?? NO_GROUP;
+    const members = byGroup.get(group);
+    if (members) members.push(node);
+    else byGroup.set(group, [node]);
+  }
+  for (const [group, members] of [...byGroup].sort(([a], [b]) => a.localeCompare(b))) {
+    const groupKey = `ng:${group}`;
+    const max = draft.inventory.nodeGroup(draft.cluster, group)?.scaling.maxSize;
+    addNode(draft, {
+      key: groupKey,
+      kind: 'nodegroup',
+      label: group,
+      detail: `${members.length} node(s)${max !== undefined ? `, max ${max}` : ''}`,
+      dangerous: false,
+    });
+    draft.edges.push({ from: sgKey, to: groupKey, dangerous: false });
+    for (const node of members.slice(0, draft.shownPerGroup)) {
+      const key = `node:${node.instance.id}`;
+      if (draft.drawnNodes.has(key)) continue;
+      draft.drawnNodes.add(key);
+      const { podIps, sgpPods } = draft.podIpsOfNode(node.instance.id);
+      addNode(draft, {
+        key,
+        kind: 'node',
+        label: node.instance.id,
+        id: node.instance.instanceType,
+        detail: `${podIps} pod IPs${sgpPods ? `, ${sgpPods} SGP pod(s)` : ''}`,
+        dangerous: false,
+      });
+      draft.edges.push({ from: groupKey, to: key, dangerous: false });
+    }
+    const hidden = members.length - draft.shownPerGroup;
+    if (hidden > 0 && !draft.nodes.has(`more:${group}`)) {
+      addNode(draft, {
+        key: `more:${group}`,
+        kind: 'more-nodes',
+        label: `+${hidden} more`,
+        detail: group,
+        dangerous: false,
+      });
+      draft.edges.push({ from: groupKey, to: `more:${group}`, dangerous: false });
+    }
+  }
+}
+
+/** SGs that admit the node SG: every pod on those nodes reaches what they protect. */
+function addAdmitters(draft: GraphDraft, sgId: string): void {
+  const { inventory } = draft;
+  const sgKey = `sg:${sgId}`;
+  const admitters = inventory.securityGroupRules.filter(
+    (rule) => rule.direction === 'ingress' && rule.peer.kind === 'security-group' && rule.peer.groupId === sgId,
+  );
+  for (const rule of admitters) {
+    if (rule.groupId === sgId || inventory.isNodeSecurityGroup(rule.groupId)) continue;
+    const services = inventory.protectedServices(rule.groupId);
+    const dangerous = draft.alarms.some(
+      (finding) => names(finding, 'security-group', rule.groupId) && names(finding, 'security-group', sgId),
+    );
+    addNode(draft, {
+      key: `adm:${rule.groupId}`,
+      kind: 'admitter',
+      ...securityGroupLabel(inventory.securityGroup(rule.groupId), rule.groupId),
+      detail: services.length > 0 ? `protects ${services.join(', ')}` : 'admits the node SG',
+      dangerous,
+    });
+    draft.edges.push({ from: sgKey, to: `adm:${rule.groupId}`, label: portText(rule), dangerous });
+  }
 }
 
 function dedupeEdges(edges: GraphEdge[]): GraphEdge[] {

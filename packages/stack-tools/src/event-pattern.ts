@@ -12,6 +12,7 @@
  * Known departures: numbers are compared by value (the service compares `300` and `300.0` by their JSON text, which a
  * parsed event no longer has); `cidr` takes dotted IPv4 and IPv6 text.
  */
+import { parseIpAddress } from '@podnet-guard/core/cidr';
 
 /**
  * A parsed event pattern: an object whose values are nested patterns or arrays of values and matchers. Typed as any
@@ -334,52 +335,10 @@ interface CidrRange {
   bits: number;
 }
 
-function parseIpv4(text: string): bigint | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0n;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return undefined;
-    value = (value << 8n) | BigInt(part);
-  }
-  return value;
-}
-
-function parseIpv6(text: string): bigint | undefined {
-  let body = text;
-  const groups: number[] = [];
-  // An embedded IPv4 tail (`::ffff:10.0.0.1`) counts as the last two groups.
-  const lastColon = body.lastIndexOf(':');
-  if (body.includes('.') && lastColon >= 0) {
-    const v4 = parseIpv4(body.slice(lastColon + 1));
-    if (v4 === undefined) return undefined;
-    body = `${body.slice(0, lastColon + 1)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
-  }
-  const halves = body.split('::');
-  if (halves.length > 2) return undefined;
-  const parse = (part: string): number[] | undefined => {
-    if (part === '') return [];
-    const out: number[] = [];
-    for (const group of part.split(':')) {
-      if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return undefined;
-      out.push(Number.parseInt(group, 16));
-    }
-    return out;
-  };
-  const head = parse(halves[0] as string);
-  const tail = halves.length === 2 ? parse(halves[1] as string) : [];
-  if (!head || !tail) return undefined;
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
-  groups.push(...head, ...new Array<number>(halves.length === 2 ? missing : 0).fill(0), ...tail);
-  return groups.reduce((acc, group) => (acc << 16n) | BigInt(group), 0n);
-}
-
+/** The address as EventBridge compares it; the parser is core's (`parseIpAddress`). */
 function parseIp(text: string): { version: 4 | 6; value: bigint } | undefined {
-  const v4 = parseIpv4(text);
-  if (v4 !== undefined) return { version: 4, value: v4 };
-  const v6 = text.includes(':') ? parseIpv6(text) : undefined;
-  return v6 === undefined ? undefined : { version: 6, value: v6 };
+  const ip = parseIpAddress(text);
+  return ip && { version: ip.family === 'ipv4' ? 4 : 6, value: ip.address };
 }
 
 function parseCidr(text: string): CidrRange | undefined {

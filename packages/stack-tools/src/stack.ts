@@ -135,7 +135,7 @@ export function ownPrincipalPatterns(app: string, stage: string, region: string,
 }
 
 /**
- * The environment `loadRuntimeConfig` (packages/aws/src/runtime-config.ts) reads, minus what Lambda sets itself.
+ * The environment `loadRuntimeConfig` (packages/aws/src/environment.ts) reads, minus what Lambda sets itself.
  *
  * @example
  * functionEnvironment(settings, { tableName, topicArn, busName, ownPrincipals: ownPrincipalPatterns(…) });

@@ -4,18 +4,21 @@
  * bodies and the hand-off of a late evaluation to another invocation.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
+  createClientSet,
   createEventBridgeHandoff,
   deadlineFromEnv,
+  evaluateLive,
   evaluationJobOf,
   handleApiRequest,
   handleEvaluationJob,
   type SuppressionAnnouncement,
 } from '@podnet-guard/aws';
-import type { Finding } from '@podnet-guard/core';
+import { type Finding, parseGuardConfig } from '@podnet-guard/core';
 import { describe, expect, it, vi } from 'vitest';
 import { type ApiWiring, bodyOf, describeApiContract, finding, seed, useApiWorld } from './api-contract.ts';
-import { answerAccount, REGION } from './live-world.ts';
+import { answerAccount, REGION, TOPIC } from './live-world.ts';
 
 const CALLER = 'arn:aws:sts::111122223333:assumed-role/PlatformAdmin/alice@example.com';
 const REQUEST_ID = 'JKJaXmPLvHcESHA=';
@@ -140,6 +143,54 @@ describe('identity and routing', () => {
       base64: true,
     });
     expect((await handleApiRequest(event, deps)).statusCode).toBe(200);
+  });
+});
+
+describe('an evaluation whose findings could not be delivered', () => {
+  // EventBridge and SNS answer 200 with refused entries (PutEvents `ErrorCode`, PublishBatch `Failed`).
+  const refuse = {
+    bus: () =>
+      mocks.events.on(PutEventsCommand).resolves({
+        FailedEntryCount: 1,
+        Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service failure.' }],
+      }),
+    topic: () =>
+      mocks.sns.on(PublishBatchCommand).callsFake((input: { PublishBatchRequestEntries: { Id: string }[] }) => ({
+        Successful: [],
+        Failed: input.PublishBatchRequestEntries.map((entry) => ({
+          Id: entry.Id,
+          Code: 'AuthorizationError',
+          Message: 'not authorized',
+          SenderFault: true,
+        })),
+      })),
+  };
+
+  it.each(['bus', 'topic'] as const)('answers 502 kind publish when the %s refuses them', async (refused) => {
+    const { deps, store } = await setup();
+    deps.evaluate = (request, now) =>
+      evaluateLive({
+        clientsFor: () => createClientSet(REGION),
+        regions: [REGION],
+        clusters: request.clusters,
+        config: parseGuardConfig({}),
+        store,
+        targets: {
+          sns: new SNSClient({ region: REGION }),
+          topicArn: TOPIC,
+          bus: { client: new EventBridgeClient({ region: REGION }), name: 'podnet-guard-findings' },
+        },
+        now,
+      });
+    refuse[refused]();
+    const response = await handleApiRequest(request('POST', '/evaluations', { body: { clusters: ['prod'] } }), deps);
+    expect(response.statusCode).toBe(502);
+    const failure = { message: 'findings could not be published', kind: 'publish' };
+    expect(bodyOf(response)).toEqual({ id: 'ev-1', status: 'failed', error: failure });
+    expect(bodyOf(await handleApiRequest(request('GET', '/evaluations/ev-1'), deps))).toMatchObject({
+      status: 'failed',
+      error: failure,
+    });
   });
 });
 

@@ -11,6 +11,7 @@ import {
   isPrivateIpv4Cidr,
   normaliseCidr,
   parseCidr,
+  parseIpAddress,
   prefixLength,
   specialPurposeBlock,
   splitCidr,
@@ -28,6 +29,34 @@ const ipv6Cidr = fc
   )
   .map(([groups, prefix]) => `${groups.map((g) => g.toString(16)).join(':')}/${prefix}`);
 const anyCidr = fc.oneof(ipv4Cidr, ipv6Cidr);
+
+describe('parseIpAddress (shared with the event-pattern cidr matcher of stack-tools)', () => {
+  it.each([
+    ['10.0.0.1', { family: 'ipv4', address: 0x0a000001n }],
+    ['010.0.0.1', { family: 'ipv4', address: 0x0a000001n }],
+    ['2001:DB8::1', { family: 'ipv6', address: (0x20010db8n << 96n) | 1n }],
+    ['::', { family: 'ipv6', address: 0n }],
+    ['::ffff:10.0.0.1', { family: 'ipv6', address: (0xffffn << 32n) | 0x0a000001n }],
+    ['1:2:3:4:5:6:7:8', { family: 'ipv6', address: 0x00010002000300040005000600070008n }],
+  ])('reads %s', (text, expected) => {
+    expect(parseIpAddress(text)).toEqual(expected);
+  });
+
+  it.each([
+    '10.0.0',
+    '10.0.0.256',
+    ' 10.0.0.1',
+    '10.0.0.1/32',
+    '1::2::3',
+    '1:2:3:4:5:6:7:8:9',
+    '1:2:3:4:5:6:7::8',
+    '12345::',
+    '::ffff:10.0.0.300',
+    '',
+  ])('refuses %j', (text) => {
+    expect(parseIpAddress(text)).toBeUndefined();
+  });
+});
 
 describe('normaliseCidr', () => {
   it.each([

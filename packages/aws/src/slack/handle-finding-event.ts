@@ -8,7 +8,7 @@ import type { Severity, SlackConfig, SlackEvent } from '@podnet-guard/core';
 import { SEVERITIES, safeParseSchema } from '@podnet-guard/core';
 import * as z from 'zod/mini';
 import { FINDING_DETAIL_TYPES, FINDING_EVENT_SOURCE, SUPPRESSION_DETAIL_TYPES } from '../bus.ts';
-import type { EventLogger } from '../handle-cloudtrail-event.ts';
+import type { EventLogger } from '../observability.ts';
 import { deliverSlackDigest, deliverToSlack, type SlackOutcome, type SlackStateStore } from './deliver-slack.ts';
 import { SlackDeliveryError, type SlackSink } from './slack-sink.ts';
 

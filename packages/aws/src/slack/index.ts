@@ -1,6 +1,6 @@
+export { loadSlackFunctionConfig, type SlackFunctionConfig } from '../environment.ts';
 export * from './deliver-slack.ts';
 export * from './handle-finding-event.ts';
-export * from './slack-env.ts';
 export * from './slack-pending.ts';
 export * from './slack-secret.ts';
 export * from './slack-sink.ts';

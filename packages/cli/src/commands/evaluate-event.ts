@@ -2,7 +2,6 @@
  * `podnet-guard evaluate-event`: what one CloudTrail event (or every record of a file) exposes, judged against a
  * snapshot. Takes an EventBridge envelope, a bare record, a CloudTrail log file or `aws cloudtrail lookup-events` output.
  */
-import { parseArgs } from 'node:util';
 import {
   type CloudTrailEvent,
   EventParseError,
@@ -16,16 +15,16 @@ import {
 } from '@podnet-guard/core';
 import type { Command } from '../cli.ts';
 import {
-  loadConfigFile,
+  loadEvaluateOptions,
   loadSnapshotFile,
-  parseFailOn,
-  parseFormat,
+  parseDetectors,
   parseJson,
+  parseOutputOptions,
   readInput,
   writeResult,
 } from '../common.ts';
 import { EXIT, ExitError } from '../exit-codes.ts';
-import { parseDetectors } from './scan.ts';
+import { parseOptionsAndOperands } from '../options.ts';
 
 const USAGE = `usage: podnet-guard evaluate-event <file|-> --snapshot <file> [options]
 
@@ -47,27 +46,21 @@ export const evaluateEventCommand: Command = {
   // Judged against a snapshot file: no AWS call, so never exit 3.
   exitCodes: [EXIT.ok, EXIT.failOn, EXIT.usage],
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        snapshot: { type: 'string' },
-        config: { type: 'string' },
-        detector: { type: 'string', multiple: true },
-        format: { type: 'string' },
-        verbose: { type: 'boolean' },
-        'fail-on': { type: 'string' },
-      },
+    const { values, positionals } = parseOptionsAndOperands(argv, {
+      snapshot: { type: 'string' },
+      config: { type: 'string' },
+      detector: { type: 'string', multiple: true },
+      format: { type: 'string' },
+      verbose: { type: 'boolean' },
+      'fail-on': { type: 'string' },
     });
-    const format = parseFormat(values.format);
-    const failOn = parseFailOn(values['fail-on']);
+    const output = parseOutputOptions(values);
     const detectors = parseDetectors(values.detector);
     if (positionals.length !== 1)
       throw new ExitError(EXIT.usage, 'give exactly one event file (or - for standard input)');
     if (!values.snapshot) throw new ExitError(EXIT.usage, 'give --snapshot <file>');
     const [path] = positionals as [string];
-    const config = await loadConfigFile(values.config, io);
+    const options = await loadEvaluateOptions(values, detectors, io);
     const raw = parseJson(await readInput(path, io), `event file ${path}`);
     const extracted = extractCloudTrailRecords(raw);
     if ('error' in extracted)
@@ -84,17 +77,13 @@ export const evaluateEventCommand: Command = {
         `${none ? 'no CloudTrail record' : 'no record that could be evaluated'} in ${path}`,
       );
     }
-    const result = evaluateEvents(events, inventory, { config, ...(detectors ? { detectors } : {}) });
+    const result = evaluateEvents(events, inventory, options);
     const records = extracted.records.length + extracted.unreadable.length;
     // A record repeated in the file (the same eventId) is listed once, as its findings are.
     const all: NotJudged[] = [];
     mergeNotJudged(all, notJudged);
     mergeNotJudged(all, result.notJudged);
-    return writeResult(
-      { ...result, notJudged: all, extra: { records } },
-      { format, failOn, verbose: values.verbose },
-      io,
-    );
+    return writeResult({ ...result, notJudged: all, extra: { records } }, output, io);
   },
 };
 

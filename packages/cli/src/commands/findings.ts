@@ -1,10 +1,9 @@
 /** `podnet-guard findings`: lists the deployed service's findings through its API, following every page. */
-import { parseArgs } from 'node:util';
 import { DETECTOR_IDS, type ListedFinding, renderReportText, SEVERITIES } from '@podnet-guard/core';
 import { apiUrlOf, checkAnswer, createApiClient } from '../api-client.ts';
 import type { Command } from '../cli.ts';
-import { parseFormat } from '../common.ts';
 import { EXIT, type ExitCode, ExitError } from '../exit-codes.ts';
+import { parseFormat, parseOptions } from '../options.ts';
 
 const STATUSES = ['open', 'resolved', 'suppressed'] as const;
 
@@ -24,19 +23,14 @@ export const findingsCommand: Command = {
   summary: "List the deployed service's findings.",
   usage: USAGE,
   async run(argv, io): Promise<ExitCode> {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        api: { type: 'string' },
-        status: { type: 'string' },
-        cluster: { type: 'string' },
-        severity: { type: 'string' },
-        detector: { type: 'string' },
-        format: { type: 'string' },
-        verbose: { type: 'boolean' },
-      },
+    const values = parseOptions(argv, {
+      api: { type: 'string' },
+      status: { type: 'string' },
+      cluster: { type: 'string' },
+      severity: { type: 'string' },
+      detector: { type: 'string' },
+      format: { type: 'string' },
+      verbose: { type: 'boolean' },
     });
     const format = parseFormat(values.format);
     oneOf('--status', values.status, STATUSES);

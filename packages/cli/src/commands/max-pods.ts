@@ -1,5 +1,4 @@
 /** `podnet-guard max-pods`: maxPods of an instance type under VPC CNI settings, offline, with the arithmetic. */
-import { parseArgs } from 'node:util';
 // Narrow entry points of core: the command loads the capacity tables only, not the detectors and their schemas.
 import { UnknownInstanceTypeError } from '@podnet-guard/core/errors';
 import { INSTANCE_LIMITS_COUNT, INSTANCE_LIMITS_SOURCE } from '@podnet-guard/core/instance-limits';
@@ -16,7 +15,7 @@ import { EniLayoutUnknownError, publishedMaxPods } from '@podnet-guard/core/publ
 import type { Command } from '../cli.ts';
 import { EXIT, type ExitCode, ExitError } from '../exit-codes.ts';
 import type { CommandIO } from '../io.ts';
-import { parseFormat } from '../options.ts';
+import { parseFormat, parseOptionsAndOperands } from '../options.ts';
 
 const USAGE = `usage: podnet-guard max-pods <instance-type> [options]
 
@@ -75,17 +74,12 @@ export const maxPodsCommand: Command = {
   usage: USAGE,
   exitCodes: [EXIT.ok, EXIT.usage],
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        'prefix-delegation': { type: 'boolean' },
-        'custom-networking': { type: 'boolean' },
-        sgp: { type: 'boolean' },
-        cap: { type: 'string' },
-        format: { type: 'string' },
-      },
+    const { values, positionals } = parseOptionsAndOperands(argv, {
+      'prefix-delegation': { type: 'boolean' },
+      'custom-networking': { type: 'boolean' },
+      sgp: { type: 'boolean' },
+      cap: { type: 'string' },
+      format: { type: 'string' },
     });
     const [instanceType, ...extra] = positionals;
     if (instanceType === undefined || extra.length > 0) {

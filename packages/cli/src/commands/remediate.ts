@@ -2,11 +2,11 @@
  * `podnet-guard remediate`: turns findings into edits of the eksctl, Karpenter and CloudFormation files that own the
  * resource, offline. Prints one unified diff (`git apply` takes it), or JSON; `--write` edits the files in place.
  */
-import { parseArgs } from 'node:util';
 import { findingsOf, InputError, openRepo, RepoError, remediate } from '@podnet-guard/remediate';
 import type { Command } from '../cli.ts';
 import { parseJson, readInput } from '../common.ts';
 import { EXIT, ExitError } from '../exit-codes.ts';
+import { parseOptionsAndOperands } from '../options.ts';
 
 const USAGE = `usage: podnet-guard remediate <findings.json|-> --repo <dir> [--id <finding-id>]... [--write] [--format diff|json]
 
@@ -24,16 +24,11 @@ export const remediateCommand: Command = {
   summary: 'Edit the eksctl, Karpenter or CloudFormation files that own what findings report.',
   usage: USAGE,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        repo: { type: 'string' },
-        id: { type: 'string', multiple: true },
-        write: { type: 'boolean' },
-        format: { type: 'string' },
-      },
+    const { values, positionals } = parseOptionsAndOperands(argv, {
+      repo: { type: 'string' },
+      id: { type: 'string', multiple: true },
+      write: { type: 'boolean' },
+      format: { type: 'string' },
     });
     const format = values.format ?? 'diff';
     if (format !== 'diff' && format !== 'json')

@@ -3,14 +3,13 @@
  * (`@podnet-guard/report`) with the findings table and, per cluster, the exposure, subnet headroom and maxPods pictures.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { renderReport } from '@podnet-guard/report';
 import type { Command } from '../cli.ts';
-import { loadConfigFile, parseFailOn, reachesFailOn } from '../common.ts';
+import { loadEvaluateOptions, parseDetectors, parseFailOn, reachesFailOn } from '../common.ts';
 import { EXIT, ExitError } from '../exit-codes.ts';
 import type { LiveDeps } from '../live.ts';
+import { parseOptions } from '../options.ts';
 import { scanFromSource } from '../scan-source.ts';
-import { parseDetectors } from './scan.ts';
 
 const USAGE = `usage: podnet-guard report [--snapshot <file|-> | --region <region>...] --out <file|-> [options]
 
@@ -35,32 +34,23 @@ export function createReportCommand(overrides: Partial<LiveDeps> = {}, now: () =
     summary: 'Write an HTML report: findings table, exposure pictures, subnet headroom, maxPods against IP capacity.',
     usage: USAGE,
     async run(argv, io) {
-      const { values } = parseArgs({
-        args: argv,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          out: { type: 'string' },
-          snapshot: { type: 'string' },
-          region: { type: 'string', multiple: true },
-          config: { type: 'string' },
-          cluster: { type: 'string', multiple: true },
-          detector: { type: 'string', multiple: true },
-          title: { type: 'string' },
-          'fail-on': { type: 'string' },
-        },
+      const values = parseOptions(argv, {
+        out: { type: 'string' },
+        snapshot: { type: 'string' },
+        region: { type: 'string', multiple: true },
+        config: { type: 'string' },
+        cluster: { type: 'string', multiple: true },
+        detector: { type: 'string', multiple: true },
+        title: { type: 'string' },
+        'fail-on': { type: 'string' },
       });
       if (!values.out) throw new ExitError(EXIT.usage, '--out <file> is required (- for standard output)');
       if (values.out === '-' && values.snapshot === '-')
         throw new ExitError(EXIT.usage, '--snapshot - and --out - cannot both use the standard streams');
       const failOn = parseFailOn(values['fail-on']);
       const detectors = parseDetectors(values.detector);
-      const config = await loadConfigFile(values.config, io);
-      const options = {
-        config,
-        ...(detectors ? { detectors } : {}),
-        ...(values.cluster ? { clusters: values.cluster } : {}),
-      };
+      const options = await loadEvaluateOptions(values, detectors, io);
+      const { config } = options;
       const { result, inventories } = await scanFromSource(values, options, overrides, io);
       const html = renderReport({
         findings: result.findings,

@@ -2,13 +2,12 @@
  * `podnet-guard scan`: judges existing state (open rules on node SGs, grants to data stores, trunk and IP capacity) in
  * a snapshot file, in the live account (every `--region`), or through the deployed API (`--api`).
  */
-import { parseArgs } from 'node:util';
-import { DETECTOR_IDS, type DetectorId } from '@podnet-guard/core';
+import { DETECTOR_IDS } from '@podnet-guard/core';
 import { scanViaApi } from '../api-client.ts';
 import type { Command } from '../cli.ts';
-import { loadConfigFile, parseFailOn, parseFormat, writeResult } from '../common.ts';
-import { EXIT, ExitError } from '../exit-codes.ts';
+import { loadEvaluateOptions, parseDetectors, parseOutputOptions, writeResult } from '../common.ts';
 import type { LiveDeps } from '../live.ts';
+import { parseOptions } from '../options.ts';
 import { scanFromSource } from '../scan-source.ts';
 
 const USAGE = `usage: podnet-guard scan [--snapshot <file|-> | --region <region>... | --api <url>] [options]
@@ -39,33 +38,21 @@ export function createScanCommand(overrides: Partial<LiveDeps> = {}): Command {
       ['api', 'config'],
     ],
     async run(argv, io) {
-      const { values } = parseArgs({
-        args: argv,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          snapshot: { type: 'string' },
-          config: { type: 'string' },
-          cluster: { type: 'string', multiple: true },
-          detector: { type: 'string', multiple: true },
-          format: { type: 'string' },
-          verbose: { type: 'boolean' },
-          'fail-on': { type: 'string' },
-          region: { type: 'string', multiple: true },
-          api: { type: 'string' },
-        },
+      const values = parseOptions(argv, {
+        snapshot: { type: 'string' },
+        config: { type: 'string' },
+        cluster: { type: 'string', multiple: true },
+        detector: { type: 'string', multiple: true },
+        format: { type: 'string' },
+        verbose: { type: 'boolean' },
+        'fail-on': { type: 'string' },
+        region: { type: 'string', multiple: true },
+        api: { type: 'string' },
       });
-      const format = parseFormat(values.format);
-      const failOn = parseFailOn(values['fail-on']);
+      const output = parseOutputOptions(values);
       const detectors = parseDetectors(values.detector);
-      const output = { format, failOn, verbose: values.verbose };
       if (values.api) return scanViaApi(values.api, { clusters: values.cluster, detectors, ...output }, io);
-      const config = await loadConfigFile(values.config, io);
-      const options = {
-        config,
-        ...(detectors ? { detectors } : {}),
-        ...(values.cluster ? { clusters: values.cluster } : {}),
-      };
+      const options = await loadEvaluateOptions(values, detectors, io);
       const { result } = await scanFromSource(values, options, overrides, io);
       return writeResult(result, output, io);
     },
@@ -74,12 +61,3 @@ export function createScanCommand(overrides: Partial<LiveDeps> = {}): Command {
 
 /** The registered `scan` command, over the real AWS clients. */
 export const scanCommand: Command = createScanCommand();
-
-export function parseDetectors(values: string[] | undefined): DetectorId[] | undefined {
-  if (!values) return undefined;
-  for (const value of values) {
-    if (!(DETECTOR_IDS as readonly string[]).includes(value))
-      throw new ExitError(EXIT.usage, `unknown detector ${JSON.stringify(value)} (known: ${DETECTOR_IDS.join(', ')})`);
-  }
-  return values as DetectorId[];
-}

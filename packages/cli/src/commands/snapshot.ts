@@ -4,10 +4,10 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Command } from '../cli.ts';
 import { EXIT, ExitError } from '../exit-codes.ts';
 import { type LiveDeps, parseRegions, readRegion, resolveLiveDeps, resolveRegions } from '../live.ts';
+import { parseOptions } from '../options.ts';
 
 const USAGE = `usage: podnet-guard snapshot [--out FILE] [--region R]... [--cluster NAME]...
 
@@ -48,17 +48,12 @@ export function createSnapshotCommand(overrides: Partial<SnapshotDeps> = {}): Co
     usage: USAGE,
     exitCodes: [EXIT.ok, EXIT.usage, EXIT.aws],
     async run(argv, io) {
-      const { values } = parseArgs({
-        args: argv,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          out: { type: 'string' },
-          region: { type: 'string', multiple: true },
-          cluster: { type: 'string', multiple: true },
-          concurrency: { type: 'string' },
-          format: { type: 'string' },
-        },
+      const values = parseOptions(argv, {
+        out: { type: 'string' },
+        region: { type: 'string', multiple: true },
+        cluster: { type: 'string', multiple: true },
+        concurrency: { type: 'string' },
+        format: { type: 'string' },
       });
       if (values.format !== undefined && values.format !== 'json') {
         throw new ExitError(

@@ -1,10 +1,9 @@
 /** `podnet-guard suppress`: mutes a finding of the deployed service until a date, or lifts the suppression. */
-import { parseArgs } from 'node:util';
 import { escapePlainText } from '@podnet-guard/core';
 import { apiUrlOf, checkAnswer, createApiClient } from '../api-client.ts';
 import type { Command } from '../cli.ts';
-import { parseFormat } from '../common.ts';
 import { EXIT, type ExitCode, ExitError } from '../exit-codes.ts';
+import { parseFormat, parseOptionsAndOperands } from '../options.ts';
 
 const USAGE = `usage: podnet-guard suppress <finding-id> --reason <text> --until <ISO date> [options]
        podnet-guard suppress <finding-id> --remove [options]
@@ -21,17 +20,12 @@ export const suppressCommand: Command = {
   summary: 'Suppress a finding until a date, or lift a suppression.',
   usage: USAGE,
   async run(argv, io): Promise<ExitCode> {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        api: { type: 'string' },
-        reason: { type: 'string' },
-        until: { type: 'string' },
-        remove: { type: 'boolean' },
-        format: { type: 'string' },
-      },
+    const { values, positionals } = parseOptionsAndOperands(argv, {
+      api: { type: 'string' },
+      reason: { type: 'string' },
+      until: { type: 'string' },
+      remove: { type: 'boolean' },
+      format: { type: 'string' },
     });
     const format = parseFormat(values.format);
     const [id, ...extra] = positionals;

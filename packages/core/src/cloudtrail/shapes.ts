@@ -96,11 +96,6 @@ export function joinPath(...parts: string[]): string {
   return parts.filter((part) => part.length > 0).join('.') || '(root)';
 }
 
-/** Removes duplicates, keeping the first occurrence's order. */
-export function unique<T>(values: Iterable<T>): T[] {
-  return [...new Set(values)];
-}
-
 /** Key/value tags from `[{key, value}]` (lowerCamelCase) as a record. */
 export function tagsToRecord(tags: { key: string; value?: string | undefined }[]): Record<string, string> {
   const result: Record<string, string> = {};

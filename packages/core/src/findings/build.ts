@@ -3,6 +3,7 @@
  * evidence of an event holds.
  */
 import type { CloudTrailEvent } from '../cloudtrail/types.ts';
+import { unique } from '../collections.ts';
 import type { DetectorContext } from '../detectors/define.ts';
 import type {
   BlastRadius,
@@ -15,6 +16,9 @@ import type {
   Severity,
 } from '../types/finding.ts';
 import { findingId } from './fingerprint.ts';
+
+/** The detectors import it from here; its one copy is in collections.ts. */
+export { unique };
 
 /** What a detector knows about one finding; `buildFinding` adds the rest of the contract. */
 export interface FindingDraft<Rule extends string = string> {
@@ -109,8 +113,4 @@ export function eventEvidence(event: CloudTrailEvent, error?: { code?: string; m
     ...(errorCode ? { errorCode } : {}),
     ...(errorMessage ? { errorMessage } : {}),
   };
-}
-
-export function unique<T>(values: readonly T[]): T[] {
-  return [...new Set(values)];
 }

@@ -99,6 +99,19 @@ function parseIpv6Address(text: string): bigint | undefined {
 }
 
 /**
+ * Parses an IP address (no prefix, no surrounding space): its family and its value as an unsigned integer; undefined
+ * when it is not one. IPv6 may be compressed (`::`) and end in a dotted IPv4 tail (`::ffff:10.0.0.1`).
+ *
+ * @example
+ * parseIpAddress('10.0.0.1'); // { family: 'ipv4', address: 167772161n }
+ */
+export function parseIpAddress(text: string): { family: IpFamily; address: bigint } | undefined {
+  const family: IpFamily = text.includes(':') ? 'ipv6' : 'ipv4';
+  const address = family === 'ipv4' ? parseIpv4Address(text) : parseIpv6Address(text);
+  return address === undefined ? undefined : { family, address };
+}
+
+/**
  * Parses a CIDR (or a bare address, read as /32 or /128) and clears its host bits; undefined when it is not one.
  *
  * @example
@@ -116,9 +129,9 @@ function parseCidrUncached(text: string): ParsedCidr | undefined {
   const slash = trimmed.indexOf('/');
   const addressText = slash === -1 ? trimmed : trimmed.slice(0, slash);
   const prefixText = slash === -1 ? undefined : trimmed.slice(slash + 1);
-  const family: IpFamily = addressText.includes(':') ? 'ipv6' : 'ipv4';
-  const address = family === 'ipv4' ? parseIpv4Address(addressText) : parseIpv6Address(addressText);
-  if (address === undefined) return undefined;
+  const ip = parseIpAddress(addressText);
+  if (ip === undefined) return undefined;
+  const { family, address } = ip;
   let prefix = BITS[family];
   if (prefixText !== undefined) {
     if (!/^\d{1,3}$/.test(prefixText)) return undefined;

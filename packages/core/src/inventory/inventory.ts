@@ -46,32 +46,36 @@ function podIpsOn(eni: NetworkInterface): number {
   return secondary + eni.ipv4Prefixes.length * IPS_PER_IPV4_PREFIX;
 }
 
-/**
- * Builds the query layer over normalised inventory data (from `loadSnapshot`).
- *
- * @example
- * const inventory = buildInventory(loadSnapshot(JSON.parse(text)));
- * inventory.isNodeSecurityGroup('sg-0d0de000000000001'); // true
- * inventory.exposureOf('sg-0d0de000000000001').podIps; // e.g. 18
- */
-export function buildInventory(data: InventoryData): Inventory {
-  const missing = new Set<SnapshotKey>(data.missing);
-  const byId = <T, K>(items: T[], key: (item: T) => K) => new Map(items.map((item) => [key(item), item]));
+/** The inventory's lookups, built once: by id, and the lists each query walks. */
+interface InventoryIndex {
+  data: InventoryData;
+  securityGroups: Map<string, InventoryData['securityGroups'][number]>;
+  groupsByName: Map<string, string[]>;
+  rules: Map<string, SecurityGroupRule>;
+  rulesByGroup: Map<string, SecurityGroupRule[]>;
+  subnets: Map<string, InventoryData['subnets'][number]>;
+  enis: Map<string, NetworkInterface>;
+  instances: Map<string, Instance>;
+  clusters: Map<string, InventoryData['clusters'][number]>;
+  nodeGroups: Map<string, NodeGroup>;
+  prefixLists: Map<string, InventoryData['prefixLists'][number]>;
+  enisByGroup: Map<string, NetworkInterface[]>;
+  enisByInstance: Map<string, NetworkInterface[]>;
+  branchesByTrunk: Map<string, NetworkInterface[]>;
+  /** Running or pending instances that are EKS nodes, by instance id. */
+  nodes: Node[];
+  nodesById: Map<string, Node>;
+}
 
-  const securityGroups = byId(data.securityGroups, (group) => group.id);
+function byId<T, K>(items: T[], key: (item: T) => K): Map<K, T> {
+  return new Map(items.map((item) => [key(item), item]));
+}
+
+function indexInventory(data: InventoryData): InventoryIndex {
   const groupsByName = new Map<string, string[]>();
   for (const group of data.securityGroups) pushTo(groupsByName, group.name, group.id);
-  const rules = byId(data.securityGroupRules, (rule) => rule.ruleId);
   const rulesByGroup = new Map<string, SecurityGroupRule[]>();
   for (const rule of data.securityGroupRules) pushTo(rulesByGroup, rule.groupId, rule);
-
-  const subnets = byId(data.subnets, (subnet) => subnet.id);
-  const enis = byId(data.networkInterfaces, (eni) => eni.id);
-  const instances = byId(data.instances, (instance) => instance.id);
-  const clusters = byId(data.clusters, (cluster) => cluster.name);
-  const nodeGroups = byId(data.nodeGroups, (group) => `${group.clusterName}/${group.name}`);
-  const prefixLists = byId(data.prefixLists, (list) => list.prefixListId);
-
   const enisByGroup = new Map<string, NetworkInterface[]>();
   const enisByInstance = new Map<string, NetworkInterface[]>();
   const branchesByTrunk = new Map<string, NetworkInterface[]>();
@@ -82,7 +86,6 @@ export function buildInventory(data: InventoryData): Inventory {
     const trunk = eni.tags[TRUNK_ENI_TAG];
     if (trunk && isBranchEni(eni)) pushTo(branchesByTrunk, trunk, eni);
   }
-
   const nodes: Node[] = [];
   for (const instance of data.instances) {
     if (!NODE_STATES.has(instance.state)) continue;
@@ -90,148 +93,186 @@ export function buildInventory(data: InventoryData): Inventory {
     if (identity) nodes.push({ instance, ...identity });
   }
   nodes.sort((a, b) => a.instance.id.localeCompare(b.instance.id));
-  const nodesById = byId(nodes, (node) => node.instance.id);
-
-  /** SGs of a node's primary ENI: the instance's `SecurityGroups`, and the primary ENI's own groups if known. */
-  const primaryGroupsOf = (instance: Instance): Set<string> => {
-    const primary = instance.primaryNetworkInterfaceId ? enis.get(instance.primaryNetworkInterfaceId) : undefined;
-    return new Set([...instance.groupIds, ...(primary?.groupIds ?? [])]);
+  return {
+    data,
+    securityGroups: byId(data.securityGroups, (group) => group.id),
+    groupsByName,
+    rules: byId(data.securityGroupRules, (rule) => rule.ruleId),
+    rulesByGroup,
+    subnets: byId(data.subnets, (subnet) => subnet.id),
+    enis: byId(data.networkInterfaces, (eni) => eni.id),
+    instances: byId(data.instances, (instance) => instance.id),
+    clusters: byId(data.clusters, (cluster) => cluster.name),
+    nodeGroups: byId(data.nodeGroups, (group) => `${group.clusterName}/${group.name}`),
+    prefixLists: byId(data.prefixLists, (list) => list.prefixListId),
+    enisByGroup,
+    enisByInstance,
+    branchesByTrunk,
+    nodes,
+    nodesById: byId(nodes, (node) => node.instance.id),
   };
+}
 
-  /** Branch ENIs (SGP pods) on a node, through the trunk ENIs attached to it. */
-  const branchesOn = (instanceId: string): NetworkInterface[] =>
-    (enisByInstance.get(instanceId) ?? []).filter(isTrunkEni).flatMap((trunk) => branchesByTrunk.get(trunk.id) ?? []);
+/** SGs of a node's primary ENI: the instance's `SecurityGroups`, and the primary ENI's own groups if known. */
+function primaryGroupsOf(index: InventoryIndex, instance: Instance): Set<string> {
+  const primary = instance.primaryNetworkInterfaceId ? index.enis.get(instance.primaryNetworkInterfaceId) : undefined;
+  return new Set([...instance.groupIds, ...(primary?.groupIds ?? [])]);
+}
 
-  const reasonsByGroup = computeNodeSgReasons(data, nodes, nodeGroups, primaryGroupsOf);
+/** Branch ENIs (SGP pods) on a node, through the trunk ENIs attached to it. */
+function branchesOn(index: InventoryIndex, instanceId: string): NetworkInterface[] {
+  return (index.enisByInstance.get(instanceId) ?? [])
+    .filter(isTrunkEni)
+    .flatMap((trunk) => index.branchesByTrunk.get(trunk.id) ?? []);
+}
+
+/** The cluster of a pod's ENI (branch or Fargate): its trunk's node, its tags, or the cluster SG it carries. */
+function clusterOfEni(index: InventoryIndex, eni: NetworkInterface): string | undefined {
+  const trunk = eni.tags[TRUNK_ENI_TAG];
+  const trunkInstance = trunk ? index.enis.get(trunk)?.attachment?.instanceId : undefined;
+  return (
+    (trunkInstance ? index.nodesById.get(trunkInstance)?.cluster : undefined) ??
+    clusterFromTags(eni.tags) ??
+    index.data.clusters.find(
+      (cluster) => cluster.clusterSecurityGroupId && eni.groupIds.includes(cluster.clusterSecurityGroupId),
+    )?.name
+  );
+}
+
+/** What a security group exposes: the nodes and pods whose ENIs carry it, and their clusters. */
+function computeExposure(index: InventoryIndex, groupId: string): SgExposure {
+  const exposedNodes = new Map<string, Node>();
+  const extraClusters = new Set<string>();
+  let podIps = 0;
+  let sgpPods = 0;
+  let fargatePods = 0;
+  for (const eni of index.enisByGroup.get(groupId) ?? []) {
+    const branch = isBranchEni(eni);
+    if (branch || isFargateEni(eni)) {
+      // A pod with an ENI of its own (an SGP pod's branch ENI, a Fargate pod): that ENI's SGs govern it.
+      if (branch) sgpPods += 1;
+      else fargatePods += 1;
+      const cluster = clusterOfEni(index, eni);
+      if (cluster) extraClusters.add(cluster);
+      continue;
+    }
+    const node = eni.attachment?.instanceId ? index.nodesById.get(eni.attachment.instanceId) : undefined;
+    if (!node) continue;
+    exposedNodes.set(node.instance.id, node);
+    // Default mode: CNI secondary ENIs carry copies of the primary ENI's SGs; custom networking: the ENIConfig's.
+    // Either way the ENI's own groups decide. Trunk ENIs hold no pod IP.
+    if (!isTrunkEni(eni)) podIps += podIpsOn(eni);
+  }
+  let sgpPodsLeavingVpc = 0;
+  for (const node of exposedNodes.values()) {
+    // In `standard` enforcing mode, SGP traffic leaving the VPC is SNATed to the primary ENI, whose SGs apply.
+    if (primaryGroupsOf(index, node.instance).has(groupId)) {
+      sgpPodsLeavingVpc += branchesOn(index, node.instance.id).length;
+    }
+  }
+  const nodeList = [...exposedNodes.values()].sort((a, b) => a.instance.id.localeCompare(b.instance.id));
+  return {
+    clusters: sortedUnique([...nodeList.map((node) => node.cluster), ...extraClusters]),
+    nodeGroups: sortedUnique(nodeList.flatMap((node) => (node.nodeGroup ? [node.nodeGroup] : []))),
+    nodes: nodeList,
+    podIps,
+    sgpPods,
+    sgpPodsLeavingVpc,
+    fargatePods,
+  };
+}
+
+/** The CIDRs of every subnet a cluster (or, without a name, any cluster) uses for its nodes and pods. */
+function clusterSubnetCidrs(index: InventoryIndex, clusterName: string | undefined): string[] {
+  const { data } = index;
+  const inScope = (name: string | undefined) =>
+    name !== undefined && (clusterName === undefined || name === clusterName);
+  const subnetIds = new Set<string>();
+  for (const cluster of data.clusters) if (inScope(cluster.name)) for (const id of cluster.subnetIds) subnetIds.add(id);
+  for (const group of data.nodeGroups)
+    if (inScope(group.clusterName)) for (const id of group.subnets) subnetIds.add(id);
+  for (const node of index.nodes) {
+    if (!inScope(node.cluster)) continue;
+    if (node.instance.subnetId) subnetIds.add(node.instance.subnetId);
+    // Secondary ENIs sit in the ENIConfig subnet under custom networking; branch ENIs hang off the trunk.
+    for (const eni of index.enisByInstance.get(node.instance.id) ?? []) if (eni.subnetId) subnetIds.add(eni.subnetId);
+    for (const branch of branchesOn(index, node.instance.id)) if (branch.subnetId) subnetIds.add(branch.subnetId);
+  }
+  for (const eni of data.networkInterfaces) {
+    if ((isFargateEni(eni) || isBranchEni(eni)) && eni.subnetId && inScope(clusterOfEni(index, eni)))
+      subnetIds.add(eni.subnetId);
+  }
+  const cidrs: string[] = [];
+  for (const id of subnetIds) {
+    const subnet = index.subnets.get(id);
+    if (!subnet) continue;
+    if (subnet.cidr) cidrs.push(subnet.cidr);
+    cidrs.push(...subnet.ipv6Cidrs);
+  }
+  return sortedUnique(cidrs);
+}
+
+/**
+ * Builds the query layer over normalised inventory data (from `loadSnapshot`).
+ *
+ * @example
+ * const inventory = buildInventory(loadSnapshot(JSON.parse(text)));
+ * inventory.isNodeSecurityGroup('sg-0d0de000000000001'); // true
+ * inventory.exposureOf('sg-0d0de000000000001').podIps; // e.g. 18
+ */
+export function buildInventory(data: InventoryData): Inventory {
+  const missing = new Set<SnapshotKey>(data.missing);
+  const index = indexInventory(data);
+  const reasonsByGroup = computeNodeSgReasons(data, index.nodes, index.nodeGroups, (instance) =>
+    primaryGroupsOf(index, instance),
+  );
   const exposures = new Map<string, SgExposure>();
-
-  const clusterOfEni = (eni: NetworkInterface): string | undefined => {
-    const trunk = eni.tags[TRUNK_ENI_TAG];
-    const trunkInstance = trunk ? enis.get(trunk)?.attachment?.instanceId : undefined;
-    return (
-      (trunkInstance ? nodesById.get(trunkInstance)?.cluster : undefined) ??
-      clusterFromTags(eni.tags) ??
-      data.clusters.find(
-        (cluster) => cluster.clusterSecurityGroupId && eni.groupIds.includes(cluster.clusterSecurityGroupId),
-      )?.name
-    );
-  };
-
   const exposureOf = (groupId: string): SgExposure => {
-    const cached = exposures.get(groupId);
-    if (cached) return cached;
-    const exposedNodes = new Map<string, Node>();
-    const extraClusters = new Set<string>();
-    let podIps = 0;
-    let sgpPods = 0;
-    let fargatePods = 0;
-    for (const eni of enisByGroup.get(groupId) ?? []) {
-      if (isBranchEni(eni)) {
-        // An SGP pod: its branch ENI's own SGs govern it.
-        sgpPods += 1;
-        const cluster = clusterOfEni(eni);
-        if (cluster) extraClusters.add(cluster);
-        continue;
-      }
-      if (isFargateEni(eni)) {
-        fargatePods += 1;
-        const cluster = clusterOfEni(eni);
-        if (cluster) extraClusters.add(cluster);
-        continue;
-      }
-      const node = eni.attachment?.instanceId ? nodesById.get(eni.attachment.instanceId) : undefined;
-      if (!node) continue;
-      exposedNodes.set(node.instance.id, node);
-      // Default mode: CNI secondary ENIs carry copies of the primary ENI's SGs; custom networking: the ENIConfig's.
-      // Either way the ENI's own groups decide. Trunk ENIs hold no pod IP.
-      if (!isTrunkEni(eni)) podIps += podIpsOn(eni);
+    let exposure = exposures.get(groupId);
+    if (!exposure) {
+      exposure = computeExposure(index, groupId);
+      exposures.set(groupId, exposure);
     }
-    let sgpPodsLeavingVpc = 0;
-    for (const node of exposedNodes.values()) {
-      // In `standard` enforcing mode, SGP traffic leaving the VPC is SNATed to the primary ENI, whose SGs apply.
-      if (primaryGroupsOf(node.instance).has(groupId)) sgpPodsLeavingVpc += branchesOn(node.instance.id).length;
-    }
-    const nodeList = [...exposedNodes.values()].sort((a, b) => a.instance.id.localeCompare(b.instance.id));
-    const exposure: SgExposure = {
-      clusters: sortedUnique([...nodeList.map((node) => node.cluster), ...extraClusters]),
-      nodeGroups: sortedUnique(nodeList.flatMap((node) => (node.nodeGroup ? [node.nodeGroup] : []))),
-      nodes: nodeList,
-      podIps,
-      sgpPods,
-      sgpPodsLeavingVpc,
-      fargatePods,
-    };
-    exposures.set(groupId, exposure);
     return exposure;
   };
-
-  const clusterSubnetCidrs = (clusterName?: string): string[] => {
-    const inScope = (name: string | undefined) =>
-      name !== undefined && (clusterName === undefined || name === clusterName);
-    const subnetIds = new Set<string>();
-    for (const cluster of data.clusters)
-      if (inScope(cluster.name)) for (const id of cluster.subnetIds) subnetIds.add(id);
-    for (const group of data.nodeGroups)
-      if (inScope(group.clusterName)) for (const id of group.subnets) subnetIds.add(id);
-    for (const node of nodes) {
-      if (!inScope(node.cluster)) continue;
-      if (node.instance.subnetId) subnetIds.add(node.instance.subnetId);
-      // Secondary ENIs sit in the ENIConfig subnet under custom networking; branch ENIs hang off the trunk.
-      for (const eni of enisByInstance.get(node.instance.id) ?? []) if (eni.subnetId) subnetIds.add(eni.subnetId);
-      for (const branch of branchesOn(node.instance.id)) if (branch.subnetId) subnetIds.add(branch.subnetId);
-    }
-    for (const eni of data.networkInterfaces) {
-      if ((isFargateEni(eni) || isBranchEni(eni)) && eni.subnetId && inScope(clusterOfEni(eni)))
-        subnetIds.add(eni.subnetId);
-    }
-    const cidrs: string[] = [];
-    for (const id of subnetIds) {
-      const subnet = subnets.get(id);
-      if (!subnet) continue;
-      if (subnet.cidr) cidrs.push(subnet.cidr);
-      cidrs.push(...subnet.ipv6Cidrs);
-    }
-    return sortedUnique(cidrs);
-  };
-
   return {
     ...data,
     knows: (key) => !missing.has(key),
-    securityGroup: (groupId) => securityGroups.get(groupId),
+    securityGroup: (groupId) => index.securityGroups.get(groupId),
     securityGroupIdByName: (name, vpcId) => {
-      const ids = (groupsByName.get(name) ?? []).filter(
-        (id) => vpcId === undefined || securityGroups.get(id)?.vpcId === vpcId,
+      const ids = (index.groupsByName.get(name) ?? []).filter(
+        (id) => vpcId === undefined || index.securityGroups.get(id)?.vpcId === vpcId,
       );
       // Every VPC has a `default` group: an ambiguous name resolves to nothing rather than to a guess.
       return ids.length === 1 ? ids[0] : undefined;
     },
     rulesOf: (groupId, direction?: TrafficDirection) => {
-      const all = rulesByGroup.get(groupId) ?? [];
+      const all = index.rulesByGroup.get(groupId) ?? [];
       return direction ? all.filter((rule) => rule.direction === direction) : [...all];
     },
-    rule: (ruleId) => rules.get(ruleId),
-    nodes: () => [...nodes],
-    node: (instanceId) => nodesById.get(instanceId),
+    rule: (ruleId) => index.rules.get(ruleId),
+    nodes: () => [...index.nodes],
+    node: (instanceId) => index.nodesById.get(instanceId),
     nodeSecurityGroupReasons: (groupId) => [...(reasonsByGroup.get(groupId) ?? [])],
     isNodeSecurityGroup: (groupId) => reasonsByGroup.has(groupId),
     exposureOf,
     protectedServices: (groupId) =>
       sortedUnique(
-        (enisByGroup.get(groupId) ?? []).flatMap((eni) => {
+        (index.enisByGroup.get(groupId) ?? []).flatMap((eni) => {
           const service = serviceOfNetworkInterface(eni);
           return service ? [service] : [];
         }),
       ),
-    clusterSubnetCidrs,
+    clusterSubnetCidrs: (clusterName) => clusterSubnetCidrs(index, clusterName),
     prefixListCidrs: (prefixListId) => {
-      const list = prefixLists.get(prefixListId);
+      const list = index.prefixLists.get(prefixListId);
       return list ? [...list.cidrs] : undefined;
     },
-    subnet: (subnetId) => subnets.get(subnetId),
-    networkInterface: (eniId) => enis.get(eniId),
-    instance: (instanceId) => instances.get(instanceId),
-    cluster: (name) => clusters.get(name),
-    nodeGroup: (cluster, name) => nodeGroups.get(`${cluster}/${name}`),
+    subnet: (subnetId) => index.subnets.get(subnetId),
+    networkInterface: (eniId) => index.enis.get(eniId),
+    instance: (instanceId) => index.instances.get(instanceId),
+    cluster: (name) => index.clusters.get(name),
+    nodeGroup: (cluster, name) => index.nodeGroups.get(`${cluster}/${name}`),
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { safeParseSchema } from '../safe-parse.ts';
-import { REMEDIATION_ACTIONS } from '../types/finding.ts';
+import { REMEDIATION_ACTIONS, type RemediationAction } from '../types/finding.ts';
 
 /** The names by which the owning code may refer to a node group (managed, eksctl, or a Karpenter NodePool). */
 export interface NodeGroupOwner {
@@ -120,106 +120,130 @@ export function planRemediation(input: unknown): PlanResult {
   const remediation = parsed.data;
   if (!(REMEDIATION_ACTIONS as readonly string[]).includes(remediation.action))
     return unsupported(id, `unknown remediation action ${JSON.stringify(remediation.action)}`);
-  const set = remediation.set ?? {};
-  const target = remediation.target;
-  switch (remediation.action) {
-    case 'replace-node':
-      return unsupported(id, `replace-node is not a code change: replace ${target.id} (cordon, drain, terminate)`);
-    case 'set-max-pods': {
-      const owner = nodeGroupOwner(target);
-      const maxPods = set.maxPods;
-      if (!owner) return unsupported(id, 'set-max-pods names no node group');
-      if (!isWhole(maxPods, 1, 737)) return unsupported(id, 'set-max-pods carries no valid maxPods');
-      return plan({
-        action: 'set-max-pods',
-        findingId: id,
-        nodeGroup: owner,
-        maxPods,
-        summary: `node group ${label(owner)}: maxPods ${maxPods}. Only nodes launched after the change get it: roll the node group (replace its nodes) once it is applied.`,
-      });
-    }
-    case 'set-instance-types': {
-      const types = set.instanceTypes ?? (set.instanceType === undefined ? undefined : [set.instanceType]);
-      if (
-        !Array.isArray(types) ||
-        types.length === 0 ||
-        !types.every((t) => typeof t === 'string' && INSTANCE_TYPE.test(t))
-      )
-        return unsupported(id, 'set-instance-types carries no valid instance types');
-      const owner = nodeGroupOwner(target);
-      const template =
-        target.type === 'launch-template' || target.launchTemplate ? launchTemplateOwner(target) : undefined;
-      if (!owner && !template) return unsupported(id, 'set-instance-types names no node group or launch template');
-      return plan({
-        action: 'set-instance-types',
-        findingId: id,
-        ...(owner ? { nodeGroup: owner } : {}),
-        ...(template ? { launchTemplate: template } : {}),
-        instanceTypes: types as string[],
-        summary: `${owner ? `node group ${label(owner)}` : `launch template ${target.id}`}: instance types ${types.join(', ')}. Existing nodes keep their type: new nodes (for a managed node group, a new node group) are needed.`,
-      });
-    }
-    case 'restrict-remote-access': {
-      const owner = nodeGroupOwner(target);
-      if (!owner) return unsupported(id, 'restrict-remote-access names no node group');
-      const sources = set.sourceSecurityGroups;
-      const groups = Array.isArray(sources) ? sources : [];
-      if (!groups.every((g) => typeof g === 'string' && SG_ID.test(g)))
-        return unsupported(id, 'restrict-remote-access carries a source security group that is not an SG id');
-      if (groups.length === 0 && set.remoteAccess !== 'none')
-        return unsupported(id, 'restrict-remote-access carries neither source security groups nor remoteAccess "none"');
-      return plan({
-        action: 'restrict-remote-access',
-        findingId: id,
-        nodeGroup: owner,
-        sourceSecurityGroups: groups as string[],
-        summary: `node group ${label(owner)}: ${groups.length ? `SSH only from ${groups.join(', ')}` : 'no SSH remote access (no source security group is known; use SSM Session Manager)'}. Remote access of a managed node group cannot change in place: a new node group replaces it.`,
-      });
-    }
-    case 'revoke-rules': {
-      const group = target.securityGroup ?? (SG_ID.test(target.id) ? { id: target.id } : undefined);
-      if (!group) return unsupported(id, 'revoke-rules names no security group');
-      const rules = (remediation.revoke ?? []).map(rulePlan);
-      if (rules.length === 0 || rules.some((rule) => rule === undefined))
-        return unsupported(id, 'revoke-rules carries a rule without protocol or peer');
-      const owner: SecurityGroupOwner = {
-        ...group,
-        ...(target.cloudFormation ? { cloudFormationLogicalId: target.cloudFormation.logicalId } : {}),
-      };
-      return plan({
-        action: 'revoke-rules',
-        findingId: id,
-        securityGroup: owner,
-        rules: rules as RulePlan[],
-        summary: `security group ${group.nameTag ?? group.name ?? group.id} (${group.id}): revoke ${rules.length} rule(s) (${(rules as RulePlan[]).map(rulePlanText).join(', ')}). Takes effect when the change is applied; no node is replaced.`,
-      });
-    }
-    case 'enable-prefix-delegation': {
-      const cluster = target.cluster;
-      const warm = set.WARM_PREFIX_TARGET ?? 1;
-      const perGroup = set.maxPods;
-      if (!cluster) return unsupported(id, 'enable-prefix-delegation names no cluster');
-      if (!isWhole(Number(warm), 0, 16))
-        return unsupported(id, 'enable-prefix-delegation carries no valid WARM_PREFIX_TARGET');
-      if (typeof perGroup !== 'object' || perGroup === null || Array.isArray(perGroup))
-        return unsupported(id, 'enable-prefix-delegation carries no maxPods per node group');
-      const maxPods = Object.entries(perGroup).map(([group, value]) => ({ group, value }));
-      if (maxPods.length === 0 || !maxPods.every((entry) => isWhole(entry.value, 1, 737)))
-        return unsupported(id, 'enable-prefix-delegation carries an invalid maxPods');
-      return plan({
-        action: 'enable-prefix-delegation',
-        findingId: id,
-        cluster,
-        warmPrefixTarget: Number(warm),
-        maxPods: maxPods.map((entry) => ({
-          nodeGroup: { cluster, name: entry.group },
-          maxPods: entry.value as number,
-        })),
-        summary: `cluster ${cluster}: vpc-cni prefix delegation (ENABLE_PREFIX_DELEGATION "true", WARM_PREFIX_TARGET "${warm}") and maxPods ${maxPods.map((entry) => `${entry.value} for ${entry.group}`).join(', ')}. Only new nodes get prefixes: roll the node groups after the add-on update.`,
-      });
-    }
-  }
-  return unsupported(id, `unknown remediation action ${JSON.stringify(remediation.action)}`);
+  const planner = PLANNERS[remediation.action as RemediationAction];
+  return planner(id, remediation.target, remediation.set ?? {}, remediation);
+}
+
+type Remediation = z.infer<typeof RemediationSchema>;
+
+/** Plans one action from its target and its `set` values, or says what is missing. */
+type Planner = (id: string, target: Target, set: Record<string, unknown>, remediation: Remediation) => PlanResult;
+
+const PLANNERS: Record<RemediationAction, Planner> = {
+  'replace-node': (id, target) =>
+    unsupported(id, `replace-node is not a code change: replace ${target.id} (cordon, drain, terminate)`),
+  'set-max-pods': planMaxPods,
+  'set-instance-types': planInstanceTypes,
+  'restrict-remote-access': planRemoteAccess,
+  'revoke-rules': planRevokeRules,
+  'enable-prefix-delegation': planPrefixDelegation,
+};
+
+/** `set-max-pods`: one node group, one maxPods. */
+function planMaxPods(id: string, target: Target, set: Record<string, unknown>): PlanResult {
+  const owner = nodeGroupOwner(target);
+  const maxPods = set.maxPods;
+  if (!owner) return unsupported(id, 'set-max-pods names no node group');
+  if (!isWhole(maxPods, 1, 737)) return unsupported(id, 'set-max-pods carries no valid maxPods');
+  return plan({
+    action: 'set-max-pods',
+    findingId: id,
+    nodeGroup: owner,
+    maxPods,
+    summary: `node group ${label(owner)}: maxPods ${maxPods}. Only nodes launched after the change get it: roll the node group (replace its nodes) once it is applied.`,
+  });
+}
+
+/** `set-instance-types`: a node group or a launch template, the instance types it should use. */
+function planInstanceTypes(id: string, target: Target, set: Record<string, unknown>): PlanResult {
+  const types = set.instanceTypes ?? (set.instanceType === undefined ? undefined : [set.instanceType]);
+  if (
+    !Array.isArray(types) ||
+    types.length === 0 ||
+    !types.every((t) => typeof t === 'string' && INSTANCE_TYPE.test(t))
+  )
+    return unsupported(id, 'set-instance-types carries no valid instance types');
+  const owner = nodeGroupOwner(target);
+  const template = target.type === 'launch-template' || target.launchTemplate ? launchTemplateOwner(target) : undefined;
+  if (!owner && !template) return unsupported(id, 'set-instance-types names no node group or launch template');
+  return plan({
+    action: 'set-instance-types',
+    findingId: id,
+    ...(owner ? { nodeGroup: owner } : {}),
+    ...(template ? { launchTemplate: template } : {}),
+    instanceTypes: types as string[],
+    summary: `${owner ? `node group ${label(owner)}` : `launch template ${target.id}`}: instance types ${types.join(', ')}. Existing nodes keep their type: new nodes (for a managed node group, a new node group) are needed.`,
+  });
+}
+
+/** `restrict-remote-access`: a node group's SSH sources, or none. */
+function planRemoteAccess(id: string, target: Target, set: Record<string, unknown>): PlanResult {
+  const owner = nodeGroupOwner(target);
+  if (!owner) return unsupported(id, 'restrict-remote-access names no node group');
+  const sources = set.sourceSecurityGroups;
+  const groups = Array.isArray(sources) ? sources : [];
+  if (!groups.every((g) => typeof g === 'string' && SG_ID.test(g)))
+    return unsupported(id, 'restrict-remote-access carries a source security group that is not an SG id');
+  if (groups.length === 0 && set.remoteAccess !== 'none')
+    return unsupported(id, 'restrict-remote-access carries neither source security groups nor remoteAccess "none"');
+  return plan({
+    action: 'restrict-remote-access',
+    findingId: id,
+    nodeGroup: owner,
+    sourceSecurityGroups: groups as string[],
+    summary: `node group ${label(owner)}: ${groups.length ? `SSH only from ${groups.join(', ')}` : 'no SSH remote access (no source security group is known; use SSM Session Manager)'}. Remote access of a managed node group cannot change in place: a new node group replaces it.`,
+  });
+}
+
+/** `revoke-rules`: the rules to remove from one security group. */
+function planRevokeRules(
+  id: string,
+  target: Target,
+  _set: Record<string, unknown>,
+  remediation: Remediation,
+): PlanResult {
+  const group = target.securityGroup ?? (SG_ID.test(target.id) ? { id: target.id } : undefined);
+  if (!group) return unsupported(id, 'revoke-rules names no security group');
+  const rules = (remediation.revoke ?? []).map(rulePlan);
+  if (rules.length === 0 || rules.some((rule) => rule === undefined))
+    return unsupported(id, 'revoke-rules carries a rule without protocol or peer');
+  const owner: SecurityGroupOwner = {
+    ...group,
+    ...(target.cloudFormation ? { cloudFormationLogicalId: target.cloudFormation.logicalId } : {}),
+  };
+  return plan({
+    action: 'revoke-rules',
+    findingId: id,
+    securityGroup: owner,
+    rules: rules as RulePlan[],
+    summary: `security group ${group.nameTag ?? group.name ?? group.id} (${group.id}): revoke ${rules.length} rule(s) (${(rules as RulePlan[]).map(rulePlanText).join(', ')}). Takes effect when the change is applied; no node is replaced.`,
+  });
+}
+
+/** `enable-prefix-delegation`: a cluster's vpc-cni settings and each node group's new maxPods. */
+function planPrefixDelegation(id: string, target: Target, set: Record<string, unknown>): PlanResult {
+  const cluster = target.cluster;
+  const warm = set.WARM_PREFIX_TARGET ?? 1;
+  const perGroup = set.maxPods;
+  if (!cluster) return unsupported(id, 'enable-prefix-delegation names no cluster');
+  if (!isWhole(Number(warm), 0, 16))
+    return unsupported(id, 'enable-prefix-delegation carries no valid WARM_PREFIX_TARGET');
+  if (typeof perGroup !== 'object' || perGroup === null || Array.isArray(perGroup))
+    return unsupported(id, 'enable-prefix-delegation carries no maxPods per node group');
+  const maxPods = Object.entries(perGroup).map(([group, value]) => ({ group, value }));
+  if (maxPods.length === 0 || !maxPods.every((entry) => isWhole(entry.value, 1, 737)))
+    return unsupported(id, 'enable-prefix-delegation carries an invalid maxPods');
+  return plan({
+    action: 'enable-prefix-delegation',
+    findingId: id,
+    cluster,
+    warmPrefixTarget: Number(warm),
+    maxPods: maxPods.map((entry) => ({
+      nodeGroup: { cluster, name: entry.group },
+      maxPods: entry.value as number,
+    })),
+    summary: `cluster ${cluster}: vpc-cni prefix delegation (ENABLE_PREFIX_DELEGATION "true", WARM_PREFIX_TARGET "${warm}") and maxPods ${maxPods.map((entry) => `${entry.value} for ${entry.group}`).join(', ')}. Only new nodes get prefixes: roll the node groups after the add-on update.`,
+  });
 }
 
 function plan(change: ChangePlan): PlanResult {

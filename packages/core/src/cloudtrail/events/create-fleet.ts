@@ -4,9 +4,10 @@
  * response reports failed overrides in `CreateFleetResponse.errorSet.item` rather than as an event error.
  */
 import * as z from 'zod/mini';
+import { unique } from '../../collections.ts';
 import { stripErrorPrefix } from '../envelope.ts';
 import { defineEventParser, type Normalised } from '../parser.ts';
-import { content, oneOrMany, stringish, unique } from '../shapes.ts';
+import { content, oneOrMany, stringish } from '../shapes.ts';
 import type { EventDetail } from '../types.ts';
 
 const OverridesSchema = z.object({

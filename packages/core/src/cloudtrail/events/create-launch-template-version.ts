@@ -5,8 +5,9 @@
  * replaces `UserData` with `<sensitiveDataRemoved>`, so only the fact that it was set is known.
  */
 import * as z from 'zod/mini';
+import { unique } from '../../collections.ts';
 import { defineEventParser, type Normalised } from '../parser.ts';
-import { content, integer, oneOrMany, unique } from '../shapes.ts';
+import { content, integer, oneOrMany } from '../shapes.ts';
 import type { EventDetail } from '../types.ts';
 
 const NetworkInterfaceSchema = z.object({

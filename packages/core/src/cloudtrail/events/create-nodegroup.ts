@@ -4,8 +4,9 @@
  * `responseElements.nodegroup` when present.
  */
 import * as z from 'zod/mini';
+import { unique } from '../../collections.ts';
 import { defineEventParser, type Normalised } from '../parser.ts';
-import { integer, stringish, unique } from '../shapes.ts';
+import { integer, stringish } from '../shapes.ts';
 import type { EventDetail } from '../types.ts';
 
 type NodegroupDetail = Extract<EventDetail, { kind: 'nodegroup-changed' }>;

@@ -3,8 +3,9 @@
  * instance type and subnets, from the request and from `responseElements.instancesSet` when the call succeeded.
  */
 import * as z from 'zod/mini';
+import { unique } from '../../collections.ts';
 import { defineEventParser, type Normalised } from '../parser.ts';
-import { items, stringish, tagSpecificationSet, tagsFor, unique } from '../shapes.ts';
+import { items, stringish, tagSpecificationSet, tagsFor } from '../shapes.ts';
 import type { EventDetail } from '../types.ts';
 
 /** `requestParameters`/`responseElements` of RunInstances. */

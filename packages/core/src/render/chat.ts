@@ -12,8 +12,8 @@
  * our own links (links.ts) are linked.
  */
 import type { Finding, Severity } from '../types/finding.ts';
+import { type RenderOptions, transitionOf, undoSteps } from './email.ts';
 import { escapeSlack, isSafeUrl, truncateText } from './escape.ts';
-import { type RenderOptions, transitionOf, undoSteps } from './render-email.ts';
 import { blastRadiusText } from './wording.ts';
 
 /** Documented limits of the custom notification fields (characters), plus list lengths we keep for readability. */

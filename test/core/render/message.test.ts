@@ -1,6 +1,6 @@
 import { compactFinding } from '@podnet-guard/core';
 import { describe, expect, it } from 'vitest';
-import { dataStoreFinding } from './finding-fixture.ts';
+import { dataStoreFinding } from '../findings/finding-fixture.ts';
 
 describe('compactFinding', () => {
   it('leaves a finding within the limits as it is, without a truncated record', () => {

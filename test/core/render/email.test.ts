@@ -8,7 +8,7 @@ import {
   RULE_ID,
   resolvedDataStoreFinding,
   TARGET_SG,
-} from './finding-fixture.ts';
+} from '../findings/finding-fixture.ts';
 
 const REVOKE = `aws ec2 revoke-security-group-ingress --region eu-west-1 --group-id ${TARGET_SG} --security-group-rule-ids ${RULE_ID}`;
 

@@ -9,7 +9,7 @@ import {
 } from '@podnet-guard/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dataStoreFinding, HOSTILE, hostileFinding } from './finding-fixture.ts';
+import { dataStoreFinding, HOSTILE, hostileFinding } from '../findings/finding-fixture.ts';
 
 /** Every text object of a message, with its kind. */
 function texts(message: SlackMessage): { type: string; text: string; verbatim?: boolean }[] {

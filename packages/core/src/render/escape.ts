@@ -6,8 +6,8 @@
  *
  * | sink | escaper | used by |
  * |---|---|---|
- * | terminal, standard error, plain-text email | `escapePlainText` | `render-text.ts`, the CLI, `render-email.ts` |
- * | Slack / Teams (AWS Chatbot `client-markdown`) | `escapeSlack` | `render-chat.ts` |
+ * | terminal, standard error, plain-text email | `escapePlainText` | `text.ts`, the CLI, `email.ts` |
+ * | Slack / Teams (AWS Chatbot `client-markdown`) | `escapeSlack` | `chat.ts` (and `slack.ts`) |
  * | GitHub Markdown (pull requests, comments) | `escapeMarkdown` | — |
  * | HTML | `escapeHtml` | — |
  *

@@ -9,7 +9,7 @@ import {
   sortFindings,
 } from '@podnet-guard/core';
 import { describe, expect, it } from 'vitest';
-import { dataStoreFinding, resolvedDataStoreFinding } from './finding-fixture.ts';
+import { dataStoreFinding, resolvedDataStoreFinding } from '../findings/finding-fixture.ts';
 
 const finding = (id: string, severity: Finding['severity'], clusters: string[], overrides: Partial<Finding> = {}) =>
   dataStoreFinding({ id, severity, clusters, title: `T ${id}`, ...overrides });

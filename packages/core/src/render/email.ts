@@ -4,9 +4,10 @@
  * through `escapePlainText` (escape.ts), so it cannot add lines, hide control characters or become a link, and long
  * text and lists are cut with a count.
  */
+
+import type { PublishedTransition } from '../findings/transitions.ts';
 import type { Finding, ResourceRef } from '../types/finding.ts';
 import { escapePlainText, isSafeUrl, truncateText } from './escape.ts';
-import type { PublishedTransition } from './transitions.ts';
 
 /** Options shared by the renderers. */
 export interface RenderOptions {

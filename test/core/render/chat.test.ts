@@ -9,7 +9,7 @@ import {
   RULE_ID,
   resolvedDataStoreFinding,
   TARGET_SG,
-} from './finding-fixture.ts';
+} from '../findings/finding-fixture.ts';
 
 describe('renderChatbotNotification', () => {
   it('follows the custom notification schema, threaded by finding id', () => {

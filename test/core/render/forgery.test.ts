@@ -14,7 +14,7 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { accountText, chatStructure, plainStructure } from '../../helpers/structure.ts';
-import { dataStoreFinding } from './finding-fixture.ts';
+import { dataStoreFinding } from '../findings/finding-fixture.ts';
 
 const FIELDS = [
   'title',
