@@ -10,6 +10,15 @@ export function unique<T>(values: Iterable<T>): T[] {
 }
 
 /**
+ * Removes duplicates and sorts (ids and names, compared as strings).
+ *
+ * @example sortedUnique(['b', 'a', 'b']) // ['a', 'b']
+ */
+export function sortedUnique<T extends string>(values: Iterable<T>): T[] {
+  return [...new Set(values)].sort();
+}
+
+/**
  * Splits a list into consecutive pieces of at most `size` items (AWS calls that take a bounded number of names).
  *
  * @example chunk([1, 2, 3, 4, 5], 2) // [[1, 2], [3, 4], [5]]

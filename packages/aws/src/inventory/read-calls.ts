@@ -7,6 +7,7 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client, Filter } from '@aws-sdk/client-ec2';
 import type { EKSClient } from '@aws-sdk/client-eks';
+import { chunk } from '@podnet-guard/core';
 import type { ClientSet } from '../clients.ts';
 import { hasErrorCode, toInventoryLoadError } from '../errors.ts';
 import { PAGE_SIZE, type PagedOperation } from '../page-sizes.ts';
@@ -70,13 +71,6 @@ export interface Collection<I, P, T> {
 /** All calls of a load, from its calls per operation. */
 export function totalCalls(calls: Readonly<Record<string, number>>): number {
   return Object.values(calls).reduce((sum, count) => sum + count, 0);
-}
-
-/** Splits a list into parts of at most `size`. */
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /** Pages of an operation the SDK has no paginator for (GetSubnetCidrReservations), following `NextToken` as they do. */

@@ -39,12 +39,12 @@ import {
   paginateListClusters,
   paginateListNodegroups,
 } from '@aws-sdk/client-eks';
+import { chunk } from '@podnet-guard/core';
 import { InventoryLoadError } from '../errors.ts';
 import { ASG_NAMES_PER_CALL, INSTANCE_TYPES_PER_CALL, PAGE_SIZE } from '../page-sizes.ts';
-import { chunk, type Ec2Query, followNextToken, NOT_FOUND, ReadCalls } from './read-calls.ts';
+import { type Ec2Query, followNextToken, NOT_FOUND, ReadCalls } from './read-calls.ts';
 
 export {
-  chunk,
   DEFAULT_CONCURRENCY,
   type Ec2Query,
   FILTER_VALUES_PER_CALL,

@@ -11,6 +11,7 @@ import {
   isTrunkEni,
   type RulePeer,
   type SnapshotKey,
+  sortedUnique as sortedUniqueNames,
   TRUNK_ENI_TAG,
 } from '@podnet-guard/core';
 import { NODE_STATES, type ScopedSlice } from './scoped-slice.ts';
@@ -36,8 +37,9 @@ interface PeerOnly {
   peer: RulePeer;
 }
 
+/** The named ids, without blanks, once each and sorted. */
 function sortedUnique(values: Iterable<string | undefined>): string[] {
-  return [...new Set([...values].filter((value): value is string => typeof value === 'string' && value !== ''))].sort();
+  return sortedUniqueNames([...values].filter((value): value is string => typeof value === 'string' && value !== ''));
 }
 
 function livePeer(rule: SecurityGroupRule): RulePeer | undefined {

@@ -21,6 +21,7 @@
  */
 import type { EventSource } from '../cloudtrail/sources.ts';
 import type { CloudTrailEvent, EventDetail, EventKind } from '../cloudtrail/types.ts';
+import { sortedUnique } from '../collections.ts';
 import type { GuardConfig } from '../config.ts';
 import type { DetectorId, Finding, Severity } from '../types/finding.ts';
 import type { Inventory, SnapshotKey } from '../types/inventory.ts';
@@ -175,8 +176,4 @@ export function mergeSubscriptions(subscriptions: readonly Subscription[]): Subs
     for (const filter of sub.filters) if (!known.has(JSON.stringify(filter))) seen.filters.push(filter);
   }
   return [...merged.values()];
-}
-
-function sortedUnique<T extends string>(values: readonly T[]): T[] {
-  return [...new Set(values)].sort();
 }

@@ -18,7 +18,6 @@ import type {
 import { findingId } from './fingerprint.ts';
 
 /** The detectors import it from here; its one copy is in collections.ts. */
-export { unique };
 
 /** What a detector knows about one finding; `buildFinding` adds the rest of the contract. */
 export interface FindingDraft<Rule extends string = string> {

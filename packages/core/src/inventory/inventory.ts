@@ -2,7 +2,9 @@
  * The queries detectors ask of an inventory. Indexes are built once per inventory (Maps keyed by id), so each query
  * is a lookup plus work proportional to its answer; exposures are memoised per security group.
  */
+
 import type { TrafficDirection } from '../cloudtrail/types.ts';
+import { sortedUnique } from '../collections.ts';
 import type {
   Instance,
   Inventory,
@@ -34,10 +36,6 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-function sortedUnique(values: Iterable<string>): string[] {
-  return [...new Set(values)].sort();
 }
 
 /** Pod IPs an ENI holds: its private IPs minus the primary one, plus 16 per delegated /28 prefix. */

@@ -1,7 +1,9 @@
 /** Instances, instance types, launch template versions and Auto Scaling groups. */
+
+import { unique } from '../collections.ts';
 import { SnapshotFormatError } from '../errors.ts';
 import type { AutoScalingGroup, Instance, InstanceTypeInfo, LaunchTemplateVersion, Tags } from '../types/inventory.ts';
-import { decodeBase64, defined, type LoadContext, parseKey, type Raw, tagsOf, unique } from './snapshot-parse.ts';
+import { decodeBase64, defined, type LoadContext, parseKey, type Raw, tagsOf } from './snapshot-parse.ts';
 import {
   DescribeAutoScalingGroupsSchema,
   DescribeInstancesSchema,

@@ -1,6 +1,8 @@
 /** VPCs, subnets, their CIDR reservations, and network interfaces. */
+
+import { unique } from '../collections.ts';
 import type { NetworkInterface, Subnet, SubnetCidrReservation, Vpc } from '../types/inventory.ts';
-import { defined, type LoadContext, parseKey, type Raw, tagsOf, unique } from './snapshot-parse.ts';
+import { defined, type LoadContext, parseKey, type Raw, tagsOf } from './snapshot-parse.ts';
 import {
   DescribeNetworkInterfacesSchema,
   DescribeSubnetCidrReservationsSchema,

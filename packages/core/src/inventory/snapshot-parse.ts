@@ -20,10 +20,6 @@ export function defined<T>(values: (T | undefined | null)[]): T[] {
   return values.filter((value): value is T => value !== undefined && value !== null);
 }
 
-export function unique<T>(values: T[]): T[] {
-  return [...new Set(values)];
-}
-
 function pathOf(key: string, path: readonly PropertyKey[]): string {
   return path.reduce<string>(
     (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : `${acc}.${String(part)}`),

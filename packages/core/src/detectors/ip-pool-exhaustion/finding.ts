@@ -4,7 +4,8 @@
  * (headroom, who is in the subnet) are worded once.
  */
 import type { SubnetHeadroom } from '../../capacity/subnet-headroom.ts';
-import { buildFinding as buildSharedFinding, type FindingDraft, unique } from '../../findings/build.ts';
+import { unique } from '../../collections.ts';
+import { buildFinding as buildSharedFinding, type FindingDraft } from '../../findings/build.ts';
 import type { BlastRadius, Finding, Link, Severity } from '../../types/finding.ts';
 import type { Inventory, NetworkInterface } from '../../types/inventory.ts';
 import type { RuleDefinition } from '../define.ts';

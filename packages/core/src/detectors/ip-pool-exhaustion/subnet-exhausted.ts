@@ -4,7 +4,8 @@
  */
 import { subnetHeadroomOf } from '../../capacity/subnet-headroom.ts';
 import type { CloudTrailEvent } from '../../cloudtrail/types.ts';
-import { eventEvidence, unique } from '../../findings/build.ts';
+import { unique } from '../../collections.ts';
+import { eventEvidence } from '../../findings/build.ts';
 import { clusterFromTags, clusterOfEniTags } from '../../inventory/classify.ts';
 import { clustersOfSubnet } from '../../inventory/queries.ts';
 import type { Finding } from '../../types/finding.ts';

@@ -6,7 +6,8 @@
 import { type GroupNeed, groupNeed } from '../../capacity/node-group-need.ts';
 import { cniSettingsOf, type SubnetHeadroom, subnetHeadroomOf } from '../../capacity/subnet-headroom.ts';
 import type { CloudTrailEvent } from '../../cloudtrail/types.ts';
-import { eventEvidence, unique } from '../../findings/build.ts';
+import { unique } from '../../collections.ts';
+import { eventEvidence } from '../../findings/build.ts';
 import { clusterSubnets, clustersOfSubnet } from '../../inventory/queries.ts';
 import { prefixDelegationRemediation } from '../../remediation/prefix-delegation.ts';
 import type { Finding, Severity } from '../../types/finding.ts';

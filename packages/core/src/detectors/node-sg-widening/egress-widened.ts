@@ -5,8 +5,8 @@
  */
 import type { CloudTrailEvent } from '../../cloudtrail/types.ts';
 import { eventEvidence } from '../../findings/build.ts';
-import { LINKS } from '../../findings/links.ts';
 import { normalizeCidr } from '../../inventory/cidr.ts';
+import { LINKS } from '../../render/links.ts';
 import type { Finding } from '../../types/finding.ts';
 import { type DetectorContext, defineRule } from '../define.ts';
 import {

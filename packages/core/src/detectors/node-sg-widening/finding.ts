@@ -4,7 +4,7 @@
  */
 import type { CloudTrailEvent } from '../../cloudtrail/types.ts';
 import { buildResolvedFinding, buildFinding as buildSharedFinding, type FindingDraft } from '../../findings/build.ts';
-import { LINKS } from '../../findings/links.ts';
+import { LINKS } from '../../render/links.ts';
 import type { BlastRadius, Finding, Link, Severity } from '../../types/finding.ts';
 import type { Inventory, SgExposure } from '../../types/inventory.ts';
 import type { DetectorContext, RuleDefinition } from '../define.ts';

@@ -5,8 +5,8 @@
  */
 import type { CloudTrailEvent } from '../../cloudtrail/types.ts';
 import { eventEvidence } from '../../findings/build.ts';
-import { LINKS } from '../../findings/links.ts';
 import { revokeRulesRemediation } from '../../remediation/targets.ts';
+import { LINKS } from '../../render/links.ts';
 import type { Finding } from '../../types/finding.ts';
 import { type DetectorContext, defineRuleFamily, type RuleDefinition } from '../define.ts';
 import {

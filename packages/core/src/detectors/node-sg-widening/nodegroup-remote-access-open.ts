@@ -5,9 +5,9 @@
  */
 import type { CloudTrailEvent, RulePeer } from '../../cloudtrail/types.ts';
 import { eventEvidence } from '../../findings/build.ts';
-import { LINKS } from '../../findings/links.ts';
 import { normalizeCidr } from '../../inventory/cidr.ts';
 import { restrictRemoteAccessRemediation } from '../../remediation/targets.ts';
+import { LINKS } from '../../render/links.ts';
 import type { Finding } from '../../types/finding.ts';
 import type { Inventory } from '../../types/inventory.ts';
 import { type DetectorContext, defineRule, type EventOfKind } from '../define.ts';

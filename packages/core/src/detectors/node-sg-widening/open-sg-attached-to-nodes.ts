@@ -3,7 +3,8 @@
  * node's ENI or instance, so every pod on that node is reachable the same way. Judged from the change only: in state
  * alone such an SG is a node SG, which the ingress family reports.
  */
-import { eventEvidence, unique } from '../../findings/build.ts';
+import { unique } from '../../collections.ts';
+import { eventEvidence } from '../../findings/build.ts';
 import type { Finding, ResourceRef } from '../../types/finding.ts';
 import { type DetectorContext, defineRule, type EventOfKind } from '../define.ts';
 import { NODE_SG_FACTS, needsLiveState, ON } from './changes.ts';

@@ -6,10 +6,10 @@
  */
 import type { CloudTrailEvent } from '../../cloudtrail/types.ts';
 import { eventEvidence } from '../../findings/build.ts';
-import { LINKS } from '../../findings/links.ts';
-import { plural } from '../../findings/wording.ts';
 import { cidrContains } from '../../inventory/cidr.ts';
 import { revokeRulesRemediation } from '../../remediation/targets.ts';
+import { LINKS } from '../../render/links.ts';
+import { plural } from '../../render/wording.ts';
 import type { Finding } from '../../types/finding.ts';
 import type { Inventory } from '../../types/inventory.ts';
 import { type DetectorContext, defineRuleFamily } from '../define.ts';

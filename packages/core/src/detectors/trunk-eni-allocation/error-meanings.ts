@@ -2,7 +2,7 @@
  * What an EC2 error code on a trunk or branch call means and what to do about it, for the failed-call rules
  * (`trunk-create-failed`, `trunk-attach-failed`, `branch-create-failed`).
  */
-import { LINKS } from '../../findings/links.ts';
+import { LINKS } from '../../render/links.ts';
 import type { Link } from '../../types/finding.ts';
 import { TRUNK_LINKS as LOCAL_LINKS } from './links.ts';
 

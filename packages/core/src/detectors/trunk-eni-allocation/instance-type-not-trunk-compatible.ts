@@ -8,12 +8,12 @@
 import { cannotTrunk, nearestTrunkCapableType } from '../../capacity/trunk.ts';
 import type { CloudTrailEvent } from '../../cloudtrail/types.ts';
 import { eventEvidence } from '../../findings/build.ts';
-import { LINKS } from '../../findings/links.ts';
-import { plural } from '../../findings/wording.ts';
 import type { NodeIdentity } from '../../inventory/classify.ts';
 import { nodesOf } from '../../inventory/node-queries.ts';
 import { launchTemplateVersion, usersOfLaunchTemplate } from '../../inventory/queries.ts';
 import { instanceTypesTarget } from '../../remediation/targets.ts';
+import { LINKS } from '../../render/links.ts';
+import { plural } from '../../render/wording.ts';
 import type { Finding, ResourceRef } from '../../types/finding.ts';
 import type { Node } from '../../types/inventory.ts';
 import type { DetectorContext, RuleDefinition } from '../define.ts';

@@ -1,4 +1,4 @@
-/** Documentation the trunk ENI findings link to, besides the shared `findings/links.ts`. */
+/** Documentation the trunk ENI findings link to, besides the shared `render/links.ts`. */
 import type { Link } from '../../types/finding.ts';
 
 export const TRUNK_LINKS = {

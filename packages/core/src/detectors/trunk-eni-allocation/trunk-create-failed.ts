@@ -4,9 +4,9 @@
  */
 import { branchCapacity, canTrunk } from '../../capacity/trunk.ts';
 import { eventEvidence } from '../../findings/build.ts';
-import { plural } from '../../findings/wording.ts';
 import { nodesOf, trunkOf } from '../../inventory/node-queries.ts';
 import { ownerOfSubnet } from '../../inventory/queries.ts';
+import { plural } from '../../render/wording.ts';
 import type { Finding } from '../../types/finding.ts';
 import type { Node } from '../../types/inventory.ts';
 import { type DetectorContext, defineRule, type EventOfKind, type RuleDefinition } from '../define.ts';

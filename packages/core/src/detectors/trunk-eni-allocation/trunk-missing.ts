@@ -5,9 +5,9 @@
  * `instance-type-not-trunk-compatible` in `sgp-nodes.ts`.
  */
 import { eniSlots, limitsOfType } from '../../capacity/trunk.ts';
-import { LINKS } from '../../findings/links.ts';
-import { humanDuration } from '../../findings/wording.ts';
 import { attachedNetworkInterfaces, trunkOf } from '../../inventory/node-queries.ts';
+import { LINKS } from '../../render/links.ts';
+import { humanDuration } from '../../render/wording.ts';
 import type { Finding } from '../../types/finding.ts';
 import type { Node } from '../../types/inventory.ts';
 import type { DetectorContext, EventOfKind, RuleDefinition } from '../define.ts';
