@@ -49,7 +49,7 @@ import { decodeCursor, encodeCursor } from './finding-cursor.ts';
 import { call, conditional } from './finding-store-calls.ts';
 import { FindingWriteConflictError } from './finding-store-errors.ts';
 import { claimToRecord, markEventRecorded, releaseEvent, resumeEvent } from './finding-store-events.ts';
-import { findingKey, fromItem, PENDING_PARTITION, toItem } from './finding-store-items.ts';
+import { findingKey, fromItem, PENDING_PARTITION, suppressionItem, toItem } from './finding-store-items.ts';
 
 /**
  * The findings table, in the shape `sst.aws.Dynamo` takes (`fields`, `primaryIndex`, `globalIndexes`, `ttl`), so the
@@ -326,9 +326,7 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#suppression': 'suppression', '#version': 'version' },
         ExpressionAttributeValues: {
-          ':suppression': {
-            M: { reason: { S: suppression.reason }, until: { S: suppression.until }, by: { S: suppression.by } },
-          },
+          ':suppression': suppressionItem(suppression),
           ':one': { N: '1' },
         },
       });

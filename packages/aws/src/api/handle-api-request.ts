@@ -5,7 +5,7 @@
  *   figures, or `202` with an id when the evaluation outlives `deadlineMs` (API Gateway gives up at 30 s).
  * - `GET /evaluations/{id}`: a running, done or failed evaluation.
  * - `GET /findings?status=&cluster=&severity=&detector=&limit=&cursor=`: one page, with the next `cursor`.
- * - `GET /findings/{id}`, `POST /findings/{id}/suppress` `{ reason, until }`, `DELETE /findings/{id}/suppress`.
+ * - `GET /findings/{id}`, `POST /findings/{id}/suppress` `{ reason, until, via? }`, `DELETE /findings/{id}/suppress`.
  *
  * A request whose context carries no IAM identity is refused (`403`) before routing, so a route deployed without
  * IAM authorisation by mistake still serves nothing. The route is found from the method and path and must agree with
@@ -292,7 +292,8 @@ async function suppress(event: HttpEvent, id: string, caller: string, deps: ApiD
   const parsed = safeParseSchema(schema, body.value);
   if (!parsed.success) return badRequest(fieldIssues(parsed.error));
   const until = new Date(parsed.data.until).toISOString();
-  const stored = await deps.store.suppress(id, { reason: parsed.data.reason, until, by: caller });
+  const via = parsed.data.via ?? 'api';
+  const stored = await deps.store.suppress(id, { reason: parsed.data.reason, until, by: caller, via, at: nowIso(deps) });
   if (!stored) return json(404, { error: `no finding ${id}` });
   deps.logger.info('finding suppressed', { id, caller, until });
   // Stored first: a failed announcement answers 500, and the caller's retry suppresses (and announces) again.
