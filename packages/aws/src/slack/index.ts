@@ -5,3 +5,8 @@ export * from './slack-pending.ts';
 export * from './slack-secret.ts';
 export * from './slack-sink.ts';
 export * from './slack-state-store.ts';
+export * from './slack-actions.ts';
+export * from './slack-interaction-payload.ts';
+export * from './slack-interactions.ts';
+export * from './slack-interactivity-api.ts';
+export * from './slack-signature.ts';
