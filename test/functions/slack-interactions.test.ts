@@ -16,13 +16,7 @@ import { dataStoreFinding } from '../core/findings/finding-fixture.ts';
 import { type Dynalite, startDynalite } from '../helpers/dynalite.ts';
 import { findingBusEvent } from '../helpers/finding-bus-event.ts';
 import { lambdaContext, stubFunctionEnv } from '../helpers/lambda.ts';
-import {
-  buttonPress,
-  modalSubmission,
-  SIGNING_SECRET,
-  signedInteraction,
-  TEAM,
-} from '../helpers/slack-interaction.ts';
+import { buttonPress, modalSubmission, SIGNING_SECRET, signedInteraction, TEAM } from '../helpers/slack-interaction.ts';
 import { type SlackServer, startSlackServer } from '../helpers/slack-server.ts';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:podnet-guard-slack-AbCdEf';
@@ -104,7 +98,11 @@ describe('functions/slack-interactions', () => {
     const row = parent?.blocks?.find((block) => block.block_id === SLACK_ACTIONS_BLOCK_ID) as {
       elements: { text: { text: string } }[];
     };
-    expect(row.elements.map((button) => button.text.text)).toEqual(['Open fix PR', 'Re-evaluate now', 'Suppress 7 days']);
+    expect(row.elements.map((button) => button.text.text)).toEqual([
+      'Open fix PR',
+      'Re-evaluate now',
+      'Suppress 7 days',
+    ]);
     const thread = { channel: parent?.channel as string, ts: parent?.ts as string };
     const findingId = dataStoreFinding().id;
 
@@ -127,7 +125,11 @@ describe('functions/slack-interactions', () => {
     const submission = modalSubmission({ view, user: MEMBER, reason: 'migration window, NET-42' });
     expect(await interactions(signedInteraction(submission), context())).toEqual({ statusCode: 200, body: '' });
     const [request] = putEntries();
-    expect(request).toMatchObject({ EventBusName: BUS, Source: 'podnet-guard.slack', DetailType: 'Slack Action Requested' });
+    expect(request).toMatchObject({
+      EventBusName: BUS,
+      Source: 'podnet-guard.slack',
+      DetailType: 'Slack Action Requested',
+    });
 
     // The bus brings it back: stored with via: slack, announced as Finding Suppressed.
     expect(await interactions(delivered(request as PutEventsRequestEntry), context())).toEqual({
@@ -143,7 +145,8 @@ describe('functions/slack-interactions', () => {
       reason: 'migration window, NET-42',
       until: expect.any(String),
     });
-    const suppressionDays = (Date.parse(stored?.suppression?.until ?? '') - Date.parse(stored?.suppression?.at ?? '')) / 86_400_000;
+    const suppressionDays =
+      (Date.parse(stored?.suppression?.until ?? '') - Date.parse(stored?.suppression?.at ?? '')) / 86_400_000;
     expect(suppressionDays).toBe(7);
     const announcement = putEntries().at(-1) as PutEventsRequestEntry;
     expect(announcement).toMatchObject({ Source: 'podnet-guard', DetailType: 'Finding Suppressed' });

@@ -3,8 +3,9 @@
  * (the fields Slack documents, with realistic ids), form-encoded as `payload=…`, signed with the app's signing secret,
  * and wrapped in the Lambda Function URL event (payload format 2.0) the function receives.
  */
-import { SLACK_ACTION_IDS, SLACK_ACTIONS_BLOCK_ID, type SlackActionName } from '@podnet-guard/core';
+
 import { slackSignature } from '@podnet-guard/aws/slack';
+import { SLACK_ACTION_IDS, SLACK_ACTIONS_BLOCK_ID, type SlackActionName } from '@podnet-guard/core';
 
 export const SIGNING_SECRET = 'e4b8c2d9a0f14e7b9c3d5a6f7e8d9c0b';
 export const TEAM = 'T0ALERTS1';

@@ -5,8 +5,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   findingSortKey,
-  SUPPRESSION_VIAS,
   type StoredFinding,
+  SUPPRESSION_VIAS,
   type Suppression,
   type SuppressionVia,
 } from '@podnet-guard/core';

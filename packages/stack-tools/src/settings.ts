@@ -149,7 +149,10 @@ export function stackSettings(env: Record<string, string | undefined>, homeRegio
   }
   const slackInteractivity = onOff(env, 'SLACK_INTERACTIVITY');
   if (slackInteractivity && !slackDelivery) {
-    throw new StackSettingsError('SLACK_INTERACTIVITY', 'is on, but SLACK_DELIVERY is off: buttons live on its messages');
+    throw new StackSettingsError(
+      'SLACK_INTERACTIVITY',
+      'is on, but SLACK_DELIVERY is off: buttons live on its messages',
+    );
   }
   const alertEmails = parseAlertEmails(env.ALERT_EMAILS);
   const operationsEmails = list(env.OPERATIONS_EMAILS).map((email) => {

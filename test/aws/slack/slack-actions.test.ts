@@ -41,9 +41,16 @@ let deps: SlackActionDeps;
 beforeEach(async () => {
   tables += 1;
   store = createDynamoFindingStore({ client: db.client, tableName: await db.createTable(`actions-${tables}`) });
-  await store.record([dataStoreFinding({ remediation: { action: 'revoke-rules', target: { type: 'security-group', id: 'sg-1' }, reason: 'r' } })], {
-    now: '2026-12-02T09:00:00.000Z',
-  });
+  await store.record(
+    [
+      dataStoreFinding({
+        remediation: { action: 'revoke-rules', target: { type: 'security-group', id: 'sg-1' }, reason: 'r' },
+      }),
+    ],
+    {
+      now: '2026-12-02T09:00:00.000Z',
+    },
+  );
   announced = [];
   remediations = [];
   reevaluated = [];
@@ -102,7 +109,12 @@ describe('suppress', () => {
       until: '2026-12-09T10:00:00.000Z',
     });
     expect(announced).toEqual([
-      { kind: 'suppressed', finding: expect.objectContaining({ id: findingId() }), by: 'slack:T0ALERTS1/U0MEMBER01', at: AT },
+      {
+        kind: 'suppressed',
+        finding: expect.objectContaining({ id: findingId() }),
+        by: 'slack:T0ALERTS1/U0MEMBER01',
+        at: AT,
+      },
     ]);
   });
 
@@ -117,7 +129,10 @@ describe('suppress', () => {
   it('says so in the thread when the finding is gone', async () => {
     const outcome = await handleSlackActionRequest(busEvent({ findingId: 'nsw-000000000000000000000000' }), deps);
     expect(outcome.status).toBe('not-found');
-    expect(slack.messages.at(-1)).toMatchObject({ threadTs: THREAD.ts, text: expect.stringMatching(/<@U0MEMBER01> Finding nsw-0{24} is no longer stored/) });
+    expect(slack.messages.at(-1)).toMatchObject({
+      threadTs: THREAD.ts,
+      text: expect.stringMatching(/<@U0MEMBER01> Finding nsw-0{24} is no longer stored/),
+    });
   });
 });
 

@@ -137,7 +137,10 @@ describe('"Suppress 7 days"', () => {
     const { value, requests } = deps();
     await handleSlackInteraction(signedInteraction(press('suppress')), value);
     const view = slack.views[0]?.view as Record<string, unknown>;
-    const answer = await handleSlackInteraction(signedInteraction(modalSubmission({ view, user: MEMBER, reason: ' k ' })), value);
+    const answer = await handleSlackInteraction(
+      signedInteraction(modalSubmission({ view, user: MEMBER, reason: ' k ' })),
+      value,
+    );
     expect(JSON.parse(answer.body ?? '')).toEqual({
       response_action: 'errors',
       errors: { reason: 'Give a reason of 3 to 500 characters.' },
@@ -149,7 +152,10 @@ describe('"Suppress 7 days"', () => {
     const { value, logger } = deps({ enqueue: async () => Promise.reject(new Error('EventBridge unavailable')) });
     await handleSlackInteraction(signedInteraction(press('suppress')), value);
     const view = slack.views[0]?.view as Record<string, unknown>;
-    const answer = await handleSlackInteraction(signedInteraction(modalSubmission({ view, user: MEMBER, reason: 'ok then' })), value);
+    const answer = await handleSlackInteraction(
+      signedInteraction(modalSubmission({ view, user: MEMBER, reason: 'ok then' })),
+      value,
+    );
     expect(JSON.parse(answer.body ?? '').response_action).toBe('errors');
     expect(logger.error).toHaveBeenCalledWith('slack suppression not requested', expect.any(Object));
   });
@@ -183,7 +189,10 @@ describe('who may act', () => {
     const { value, requests } = deps({ userGroup: GROUP });
     await handleSlackInteraction(signedInteraction(press('suppress')), value);
     const view = slack.views[0]?.view as Record<string, unknown>;
-    const answer = await handleSlackInteraction(signedInteraction(modalSubmission({ view, user: OUTSIDER, reason: 'mine now' })), value);
+    const answer = await handleSlackInteraction(
+      signedInteraction(modalSubmission({ view, user: OUTSIDER, reason: 'mine now' })),
+      value,
+    );
     expect(JSON.parse(answer.body ?? '').response_action).toBe('errors');
     expect(requests).toEqual([]);
   });
@@ -223,9 +232,12 @@ describe('"Re-evaluate now" and "Open fix PR"', () => {
   it('ignores buttons that are not ours and interaction types it does not handle', async () => {
     const { value, requests } = deps();
     const foreign = press('reevaluate');
-    foreign.actions[0]!.action_id = 'someone-elses-button';
+    (foreign.actions[0] as { action_id: string }).action_id = 'someone-elses-button';
     expect((await handleSlackInteraction(signedInteraction(foreign), value)).statusCode).toBe(200);
-    expect((await handleSlackInteraction(signedInteraction({ type: 'view_closed', user: { id: MEMBER } }), value)).statusCode).toBe(200);
+    expect(
+      (await handleSlackInteraction(signedInteraction({ type: 'view_closed', user: { id: MEMBER } }), value))
+        .statusCode,
+    ).toBe(200);
     const badId = press('reevaluate');
     badId.actions[0]!.value = '../../etc/passwd';
     expect((await handleSlackInteraction(signedInteraction(badId), value)).statusCode).toBe(200);

@@ -91,7 +91,12 @@ describe('slackSignature and verifySlackSignature', () => {
     ['a short signature (not compared)', headers('v0=a2114d57', DOC_TIMESTAMP), 'malformed-signature'],
     ['an upper-case signature', headers(DOC_SIGNATURE.toUpperCase(), DOC_TIMESTAMP), 'malformed-signature'],
   ])('refuses %s', (_case, given, reason) => {
-    const check = verifySlackSignature({ signingSecret: DOC_SECRET, headers: given, rawBody: DOC_BODY, nowSeconds: DOC_NOW });
+    const check = verifySlackSignature({
+      signingSecret: DOC_SECRET,
+      headers: given,
+      rawBody: DOC_BODY,
+      nowSeconds: DOC_NOW,
+    });
     expect(check).toEqual({ ok: false, reason });
   });
 });
@@ -118,7 +123,11 @@ describe('the interactivity URL refuses what is not signed by Slack', () => {
       routeKey: '$default',
       rawPath: '/',
       rawQueryString: '',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', host: 'abc.lambda-url.eu-west-1.on.aws', ...given },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        host: 'abc.lambda-url.eu-west-1.on.aws',
+        ...given,
+      },
       requestContext: { requestId: 'req-1', http: { method: 'POST', path: '/' } },
       body: base64 ? Buffer.from(body).toString('base64') : body,
       isBase64Encoded: base64,
@@ -167,9 +176,9 @@ describe('the interactivity URL refuses what is not signed by Slack', () => {
   it('answers 401 to a request signed five minutes and one second ago', async () => {
     const { value } = deps();
     value.now = () => new Date((DOC_NOW + SLACK_SIGNATURE_MAX_AGE_SECONDS + 1) * 1000);
-    expect((await handleSlackInteraction(urlEvent(DOC_BODY, headers(DOC_SIGNATURE, DOC_TIMESTAMP)), value)).statusCode).toBe(
-      401,
-    );
+    expect(
+      (await handleSlackInteraction(urlEvent(DOC_BODY, headers(DOC_SIGNATURE, DOC_TIMESTAMP)), value)).statusCode,
+    ).toBe(401);
   });
 
   it('answers 401, never throws, for events that are not HTTP requests at all', async () => {

@@ -293,7 +293,13 @@ async function suppress(event: HttpEvent, id: string, caller: string, deps: ApiD
   if (!parsed.success) return badRequest(fieldIssues(parsed.error));
   const until = new Date(parsed.data.until).toISOString();
   const via = parsed.data.via ?? 'api';
-  const stored = await deps.store.suppress(id, { reason: parsed.data.reason, until, by: caller, via, at: nowIso(deps) });
+  const stored = await deps.store.suppress(id, {
+    reason: parsed.data.reason,
+    until,
+    by: caller,
+    via,
+    at: nowIso(deps),
+  });
   if (!stored) return json(404, { error: `no finding ${id}` });
   deps.logger.info('finding suppressed', { id, caller, until });
   // Stored first: a failed announcement answers 500, and the caller's retry suppresses (and announces) again.

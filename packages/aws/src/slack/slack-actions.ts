@@ -43,7 +43,12 @@ export async function putSlackActionRequest(
   const response = await client.send(
     new PutEventsCommand({
       Entries: [
-        { EventBusName: busName, Source: SLACK_ACTION_EVENT_SOURCE, DetailType: SLACK_ACTION_DETAIL_TYPE, Detail: detail },
+        {
+          EventBusName: busName,
+          Source: SLACK_ACTION_EVENT_SOURCE,
+          DetailType: SLACK_ACTION_DETAIL_TYPE,
+          Detail: detail,
+        },
       ],
     }),
   );
@@ -144,7 +149,13 @@ async function suppress(
   }
   const until = new Date(Date.parse(request.at) + SLACK_SUPPRESS_DAYS * 24 * 3600 * 1000).toISOString();
   const reason = request.reason ?? 'suppressed from Slack';
-  const suppressed = await deps.store.suppress(stored.id, { reason, until, by: request.by, via: 'slack', at: request.at });
+  const suppressed = await deps.store.suppress(stored.id, {
+    reason,
+    until,
+    by: request.by,
+    via: 'slack',
+    at: request.at,
+  });
   if (!suppressed) return { status: 'not-found', findingId: stored.id };
   deps.logger.info('finding suppressed', { id: stored.id, by: request.by, via: 'slack', until });
   await deps.announceSuppression({ kind: 'suppressed', finding: suppressed, by: request.by, at: request.at });
@@ -174,7 +185,12 @@ async function requestFix(
   deps: SlackActionDeps,
 ): Promise<SlackActionOutcome> {
   if (!stored.remediation) {
-    await reply(request.thread, 'This finding has no machine-readable fix; no pull request was requested.', request, deps);
+    await reply(
+      request.thread,
+      'This finding has no machine-readable fix; no pull request was requested.',
+      request,
+      deps,
+    );
     return { status: 'done', action: 'fix-pull-request', findingId: stored.id };
   }
   await deps.requestRemediation({ findingId: stored.id, by: request.by, via: 'slack', at: request.at });

@@ -93,7 +93,9 @@ export function parseInteraction(rawBody: string): ParsedInteraction {
   }
   if (type === 'view_submission') {
     const parsed = safeParseSchema(ViewSubmissionSchema, json);
-    return parsed.success ? { kind: 'view_submission', payload: parsed.data } : { kind: 'ignored', reason: 'malformed' };
+    return parsed.success
+      ? { kind: 'view_submission', payload: parsed.data }
+      : { kind: 'ignored', reason: 'malformed' };
   }
   return { kind: 'ignored', reason: `type ${String(type).slice(0, 40)}` };
 }
@@ -185,6 +187,11 @@ export function slackNote(text: string, mentionUser?: string) {
   const line = `${mention}${escapeSlack(singleLine(text))}`;
   return {
     text: truncateText(line, 3000),
-    blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: truncateText(line, 3000), verbatim: true as const } }],
+    blocks: [
+      {
+        type: 'section' as const,
+        text: { type: 'mrkdwn' as const, text: truncateText(line, 3000), verbatim: true as const },
+      },
+    ],
   };
 }

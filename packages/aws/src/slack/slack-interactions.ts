@@ -180,7 +180,15 @@ async function answerSubmission(
   }
   const { findingId, thread, reason } = submitted;
   try {
-    await deps.enqueue({ action: 'suppress', findingId, by, user: payload.user.id, at: now.toISOString(), thread, reason });
+    await deps.enqueue({
+      action: 'suppress',
+      findingId,
+      by,
+      user: payload.user.id,
+      at: now.toISOString(),
+      thread,
+      reason,
+    });
   } catch (error) {
     deps.logger.error('slack suppression not requested', { by, findingId, error: describe(error) });
     return errors('The suppression could not be recorded just now; send it again.');
