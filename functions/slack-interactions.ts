@@ -77,7 +77,7 @@ const actionDeps = () => {
     sink: createSlackAppSink({ token: botToken, ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}) }),
     announceSuppression: async (announcement) => putSuppressionEvent(await events(), busName, announcement),
     reevaluate: async (finding, now) => {
-      await evaluateLive({
+      const evaluation = await evaluateLive({
         clientsFor,
         regions: config.regions.includes(finding.region) ? [finding.region] : config.regions,
         ...(finding.clusters.length > 0 ? { clusters: finding.clusters } : {}),
@@ -87,6 +87,9 @@ const actionDeps = () => {
         targets,
         now,
       });
+      return {
+        stillShown: evaluation.findings.some((shown) => shown.id === finding.id && shown.status !== 'resolved'),
+      };
     },
     requestRemediation: async (request) => putRemediationRequest(await events(), busName, request),
     logger,

@@ -63,6 +63,7 @@ beforeEach(async () => {
     },
     reevaluate: async (finding) => {
       reevaluated.push(finding.id);
+      return { stillShown: true };
     },
     requestRemediation: async (request) => {
       remediations.push(request);
@@ -149,9 +150,16 @@ describe('reevaluate and fix pull request', () => {
     deps.reevaluate = async (finding) => {
       await store.record([{ ...dataStoreFinding(), status: 'resolved' }], { now: '2026-12-02T10:01:00.000Z' });
       reevaluated.push(finding.id);
+      return { stillShown: false };
     };
     await handleSlackActionRequest(busEvent({ action: 'reevaluate', reason: undefined }), deps);
     expect(slack.messages.at(-1)?.text).toMatch(/it is gone: resolved\.$/);
+  });
+
+  it('says the account no longer shows it when it stays open only for the resolve grace period', async () => {
+    deps.reevaluate = async () => ({ stillShown: false });
+    await handleSlackActionRequest(busEvent({ action: 'reevaluate', reason: undefined }), deps);
+    expect(slack.messages.at(-1)?.text).toMatch(/the account no longer shows it; it is resolved once it stays gone/);
   });
 
   it('requests the fix pull request on the bus and says so in the thread', async () => {

@@ -84,8 +84,11 @@ export interface SlackActionDeps {
   sink: Pick<SlackAppSink, 'reply'>;
   /** `Finding Suppressed` on the findings bus: the Slack delivery replies in the thread and updates the parent. */
   announceSuppression: (announcement: SuppressionAnnouncement) => Promise<void>;
-  /** Evaluates the finding's clusters and detector now (records and publishes transitions as any evaluation). */
-  reevaluate: (finding: StoredFinding, now: string) => Promise<void>;
+  /**
+   * Evaluates the finding's clusters and detector now (records and publishes transitions as any evaluation); says
+   * whether the evaluation still showed the finding.
+   */
+  reevaluate: (finding: StoredFinding, now: string) => Promise<{ stillShown: boolean }>;
   requestRemediation: (request: { findingId: string; by: string; via: 'slack'; at: string }) => Promise<void>;
   logger: Pick<EventLogger, 'info' | 'warn' | 'error'>;
   now?: () => Date;
@@ -168,12 +171,14 @@ async function reevaluate(
   deps: SlackActionDeps,
 ): Promise<SlackActionOutcome> {
   const now = (deps.now?.() ?? new Date()).toISOString();
-  await deps.reevaluate(stored, now);
+  const { stillShown } = await deps.reevaluate(stored, now);
   const after = (await deps.store.get(stored.id)) ?? stored;
   const state =
     after.status === 'resolved'
       ? 'it is gone: resolved.'
-      : `it is still ${after.status === 'suppressed' ? 'allow-listed' : 'open'} (${after.severity}).`;
+      : !stillShown
+        ? 'the account no longer shows it; it is resolved once it stays gone past the grace period (AWS reads can lag a change).'
+        : `it is still ${after.status === 'suppressed' ? 'allow-listed' : 'open'} (${after.severity}).`;
   await reply(request.thread, `Re-evaluated now, as asked: ${state}`, request, deps);
   deps.logger.info('finding re-evaluated', { id: stored.id, by: request.by, status: after.status });
   return { status: 'done', action: 'reevaluate', findingId: stored.id };
