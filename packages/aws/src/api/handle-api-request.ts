@@ -87,11 +87,11 @@ export interface ApiDeps {
   announceSuppression?: (announcement: SuppressionAnnouncement) => Promise<void>;
 }
 
-/** A suppression made or lifted through the API, as announced. */
+/** A suppression made or lifted through the API (or a Slack button), as announced. */
 export interface SuppressionAnnouncement {
   kind: 'suppressed' | 'unsuppressed';
   finding: StoredFinding;
-  /** Who acted: the caller's IAM ARN. */
+  /** Who acted: the caller's IAM ARN (or `slack:<team>/<user>` from the Slack buttons). */
   by: string;
   at: string;
 }
