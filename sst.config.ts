@@ -110,6 +110,16 @@ export default $config({
       busName: bus.name,
       ownPrincipals: tools.ownPrincipalPatterns($app.name, $app.stage, home, partition),
     });
+    /** The Slack functions' environment: the secret, deliver-slack's pending queue, and whether buttons are on. */
+    const slackEnvironment = (name: string) => {
+      if (!slackSecret || (name !== 'deliver-slack' && name !== 'slack-interactions')) return environment;
+      return {
+        ...environment,
+        SLACK_SECRET_ARN: slackSecret.arn,
+        ...(name === 'deliver-slack' && slackPending ? { SLACK_PENDING_QUEUE_URL: slackPending.url } : {}),
+        ...(settings.slackInteractivity ? { SLACK_INTERACTIVITY: 'on' } : {}),
+      };
+    };
     const functions = Object.fromEntries(
       tools.deployedFunctions(settings).map((spec) => {
         const fn = new sst.aws.Function(spec.component, {
@@ -128,10 +138,9 @@ export default $config({
             plugins: './scripts/esbuild-plugins.mjs',
           },
           logging: { retention: '1 month', format: 'json' },
-          environment:
-            slackSecret && slackPending && spec.name === 'deliver-slack'
-              ? { ...environment, SLACK_SECRET_ARN: slackSecret.arn, SLACK_PENDING_QUEUE_URL: slackPending.url }
-              : environment,
+          environment: slackEnvironment(spec.name),
+          // Slack's interactivity URL: Slack signs its requests itself (verified in the function), not with SigV4.
+          ...(spec.functionUrl ? { url: { authorization: 'none' as const } } : {}),
           permissions: tools.stackFunctionPermissions(spec.name, failureQueueOf(spec.name)),
           ...(spec.name === 'on-cloudtrail-event' ? { concurrency: { reserved: settings.reservedConcurrency } } : {}),
           transform: {
@@ -229,6 +238,18 @@ export default $config({
         transform: { target: { retryPolicy, deadLetterConfig: { arn: deliveryDlq.arn } } },
       });
       ruleArns.push(digest.nodes.rule.arn);
+    }
+
+    // ---- Slack buttons: the interactivity URL, and the work it puts on the findings bus ----
+
+    const slackInteractions = functions['slack-interactions'] as sst.aws.Function | undefined;
+    if (slackInteractions) {
+      busRuleTo(
+        'SlackActions',
+        slackInteractions,
+        'podnet-guard: work behind Slack buttons (suppress, re-evaluate, fix PR)',
+        tools.SLACK_ACTION_PATTERN,
+      );
     }
 
     // ---- the sweep ----
@@ -383,6 +404,8 @@ export default $config({
       cloudTrailRules: rules.map((rule) => rule.id),
       forwardingRegions: plan.map((region) => region.region),
       ...(slackSecret ? { slackSecret: slackSecret.arn } : {}),
+      // Paste into the Slack app's Interactivity & Shortcuts "Request URL" (docs/slack-app-manifest.yaml).
+      ...(slackInteractions ? { slackInteractivityUrl: slackInteractions.url } : {}),
     };
   },
 });

@@ -15,6 +15,7 @@ import {
   loadSlackFunctionConfig,
   loadSlackSink,
   type SlackSink,
+  slackButtons,
 } from '@podnet-guard/aws/slack';
 import { createLogging } from './lib/observability.ts';
 
@@ -29,7 +30,10 @@ export const handler = middy(async (event: unknown) => {
     sink = undefined;
     throw error;
   });
-  const deps = { sink: await sink, config: config.slack, state, logger };
+  const resolved = await sink;
+  // Buttons only from an app: a webhook's messages cannot be answered.
+  const buttons = resolved.kind === 'app' ? slackButtons(config) : undefined;
+  const deps = { sink: resolved, config: config.slack, state, logger, ...(buttons ? { buttons } : {}) };
   const result = await handleFindingEventForSlack(event, deps);
   // The hourly run also delivers what Slack refused earlier (this function's failed invocations).
   if (result.status !== 'digest' || !config.pendingQueueUrl) return result;

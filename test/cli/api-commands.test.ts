@@ -312,7 +312,7 @@ describe('podnet-guard suppress', () => {
     const result = await cli(['suppress', 'nsw-0001', '--api', url, '--reason', 'migration', '--until', '2026-12-01']);
     expect(result.code).toBe(EXIT.ok);
     expect(seen[0]).toMatchObject({ method: 'POST', path: '/findings/nsw-0001/suppress', signatureValid: true });
-    expect(JSON.parse(seen[0]!.body)).toEqual({ reason: 'migration', until: '2026-12-01T23:59:59Z' });
+    expect(JSON.parse(seen[0]!.body)).toEqual({ reason: 'migration', until: '2026-12-01T23:59:59Z', via: 'cli' });
     expect(result.stdout).toBe(
       'nsw-0001 suppressed until 2026-12-01T23:59:59Z by arn:aws:iam::111122223333:user/alice\n',
     );

@@ -51,6 +51,8 @@ function block(item: SlackBlock): string {
     }
     case 'context':
       return `<div class="context">${item.elements.map(textOf).join(' ')}</div>`;
+    case 'actions':
+      return `<div class="actions">${item.elements.map((button) => `<span class="button">${plain(button.text.text)}</span>`).join('')}</div>`;
     case 'divider':
       return '<hr>';
   }
@@ -66,6 +68,7 @@ export function previewThread(parent: SlackMessage, replies: SlackMessage[]): st
 .message{padding:8px 20px}.author{font-weight:900}.time{font-weight:400;color:#616061;font-size:12px}
 .header{font-size:18px;font-weight:900;margin:4px 0}.section{margin:4px 0}.fields{display:grid;grid-template-columns:1fr 1fr;gap:8px;margin-top:8px}
 .context{font-size:13px;color:#616061;margin:4px 0}a{color:#1264a3;text-decoration:none}
+.actions{margin:8px 0}.button{display:inline-block;border:1px solid #bbb;border-radius:4px;padding:3px 12px;margin-right:8px;font-weight:700;font-size:13px}
 .thread{border-left:4px solid #ddd;margin-left:20px}.thread-title{padding:8px 20px;color:#616061;font-size:13px}`;
   const thread = replies.map((reply, index) => message(reply, 'podnet-guard', `reply ${index + 1}`)).join('');
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><style>${style}</style></head><body>${message(parent, 'podnet-guard', 'parent, updated in place')}<div class="thread"><div class="thread-title">${replies.length} replies</div>${thread}</div></body></html>`;

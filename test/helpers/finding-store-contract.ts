@@ -234,7 +234,13 @@ export function describeFindingStoreContract(name: string, factory: StoreFactory
       const finding = makeFinding();
       await store.record([finding], { eventId: 's1', now: T0 });
       await store.markDelivered(finding.id, 1, at(1));
-      const suppression = { reason: 'bastion host, SEC-12', until: at(3600), by: 'alice' };
+      const suppression = {
+        reason: 'bastion host, SEC-12',
+        until: at(3600),
+        by: 'slack:T0123ABCD/U0456EFGH',
+        via: 'slack' as const,
+        at: at(0),
+      };
       const suppressed = await store.suppress(finding.id, suppression);
       expect(suppressed?.suppression).toEqual(suppression);
       expect(suppressed?.version).toBe(3); // record, markDelivered, suppress: each write bumps it

@@ -4,6 +4,10 @@
  * message's `channel` and `ts`, or `ok: false` with an `error` code; HTTP 429 with `Retry-After` when rate limited)
  * and a webhook as Slack does (HTTP 200 `ok`, or a plain-text error body such as `invalid_token`, `no_service`,
  * `channel_is_archived`). It also refuses, like Slack, blocks beyond Block Kit's limits (`invalid_blocks`).
+ *
+ * For interactivity it answers `views.open` only for a `trigger_id` it issued (`issueTrigger`), once, and within 3 s of
+ * issuing it, as Slack does (`invalid_trigger_id`, `exchanged_trigger_id`, `expired_trigger_id`); `usergroups.users.list`
+ * from the groups a test sets; and records what is posted to an interaction's `response_url` (`responseUrl`).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,6 +40,18 @@ export interface SlackServer {
   parents: Map<string, PostedMessage>;
   /** Failures served before the next successes, first in first out. */
   failNext(...failures: ScriptedFailure[]): void;
+  /** A trigger id as Slack puts in an interaction payload, issued `ageMs` ago (default now). */
+  issueTrigger(ageMs?: number): string;
+  /** Modals opened (`views.open` that succeeded), with the time it took from the trigger's issue. */
+  views: { triggerId: string; view: Record<string, unknown>; afterMs: number }[];
+  /** `views.open` calls refused, with Slack's error. */
+  refusedViews: { triggerId: string; error: string }[];
+  /** User groups by id: their members' user ids (`usergroups.users.list`). */
+  userGroups: Map<string, string[]>;
+  /** A response URL for one interaction, on this server. */
+  responseUrl(): string;
+  /** What was posted to response URLs. */
+  responses: { url: string; body: Record<string, unknown> }[];
   close(): Promise<void>;
 }
 
@@ -52,7 +68,7 @@ function fieldsOf(request: IncomingMessage, raw: string): Record<string, unknown
   if ((request.headers['content-type'] ?? '').includes('application/json')) return JSON.parse(raw);
   const fields: Record<string, unknown> = {};
   for (const [key, value] of new URLSearchParams(raw)) {
-    fields[key] = key === 'blocks' ? JSON.parse(value) : value;
+    fields[key] = key === 'blocks' || key === 'view' ? JSON.parse(value) : value;
   }
   return fields;
 }
@@ -70,11 +86,70 @@ function blocksProblem(blocks: unknown): string | undefined {
   return undefined;
 }
 
+/** Slack's limits on a modal that `views.open` enforces (`invalid_arguments`). */
+function viewProblem(view: unknown): string | undefined {
+  const modal = view as { type?: string; title?: { text?: string }; blocks?: unknown[]; private_metadata?: string };
+  if (modal?.type !== 'modal') return 'not a modal';
+  if (!modal.title?.text || modal.title.text.length > 24) return 'title over 24';
+  if (!Array.isArray(modal.blocks) || modal.blocks.length > 100) return 'blocks';
+  if ((modal.private_metadata ?? '').length > 3000) return 'private_metadata over 3000';
+  return undefined;
+}
+
+/** The interactivity part of the server: trigger ids, modals, user groups and response URLs. */
+function interactivity() {
+  const triggers = new Map<string, { issuedAt: number; used: boolean }>();
+  const views: SlackServer['views'] = [];
+  const refusedViews: SlackServer['refusedViews'] = [];
+  const userGroups = new Map<string, string[]>();
+  const responses: SlackServer['responses'] = [];
+  let count = 0;
+  return {
+    views,
+    refusedViews,
+    userGroups,
+    responses,
+    issueTrigger(ageMs = 0) {
+      count += 1;
+      const id = `${1_000_000 + count}.4744562912.${count.toString(16).padStart(32, '0')}`;
+      triggers.set(id, { issuedAt: Date.now() - ageMs, used: false });
+      return id;
+    },
+    openView(fields: Record<string, unknown>): { ok: boolean; error?: string; view?: unknown } {
+      const triggerId = String(fields.trigger_id ?? '');
+      const trigger = triggers.get(triggerId);
+      const afterMs = trigger ? Date.now() - trigger.issuedAt : 0;
+      const error = !trigger
+        ? 'invalid_trigger_id'
+        : trigger.used
+          ? 'exchanged_trigger_id'
+          : afterMs > 3000
+            ? 'expired_trigger_id'
+            : viewProblem(fields.view)
+              ? 'invalid_arguments'
+              : undefined;
+      if (trigger) trigger.used = true;
+      if (error) {
+        refusedViews.push({ triggerId, error });
+        return { ok: false, error };
+      }
+      views.push({ triggerId, view: fields.view as Record<string, unknown>, afterMs });
+      return { ok: true, view: { id: `V${views.length}`, ...(fields.view as object) } };
+    },
+    members(fields: Record<string, unknown>): { ok: boolean; error?: string; users?: string[] } {
+      const users = userGroups.get(String(fields.usergroup ?? ''));
+      return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
+    },
+  };
+}
+
 export async function startSlackServer(): Promise<SlackServer> {
   const messages: PostedMessage[] = [];
   const parents = new Map<string, PostedMessage>();
   const failures: ScriptedFailure[] = [];
+  const interactive = interactivity();
   let clock = 1_764_660_000;
+  let responseUrls = 0;
 
   const server: Server = createServer(async (request, response) => {
     const raw = await bodyOf(request);
@@ -94,6 +169,15 @@ export async function startSlackServer(): Promise<SlackServer> {
     };
     const fields = fieldsOf(request, raw);
     const authorization = request.headers.authorization;
+    if (url.startsWith('/actions/')) {
+      interactive.responses.push({ url, body: fields });
+      return json(200, { ok: true });
+    }
+    const apiMethod: string = method;
+    if (apiMethod === 'views.open' || apiMethod === 'usergroups.users.list') {
+      if (!authorization?.startsWith('Bearer xoxb-')) return json(200, { ok: false, error: 'not_authed' });
+      return json(200, apiMethod === 'views.open' ? interactive.openView(fields) : interactive.members(fields));
+    }
 
     if (method === 'webhook') {
       if (failure) {
@@ -148,6 +232,15 @@ export async function startSlackServer(): Promise<SlackServer> {
     messages,
     parents,
     failNext: (...more) => failures.push(...more),
+    issueTrigger: interactive.issueTrigger,
+    views: interactive.views,
+    refusedViews: interactive.refusedViews,
+    userGroups: interactive.userGroups,
+    responses: interactive.responses,
+    responseUrl: () => {
+      responseUrls += 1;
+      return `http://127.0.0.1:${port}/actions/T0ALERTS1/${responseUrls}/not-a-real-secret`;
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

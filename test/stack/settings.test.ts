@@ -60,7 +60,30 @@ describe('stackSettings', () => {
       reservedConcurrency: 5,
       guardConfig: undefined,
       slackDelivery: false,
+      slackInteractivity: false,
     });
+  });
+
+  it('deploys the slack-interactions function only with SLACK_INTERACTIVITY=on, which needs Slack delivery', () => {
+    const slack = JSON.stringify({ slack: { defaultChannel: '#eks-alerts', actions: { userGroup: 'S0ONCALL01' } } });
+    const names = (env: Record<string, string>) =>
+      deployedFunctions(stackSettings(env, 'eu-west-1')).map((fn) => fn.name);
+    expect(names({ SLACK_DELIVERY: 'on', GUARD_CONFIG: slack })).not.toContain('slack-interactions');
+    expect(names({ SLACK_DELIVERY: 'on', SLACK_INTERACTIVITY: 'on', GUARD_CONFIG: slack })).toEqual(
+      expect.arrayContaining(['deliver-slack', 'slack-interactions']),
+    );
+    expect(() => stackSettings({ SLACK_INTERACTIVITY: 'on', GUARD_CONFIG: slack }, 'eu-west-1')).toThrow(
+      /SLACK_INTERACTIVITY: is on, but SLACK_DELIVERY is off/,
+    );
+    expect(() =>
+      stackSettings({ SLACK_DELIVERY: 'on', SLACK_INTERACTIVITY: 'true', GUARD_CONFIG: slack }, 'eu-west-1'),
+    ).toThrow(/SLACK_INTERACTIVITY: "true" is not on or off/);
+    expect(() =>
+      stackSettings(
+        { SLACK_DELIVERY: 'on', GUARD_CONFIG: JSON.stringify({ slack: { actions: { userGroup: '#oncall' } } }) },
+        'eu-west-1',
+      ),
+    ).toThrow(/GUARD_CONFIG/);
   });
 
   it('turns Slack delivery on only with a slack section in GUARD_CONFIG, and refuses other values', () => {

@@ -9,6 +9,7 @@ import {
   loadRuntimeConfig,
   SUPPRESSION_DETAIL_TYPES,
 } from '@podnet-guard/aws';
+import { SLACK_ACTION_DETAIL_TYPE, SLACK_ACTION_EVENT_SOURCE } from '@podnet-guard/aws/slack';
 import { eventPatterns, matchesArnPattern } from '@podnet-guard/core';
 import {
   API_ROUTES,
@@ -19,6 +20,7 @@ import {
   functionEnvironment,
   functionRoleName,
   ownPrincipalPatterns,
+  SLACK_ACTION_PATTERN,
   STACK_FUNCTIONS,
   stackFunctionPermissions,
   stackSettings,
@@ -200,5 +202,39 @@ describe('deliver-slack permissions', () => {
       expect(statements.find((s) => s.actions.includes(action))?.resources).toEqual(['pending']);
     }
     expect(statements.find((s) => s.actions.includes('secretsmanager:GetSecretValue'))?.resources).toEqual(['secret']);
+  });
+});
+
+describe('slack-interactions', () => {
+  it('sits behind a Function URL and is deployed only with Slack interactivity', () => {
+    const fn = STACK_FUNCTIONS.find((candidate) => candidate.name === 'slack-interactions');
+    expect(fn).toMatchObject({ functionUrl: true, optional: 'slack-interactivity' });
+    expect(STACK_FUNCTIONS.filter((candidate) => candidate.functionUrl).map((candidate) => candidate.name)).toEqual([
+      'slack-interactions',
+    ]);
+  });
+
+  it('subscribes to exactly the action requests the interactivity URL puts on the bus', () => {
+    expect(SLACK_ACTION_PATTERN).toEqual({
+      source: [SLACK_ACTION_EVENT_SOURCE],
+      'detail-type': [SLACK_ACTION_DETAIL_TYPE],
+    });
+    expect(FINDING_TRANSITION_PATTERN.source).not.toContain(SLACK_ACTION_EVENT_SOURCE);
+  });
+
+  it('reads its secret, and puts events on the findings bus only (no SQS beyond its failure destination)', () => {
+    const statements = stackFunctionPermissions('slack-interactions', {
+      findingsTable: 'table',
+      findingsTableIndexes: 'table/index/*',
+      alertsTopic: 'topic',
+      findingsBus: 'bus',
+      slackSecret: 'secret',
+      failureQueue: 'failed',
+    });
+    const resourcesOf = (action: string) => statements.find((s) => s.actions.includes(action))?.resources;
+    expect(resourcesOf('secretsmanager:GetSecretValue')).toEqual(['secret']);
+    expect(resourcesOf('events:PutEvents')).toEqual(['bus']);
+    expect(resourcesOf('dynamodb:UpdateItem')).toEqual(['table']);
+    expect(resourcesOf('sqs:SendMessage')).toEqual(['failed']);
   });
 });

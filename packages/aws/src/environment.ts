@@ -141,6 +141,18 @@ export interface SlackFunctionConfig {
   apiUrl: string | undefined;
   /** The queue the function's failed invocations land in, drained by its hourly run (`SLACK_PENDING_QUEUE_URL`). */
   pendingQueueUrl: string | undefined;
+  /** `SLACK_INTERACTIVITY=on`: parent messages carry buttons, answered by the slack-interactions function. */
+  interactivity: boolean;
+}
+
+/**
+ * The buttons parent messages carry with this config: none unless interactivity is on (and an app, not a webhook).
+ *
+ * @example
+ * slackButtons(config); // { fixPullRequest: false }
+ */
+export function slackButtons(config: SlackFunctionConfig): { fixPullRequest: boolean } | undefined {
+  return config.interactivity ? { fixPullRequest: config.slack.actions?.fixPullRequest ?? false } : undefined;
 }
 
 const missing = (variable: string, message: string) =>
@@ -160,5 +172,6 @@ export async function loadSlackFunctionConfig(env: Environment = processEnvironm
     secretArn,
     apiUrl: env.SLACK_API_URL || undefined,
     pendingQueueUrl: env.SLACK_PENDING_QUEUE_URL || undefined,
+    interactivity: env.SLACK_INTERACTIVITY === 'on',
   };
 }

@@ -3,7 +3,13 @@
  * store's files.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { findingSortKey, type StoredFinding } from '@podnet-guard/core';
+import {
+  findingSortKey,
+  type StoredFinding,
+  SUPPRESSION_VIAS,
+  type Suppression,
+  type SuppressionVia,
+} from '@podnet-guard/core';
 
 /** `gsi2pk` of records with a pending transition (the sparse `byPending` index). */
 export const PENDING_PARTITION = 'PENDING';
@@ -34,10 +40,7 @@ export function toItem(record: StoredFinding): Record<string, AttributeValue> {
     gsi1sk: { S: findingSortKey(record) },
   };
   if (record.lastNotified !== undefined) item.lastNotified = { S: record.lastNotified };
-  if (record.suppression !== undefined) {
-    const { reason, until, by } = record.suppression;
-    item.suppression = { M: { reason: { S: reason }, until: { S: until }, by: { S: by } } };
-  }
+  if (record.suppression !== undefined) item.suppression = suppressionItem(record.suppression);
   if (record.pending !== undefined) {
     const { transition, version, since, eventId } = record.pending;
     item.pending = {
@@ -61,10 +64,13 @@ export function fromItem(item: Record<string, AttributeValue>): StoredFinding {
   if (item.lastNotified?.S !== undefined) record.lastNotified = item.lastNotified.S;
   const suppression = item.suppression?.M;
   if (suppression) {
+    const via = suppression.via?.S;
     record.suppression = {
       reason: suppression.reason?.S ?? '',
       until: suppression.until?.S ?? '',
       by: suppression.by?.S ?? '',
+      ...(via && (SUPPRESSION_VIAS as readonly string[]).includes(via) ? { via: via as SuppressionVia } : {}),
+      ...(suppression.at?.S ? { at: suppression.at.S } : {}),
     };
   }
   const pending = item.pending?.M;
@@ -77,4 +83,18 @@ export function fromItem(item: Record<string, AttributeValue>): StoredFinding {
     };
   }
   return record;
+}
+
+/** The `suppression` attribute: who, where from, when, why and until when (`via` and `at` when known). */
+export function suppressionItem(suppression: Suppression): AttributeValue {
+  const { reason, until, by, via, at } = suppression;
+  return {
+    M: {
+      reason: { S: reason },
+      until: { S: until },
+      by: { S: by },
+      ...(via ? { via: { S: via } } : {}),
+      ...(at ? { at: { S: at } } : {}),
+    },
+  };
 }

@@ -47,7 +47,7 @@ import {
   releaseEvent,
   resumeEvent,
 } from './finding-store-events.ts';
-import { findingKey, fromItem, toItem } from './finding-store-items.ts';
+import { findingKey, fromItem, suppressionItem, toItem } from './finding-store-items.ts';
 import { listPendingTransitions, queryFindings } from './finding-store-queries.ts';
 
 /**
@@ -151,9 +151,7 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#suppression': 'suppression', '#version': 'version' },
         ExpressionAttributeValues: {
-          ':suppression': {
-            M: { reason: { S: suppression.reason }, until: { S: suppression.until }, by: { S: suppression.by } },
-          },
+          ':suppression': suppressionItem(suppression),
           ':one': { N: '1' },
         },
       }),

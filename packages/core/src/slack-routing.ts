@@ -31,6 +31,15 @@ export const SlackConfigSchema = z.strictObject({
     }),
     { severities: ['low', 'info'] },
   ),
+  /** The buttons on a finding's message (deployed with `SLACK_INTERACTIVITY=on`): who may press them, which show. */
+  actions: z.optional(
+    z.strictObject({
+      /** A Slack user group id (`S…`): only its members may act. Absent: anyone who can see the channel. */
+      userGroup: z.optional(z.string().check(z.regex(/^S[A-Z0-9]{6,}$/, 'not a Slack user group id (S…)'))),
+      /** "Open fix PR" on findings that carry a remediation: it requests the pull request (`Remediation Requested`). */
+      fixPullRequest: z._default(z.boolean(), false),
+    }),
+  ),
 });
 export type SlackConfig = z.infer<typeof SlackConfigSchema>;
 

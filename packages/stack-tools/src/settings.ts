@@ -29,6 +29,8 @@ export interface StackSettings {
   guardConfig: string | undefined;
   /** `SLACK_DELIVERY=on`: deploy the Slack consumer and its secret; needs `GUARD_CONFIG` with a `slack` section. */
   slackDelivery: boolean;
+  /** `SLACK_INTERACTIVITY=on`: buttons on Slack messages, answered by the slack-interactions function's URL. */
+  slackInteractivity: boolean;
 }
 
 /** A setting that cannot be used; `variable` names the environment variable. */
@@ -145,6 +147,13 @@ export function stackSettings(env: Record<string, string | undefined>, homeRegio
       'is on, but GUARD_CONFIG has no slack section (routes, defaultChannel)',
     );
   }
+  const slackInteractivity = onOff(env, 'SLACK_INTERACTIVITY');
+  if (slackInteractivity && !slackDelivery) {
+    throw new StackSettingsError(
+      'SLACK_INTERACTIVITY',
+      'is on, but SLACK_DELIVERY is off: buttons live on its messages',
+    );
+  }
   const alertEmails = parseAlertEmails(env.ALERT_EMAILS);
   const operationsEmails = list(env.OPERATIONS_EMAILS).map((email) => {
     if (!EMAIL.test(email)) throw new StackSettingsError('OPERATIONS_EMAILS', `"${email}" is not an email address`);
@@ -160,5 +169,12 @@ export function stackSettings(env: Record<string, string | undefined>, homeRegio
     reservedConcurrency: integer(env, 'RESERVED_CONCURRENCY', 5, 1, 1000),
     guardConfig,
     slackDelivery,
+    slackInteractivity,
   };
+}
+
+function onOff(env: Record<string, string | undefined>, name: string): boolean {
+  const value = env[name]?.trim().toLowerCase() || 'off';
+  if (value !== 'on' && value !== 'off') throw new StackSettingsError(name, `"${value}" is not on or off`);
+  return value === 'on';
 }

@@ -25,7 +25,9 @@ export interface StackFunction {
   /** Grants beyond its SDK calls (see `EXTRA_ACTIONS`). */
   extras: readonly ExtraGrant[];
   /** Deployed only when this feature is on (see `deployedFunctions`). */
-  optional?: 'slack';
+  optional?: 'slack' | 'slack-interactivity';
+  /** A Lambda Function URL (auth NONE) in front of it: Slack's interactivity URL, which Slack signs itself. */
+  functionUrl?: boolean;
 }
 
 /**
@@ -70,11 +72,30 @@ export const STACK_FUNCTIONS: readonly StackFunction[] = [
     extras: ['failureQueue'],
     optional: 'slack',
   },
+  {
+    name: 'slack-interactions',
+    component: 'SlackInteractions',
+    handler: 'functions/slack-interactions.handler',
+    // The URL answers within Slack's 3 s; the same function then does the work from the bus (a re-evaluation of the
+    // finding's clusters), so its timeout is an evaluation's. Deployed only when SLACK_INTERACTIVITY is on.
+    timeoutSeconds: 300,
+    memoryMb: 1024,
+    extras: ['failureQueue'],
+    optional: 'slack-interactivity',
+    functionUrl: true,
+  },
 ];
 
 /** The functions a deployment with these settings gets: the optional ones only when their setting asks for them. */
-export function deployedFunctions(settings: Pick<StackSettings, 'slackDelivery'>): readonly StackFunction[] {
-  return STACK_FUNCTIONS.filter((fn) => fn.optional !== 'slack' || settings.slackDelivery);
+export function deployedFunctions(
+  settings: Pick<StackSettings, 'slackDelivery' | 'slackInteractivity'>,
+): readonly StackFunction[] {
+  return STACK_FUNCTIONS.filter(
+    (fn) =>
+      fn.optional === undefined ||
+      (fn.optional === 'slack' && settings.slackDelivery) ||
+      (fn.optional === 'slack-interactivity' && settings.slackInteractivity),
+  );
 }
 
 /** The function spec by name; throws for an unknown one. */
@@ -167,6 +188,15 @@ export const API_ROUTES = [
   'POST /findings/{id}/suppress',
   'DELETE /findings/{id}/suppress',
 ] as const;
+
+/**
+ * The findings-bus pattern of the Slack buttons' work (`Slack Action Requested`), which the slack-interactions
+ * function subscribes to. Kept equal to packages/aws/src/slack/slack-actions.ts by test/stack/stack.test.ts.
+ */
+export const SLACK_ACTION_PATTERN = {
+  source: ['podnet-guard.slack'],
+  'detail-type': ['Slack Action Requested'],
+} as const;
 
 /**
  * The findings-bus pattern of every finding transition (`Finding Opened|Worsened|Resolved`) and of suppressions made

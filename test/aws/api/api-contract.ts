@@ -230,12 +230,26 @@ export function describeApiContract(wiring: ApiWiring, world: ReturnType<typeof 
         reason: 'migration window',
         until: '2026-12-01T00:00:00.000Z',
         by: wiring.caller,
+        via: 'api',
+        at: NOW.toISOString(),
       });
       expect((await store.get('nsw-0001'))?.suppression?.by).toBe(wiring.caller);
       const lifted = await send(deps, 'DELETE', '/findings/nsw-0001/suppress');
       expect(lifted.statusCode).toBe(200);
       expect(bodyOf(lifted)).not.toHaveProperty('suppression');
       expect((await store.get('nsw-0001'))?.suppression).toBeUndefined();
+    });
+
+    it('records via: cli when the CLI says so, and refuses a client claiming to be Slack', async () => {
+      const { deps, store } = await setup();
+      await seed(store, [finding(1)]);
+      const body = { reason: 'migration window', until: '2026-12-01T00:00:00Z' };
+      const cli = await send(deps, 'POST', '/findings/nsw-0001/suppress', { body: { ...body, via: 'cli' } });
+      expect(cli.statusCode).toBe(200);
+      expect((await store.get('nsw-0001'))?.suppression).toMatchObject({ by: wiring.caller, via: 'cli' });
+      const slack = await send(deps, 'POST', '/findings/nsw-0001/suppress', { body: { ...body, via: 'slack' } });
+      expect(slack.statusCode).toBe(400);
+      expect(bodyOf(slack).issues.map((issue: { path: string }) => issue.path)).toEqual(['via']);
     });
 
     it('answers 404 when suppressing or lifting an unknown finding', async () => {

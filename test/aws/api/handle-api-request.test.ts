@@ -274,7 +274,10 @@ describe('suppressions are announced as events', () => {
       expect.objectContaining({
         kind: 'suppressed',
         by: CALLER,
-        finding: expect.objectContaining({ id: 'nsw-0001', suppression: { reason: body.reason, until, by: CALLER } }),
+        finding: expect.objectContaining({
+          id: 'nsw-0001',
+          suppression: { reason: body.reason, until, by: CALLER, via: 'api', at: expect.any(String) },
+        }),
       }),
       expect.objectContaining({
         kind: 'unsuppressed',

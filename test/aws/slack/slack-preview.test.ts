@@ -48,6 +48,19 @@ describe.runIf(browserTestsRun())('a finding in Slack, as a person sees it', () 
     await page.close();
   });
 
+  it('shows an open finding with its buttons (Slack interactivity on)', async () => {
+    const finding = dataStoreFinding();
+    const page = await browser.newPage({ viewport: { width: 760, height: 700 } });
+    await page.setContent(previewThread(renderSlackParent(finding, { buttons: { fixPullRequest: true } }), []));
+    expect(await page.locator('.actions .button').allTextContents()).toEqual([
+      'Open fix PR',
+      'Re-evaluate now',
+      'Suppress 7 days',
+    ]);
+    await page.screenshot({ path: `${ARTIFACTS}buttons.png`, fullPage: true });
+    await page.close();
+  });
+
   it('shows hostile account text as text: no link but ours, no markup, no mention', async () => {
     const page = await browser.newPage();
     await page.setContent(previewThread(renderSlackParent(hostileFinding()), []));

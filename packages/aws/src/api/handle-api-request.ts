@@ -5,7 +5,7 @@
  *   figures, or `202` with an id when the evaluation outlives `deadlineMs` (API Gateway gives up at 30 s).
  * - `GET /evaluations/{id}`: a running, done or failed evaluation.
  * - `GET /findings?status=&cluster=&severity=&detector=&limit=&cursor=`: one page, with the next `cursor`.
- * - `GET /findings/{id}`, `POST /findings/{id}/suppress` `{ reason, until }`, `DELETE /findings/{id}/suppress`.
+ * - `GET /findings/{id}`, `POST /findings/{id}/suppress` `{ reason, until, via? }`, `DELETE /findings/{id}/suppress`.
  *
  * A request whose context carries no IAM identity is refused (`403`) before routing, so a route deployed without
  * IAM authorisation by mistake still serves nothing. The route is found from the method and path and must agree with

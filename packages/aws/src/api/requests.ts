@@ -31,7 +31,10 @@ export const FindingsQuerySchema = z.strictObject({
   cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
 
-/** `POST /findings/{id}/suppress`; `until` is checked against the clock by `suppressionSchema`. */
+/**
+ * `POST /findings/{id}/suppress`; `until` is checked against the clock by `suppressionSchema`. `via` says which client
+ * made it (the CLI sends `cli`; default `api`); `slack` is only ever set by the Slack function.
+ */
 export function suppressionSchema(now: Date, maxDays = MAX_SUPPRESS_DAYS) {
   const latest = now.getTime() + maxDays * 24 * 3600 * 1000;
   return z.strictObject({
@@ -40,6 +43,7 @@ export function suppressionSchema(now: Date, maxDays = MAX_SUPPRESS_DAYS) {
       z.refine((value) => Date.parse(value) > now.getTime(), 'must be in the future'),
       z.refine((value) => Date.parse(value) <= latest, `must be at most ${maxDays} days ahead`),
     ),
+    via: z.optional(z.enum(['api', 'cli'])),
   });
 }
 

@@ -26,11 +26,11 @@ export interface ApiDeps extends EvaluationRunnerDeps {
   announceSuppression?: (announcement: SuppressionAnnouncement) => Promise<void>;
 }
 
-/** A suppression made or lifted through the API, as announced. */
+/** A suppression made or lifted through the API (or a Slack button), as announced. */
 export interface SuppressionAnnouncement {
   kind: 'suppressed' | 'unsuppressed';
   finding: StoredFinding;
-  /** Who acted: the caller's IAM ARN. */
+  /** Who acted: the caller's IAM ARN (or `slack:<team>/<user>` from the Slack buttons). */
   by: string;
   at: string;
 }
@@ -85,7 +85,7 @@ export async function getFinding(id: string, deps: ApiDeps): Promise<ApiResponse
   return stored ? json(200, apiFinding(stored)) : json(404, { error: `no finding ${id}` });
 }
 
-/** `POST /findings/{id}/suppress` `{ reason, until }`. */
+/** `POST /findings/{id}/suppress` `{ reason, until, via? }`. */
 export async function suppress({ event, caller }: ApiRequest, id: string, deps: ApiDeps): Promise<ApiResponse> {
   const body = parseBody(event, false);
   if (!body.ok) return badRequest(body.issues);
@@ -93,7 +93,14 @@ export async function suppress({ event, caller }: ApiRequest, id: string, deps: 
   const parsed = safeParseSchema(schema, body.value);
   if (!parsed.success) return badRequest(fieldIssues(parsed.error));
   const until = new Date(parsed.data.until).toISOString();
-  const stored = await deps.store.suppress(id, { reason: parsed.data.reason, until, by: caller });
+  const via = parsed.data.via ?? 'api';
+  const stored = await deps.store.suppress(id, {
+    reason: parsed.data.reason,
+    until,
+    by: caller,
+    via,
+    at: nowIso(deps),
+  });
   if (!stored) return json(404, { error: `no finding ${id}` });
   deps.logger.info('finding suppressed', { id, caller, until });
   // Stored first: a failed announcement answers 500, and the caller's retry suppresses (and announces) again.

@@ -13,6 +13,7 @@ import {
   type SlackConfig,
   type SlackEvent,
   type SlackMessage,
+  type SlackParentOptions,
 } from '@podnet-guard/core';
 import type { SlackSink, SlackThreadRef } from './slack-sink.ts';
 
@@ -52,6 +53,13 @@ export interface SlackDeliveryDeps {
   sink: SlackSink;
   config: SlackConfig;
   state: SlackStateStore;
+  /** Buttons on the parent message (Slack interactivity on, app only); absent: none. */
+  buttons?: { fixPullRequest: boolean };
+}
+
+/** The parent's buttons after this event: "Suppress 7 days" is left out while the finding is suppressed. */
+function parentOptions(deps: SlackDeliveryDeps, event: SlackEvent): SlackParentOptions {
+  return deps.buttons ? { buttons: { ...deps.buttons, suppress: event.kind !== 'suppressed' } } : {};
 }
 
 /** The webhook's one message per event: the event line, then the finding's current state. */
@@ -74,7 +82,7 @@ export async function deliverToSlack(delivery: SlackDelivery, deps: SlackDeliver
   if (previous && previous.deliveredVersion >= version) {
     // The reply went out but the parent's update failed: finish that, and only that.
     if (deps.sink.kind === 'app' && previous.thread && (previous.parentVersion ?? 0) < version) {
-      await deps.sink.updateParent(previous.thread, renderSlackParent(finding));
+      await deps.sink.updateParent(previous.thread, renderSlackParent(finding, parentOptions(deps, event)));
       await deps.state.put(finding.id, { ...previous, parentVersion: version });
       return 'updated';
     }
@@ -86,7 +94,7 @@ export async function deliverToSlack(delivery: SlackDelivery, deps: SlackDeliver
     await deps.sink.reply(state.thread, renderSlackReply(finding, event));
     state.deliveredVersion = version;
     await deps.state.put(finding.id, state);
-    await deps.sink.updateParent(state.thread, renderSlackParent(finding));
+    await deps.sink.updateParent(state.thread, renderSlackParent(finding, parentOptions(deps, event)));
     state.parentVersion = version;
     await deps.state.put(finding.id, state);
     return 'replied';
@@ -113,7 +121,7 @@ export async function deliverToSlack(delivery: SlackDelivery, deps: SlackDeliver
     return 'sent';
   }
 
-  const thread = await deps.sink.postParent(route.channel, renderSlackParent(finding));
+  const thread = await deps.sink.postParent(route.channel, renderSlackParent(finding, parentOptions(deps, event)));
   // Record the thread before anything else, so a retry replies instead of posting a second parent.
   const posted: SlackFindingState = { thread, deliveredVersion: version, parentVersion: version };
   await deps.state.put(finding.id, posted);

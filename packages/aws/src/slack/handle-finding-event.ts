@@ -89,6 +89,8 @@ export interface SlackHandlerDeps {
   sink: SlackSink;
   config: SlackConfig;
   state: SlackStateStore;
+  /** Buttons on parent messages (Slack interactivity on); absent: none. */
+  buttons?: { fixPullRequest: boolean };
   logger: Pick<EventLogger, 'info' | 'warn' | 'error'>;
 }
 

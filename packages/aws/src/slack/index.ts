@@ -1,7 +1,12 @@
-export { loadSlackFunctionConfig, type SlackFunctionConfig } from '../environment.ts';
+export { loadSlackFunctionConfig, type SlackFunctionConfig, slackButtons } from '../environment.ts';
 export * from './deliver-slack.ts';
 export * from './handle-finding-event.ts';
+export * from './slack-actions.ts';
+export * from './slack-interaction-payload.ts';
+export * from './slack-interactions.ts';
+export * from './slack-interactivity-api.ts';
 export * from './slack-pending.ts';
 export * from './slack-secret.ts';
+export * from './slack-signature.ts';
 export * from './slack-sink.ts';
 export * from './slack-state-store.ts';

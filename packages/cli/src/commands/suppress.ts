@@ -32,13 +32,14 @@ export const suppressCommand: Command = {
     if (!id || extra.length > 0) throw new ExitError(EXIT.usage, 'give exactly one finding id');
     if (!/^[A-Za-z0-9_-]+$/.test(id)) throw new ExitError(EXIT.usage, `not a finding id: ${JSON.stringify(id)}`);
     const path = `/findings/${id}/suppress`;
-    let body: { reason: string; until: string } | undefined;
+    let body: { reason: string; until: string; via: 'cli' } | undefined;
     if (values.remove) {
       if (values.reason !== undefined || values.until !== undefined)
         throw new ExitError(EXIT.usage, '--remove takes no --reason or --until');
     } else {
       if (!values.reason || !values.until) throw new ExitError(EXIT.usage, 'give --reason and --until (or --remove)');
-      body = { reason: values.reason, until: untilOf(values.until) };
+      // `via: cli` is recorded with the suppression beside the caller's ARN (the API's default is `api`).
+      body = { reason: values.reason, until: untilOf(values.until), via: 'cli' };
     }
     const api = createApiClient({ baseUrl: apiUrlOf(values.api, io.env), env: io.env });
     const answer = await api.request(values.remove ? 'DELETE' : 'POST', path, body ? { body } : {});

@@ -3,7 +3,7 @@
  * (`decideTransition`) plus the store-agnostic write loop (`recordFindings`) that both finding stores share, so the
  * in-memory store used by the CLI and the DynamoDB store behave the same.
  */
-import { type Finding, SEVERITY_RANK, type Severity } from '../types/finding.ts';
+import { type Finding, type FindingSuppression, SEVERITY_RANK, type Severity } from '../types/finding.ts';
 
 /** What an evaluation did to a finding. Only `opened`, `worsened` and `resolved` are published. */
 export type Transition = 'opened' | 'worsened' | 'resolved' | 'unchanged';
@@ -38,14 +38,8 @@ export interface PendingTransition {
   eventId?: string;
 }
 
-/** A person's decision to mute a finding until `until`; worsening still notifies. */
-export interface Suppression {
-  reason: string;
-  /** ISO time the suppression ends. */
-  until: string;
-  /** Who suppressed it (user name or principal ARN). */
-  by: string;
-}
+/** A person's decision to mute a finding until `until`; worsening still notifies (see `FindingSuppression`). */
+export type Suppression = FindingSuppression;
 
 /**
  * Everything exposed while the finding has been open: a node group that scales to zero and back, or a severity that

@@ -31,10 +31,19 @@ export interface MrkdwnText {
   text: string;
   verbatim: true;
 }
+/** A Block Kit button; `value` is ours (a finding id), `action_id` says which button (`SLACK_ACTION_IDS`). */
+export interface SlackButton {
+  type: 'button';
+  action_id: string;
+  text: PlainText;
+  value: string;
+  style?: 'primary' | 'danger';
+}
 export type SlackBlock =
   | { type: 'header'; text: PlainText }
   | { type: 'section'; text: MrkdwnText | PlainText; fields?: (MrkdwnText | PlainText)[] }
   | { type: 'context'; elements: (MrkdwnText | PlainText)[] }
+  | { type: 'actions'; block_id: string; elements: SlackButton[] }
   | { type: 'divider' };
 
 /** What `chat.postMessage`, `chat.update` and an incoming webhook take. */
@@ -115,6 +124,44 @@ function linksText(finding: Finding): string | undefined {
   return links.length > 0 ? links.join(' · ') : undefined;
 }
 
+// ---- buttons (Slack interactivity): what the slack-interactions function answers ----
+
+/** The `action_id` of each button on a finding's parent message, and the `block_id` of their row. */
+export const SLACK_ACTION_IDS = {
+  suppress: 'podnet-guard.suppress-7-days',
+  reevaluate: 'podnet-guard.reevaluate',
+  fixPullRequest: 'podnet-guard.open-fix-pr',
+} as const;
+export const SLACK_ACTIONS_BLOCK_ID = 'podnet-guard.finding-actions';
+export type SlackActionName = keyof typeof SLACK_ACTION_IDS;
+
+/** How a parent message is drawn; without `buttons` it has none (a webhook, or interactivity off). */
+export interface SlackParentOptions {
+  buttons?: {
+    /** "Open fix PR" on findings that carry a `remediation` (pull-request remediation configured). */
+    fixPullRequest: boolean;
+    /** False hides "Suppress 7 days" (the finding is suppressed already). Default true. */
+    suppress?: boolean;
+  };
+}
+
+/** The row of buttons for a finding that is still open; none for a resolved or allow-listed one. */
+function actionsBlock(finding: Finding, buttons: NonNullable<SlackParentOptions['buttons']>): SlackBlock | undefined {
+  if (finding.status !== 'open') return undefined;
+  const button = (name: SlackActionName, text: string, style?: 'primary'): SlackButton => ({
+    type: 'button',
+    action_id: SLACK_ACTION_IDS[name],
+    text: { type: 'plain_text', text, emoji: true },
+    value: finding.id,
+    ...(style ? { style } : {}),
+  });
+  const elements: SlackButton[] = [];
+  if (buttons.fixPullRequest && finding.remediation) elements.push(button('fixPullRequest', 'Open fix PR', 'primary'));
+  elements.push(button('reevaluate', 'Re-evaluate now'));
+  if (buttons.suppress !== false) elements.push(button('suppress', 'Suppress 7 days'));
+  return { type: 'actions', block_id: SLACK_ACTIONS_BLOCK_ID, elements };
+}
+
 // The fallback `text` is shown in notifications and parsed as mrkdwn: it is escaped like the mrkdwn objects.
 
 /**
@@ -122,8 +169,9 @@ function linksText(finding: Finding): string | undefined {
  *
  * @example
  * renderSlackParent(finding).blocks[0]; // { type: 'header', text: { type: 'plain_text', text: ':red_circle: [HIGH] …' } }
+ * renderSlackParent(finding, { buttons: { fixPullRequest: true } }).blocks.at(-1); // { type: 'actions', … }
  */
-export function renderSlackParent(finding: Finding): SlackMessage {
+export function renderSlackParent(finding: Finding, options: SlackParentOptions = {}): SlackMessage {
   const resolved = finding.status === 'resolved';
   const emoji = resolved ? ':white_check_mark:' : SEVERITY_EMOJI[finding.severity];
   const tag = resolved ? 'RESOLVED' : finding.status === 'suppressed' ? 'SUPPRESSED' : finding.severity.toUpperCase();
@@ -152,6 +200,8 @@ export function renderSlackParent(finding: Finding): SlackMessage {
       mrkdwn(`Finding ${esc(finding.id)} · first seen ${esc(finding.firstSeen)} · last seen ${esc(finding.lastSeen)}`),
     ],
   });
+  const actions = options.buttons ? actionsBlock(finding, options.buttons) : undefined;
+  if (actions) blocks.push(actions);
   return { text: truncateText(`[${tag}] ${esc(title)}`, SLACK_LIMITS.fallbackText), blocks };
 }
 

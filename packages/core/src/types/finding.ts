@@ -11,6 +11,26 @@ export type DetectorId = (typeof DETECTOR_IDS)[number];
 
 export type FindingStatus = 'open' | 'resolved' | 'suppressed';
 
+/** Where a person suppressed a finding from: a Slack button, the API, or the CLI (which calls the API). */
+export const SUPPRESSION_VIAS = ['slack', 'api', 'cli'] as const;
+export type SuppressionVia = (typeof SUPPRESSION_VIAS)[number];
+
+/**
+ * A person's decision to mute a finding until `until` (worsening still notifies), as the store keeps it and the API
+ * and the findings bus show it as `suppression`; apart from the allow-list's `suppressedBy[]`.
+ */
+export interface FindingSuppression {
+  reason: string;
+  /** ISO time the suppression ends. */
+  until: string;
+  /** Who: an IAM principal ARN (API, CLI), `slack:<team id>/<user id>` (Slack), or `local` (`npm start`). */
+  by: string;
+  /** Where it was made; absent only on suppressions stored before it was recorded. */
+  via?: SuppressionVia;
+  /** ISO time it was made; absent only on suppressions stored before it was recorded. */
+  at?: string;
+}
+
 export type ResourceType =
   | 'security-group'
   | 'security-group-rule'
