@@ -46,12 +46,21 @@ const FUNCTION_ENV: Record<string, Record<string, string>> = {
   },
 };
 
-function wallMs(args: string[], env: NodeJS.ProcessEnv = process.env): number {
+/** Preloaded into each CLI process: writes the CPU time the whole process used (Node's start included) to fd 3. */
+const REPORT_CPU = `data:text/javascript,${encodeURIComponent(
+  "import{writeSync}from'node:fs';process.on('exit',()=>{const u=process.cpuUsage();writeSync(3,String((u.user+u.system)/1000))})",
+)}`;
+
+/** Runs node with `args`: [wall ms, CPU ms of the whole process]. */
+function processTimes(args: string[], env: NodeJS.ProcessEnv = process.env): [number, number] {
   const start = performance.now();
-  const child = spawnSync(BENCH_NODE, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawnSync(BENCH_NODE, ['--import', REPORT_CPU, ...args], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+  });
   const elapsed = performance.now() - start;
   if (child.status !== 0 && child.status !== 2) throw new Error(`${args.join(' ')}: ${child.stderr}`);
-  return elapsed;
+  return [elapsed, Number(child.output[3]?.toString())];
 }
 
 /** Runs each case once per round, in alternating order, and returns each case's times. */
@@ -73,22 +82,25 @@ export function benchCli(runs = 10): void {
     ['podnet-guard max-pods m5.large', [bin, 'max-pods', 'm5.large']],
   ];
   console.log(
-    `\n5. CLI start (${BENCH_NODE === process.execPath ? 'this node' : BENCH_NODE}; wall time, median of ${runs} interleaved rounds)\n`,
+    `\n5. CLI start (${BENCH_NODE === process.execPath ? 'this node' : BENCH_NODE}; whole process, wall and CPU time, median of ${runs} interleaved rounds)\n`,
   );
-  wallMs([bin, '--help']); // fills the compile cache (Node 22), as any earlier run would have
-  const medians = interleaved(
-    cases.map(
-      ([, args]) =>
-        () =>
-          wallMs(args),
-    ),
+  processTimes([bin, '--help']); // fills the compile cache (Node 22), as any earlier run would have
+  const times: [number, number][][] = cases.map(() => []);
+  interleaved(
+    cases.map(([, args], index) => () => {
+      const pair = processTimes(args);
+      times[index]?.push(pair);
+      return pair[0];
+    }),
     runs,
-  ).map(median);
-  const baseline = medians[0] ?? Number.NaN;
+  );
+  const [wall, cpu] = [0, 1].map((column) => times.map((rows) => median(rows.map((pair) => pair[column] ?? 0))));
   cases.forEach(([label], index) => {
-    const value = medians[index] ?? Number.NaN;
-    const ratio = index === 0 ? '' : `  ${(value / baseline).toFixed(2)}× node -e 0`;
-    console.log(`${label.padEnd(34)} ${value.toFixed(0).padStart(6)} ms${ratio}`);
+    const ratio = (values: number[] | undefined) => {
+      const value = values?.[index] ?? Number.NaN;
+      return `${value.toFixed(0).padStart(4)} ms${index === 0 ? '' : ` = ${(value / (values?.[0] ?? 1)).toFixed(2)}×`}`;
+    };
+    console.log(`${label.padEnd(32)} wall ${ratio(wall).padEnd(14)}  CPU ${ratio(cpu)}`);
   });
 }
 
