@@ -6,5 +6,6 @@ export default defineConfig({
     testTimeout: 20_000,
     pool: 'forks',
     globalSetup: ['test/helpers/build-cli.global-setup.ts'],
+    setupFiles: ['test/helpers/yaml-parser.setup.ts'],
   },
 });

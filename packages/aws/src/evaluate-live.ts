@@ -17,6 +17,7 @@ import {
   type FindingStore,
   type GuardConfig,
   loadSnapshot,
+  loadYamlParserFor,
   publicFinding,
   type RecordedTransition,
   type StoredFinding,
@@ -105,7 +106,9 @@ export async function evaluateLive(options: LiveEvaluationOptions): Promise<Live
     const loaded = await source.load(region, options.clusters?.length ? { clusters: [...options.clusters] } : {});
     awsCalls += totalCalls(loaded.calls);
     warnings.push(...loaded.warnings);
-    const inventory = buildInventory(loadSnapshot(loaded.snapshot));
+    const data = loadSnapshot(loaded.snapshot);
+    await loadYamlParserFor(data);
+    const inventory = buildInventory(data);
     const scan = scanInventory(inventory, {
       config: options.config,
       now: options.now,

@@ -14,6 +14,7 @@ import {
   type Inventory,
   isOwnPrincipal,
   loadSnapshot,
+  loadYamlParserFor,
   parseCloudTrailEvent,
   planEvent,
   UnsupportedEventError,
@@ -108,6 +109,8 @@ export async function handleCloudTrailEvent(raw: unknown, deps: EventHandlerDeps
     inventory = buildInventory(loadSnapshot({ account: event.account, region: event.region }));
   }
   recordMetric('AwsCalls', awsCalls);
+  // YAML (add-on configuration, user data) is read only by some events: its parser is loaded when first needed.
+  await loadYamlParserFor(inventory);
   const result = evaluateEvent(event, inventory, { config: deps.config, now });
   for (const finding of result.findings) {
     recordMetric('Findings', 1, { detector: finding.detector, severity: finding.severity });

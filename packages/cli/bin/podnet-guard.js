@@ -2,7 +2,6 @@
 // Runs the built CLI (packages/cli/dist, written by `npm run build:cli`, which `npm install` runs through `prepare`).
 // When that build is missing or a source file changed since, runs the TypeScript sources through tsx instead (slower:
 // it transpiles on every run) and says so in one line on stderr.
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import module from 'node:module';
 
@@ -13,7 +12,7 @@ const root = new URL('../../../', import.meta.url);
 const dist = new URL('../dist/', import.meta.url);
 
 /** Why the build cannot be used, or undefined when it is current. */
-function staleReason() {
+async function staleReason() {
   let info;
   try {
     info = JSON.parse(readFileSync(new URL('build-info.json', dist), 'utf8'));
@@ -29,6 +28,8 @@ function staleReason() {
       return `${input.path} is gone`;
     }
     if (stat.size === input.size && stat.mtimeMs === input.mtimeMs) continue;
+    // node:crypto only when a file was touched: a current build starts without it.
+    const { createHash } = await import('node:crypto');
     if (stat.size !== input.size || createHash('sha1').update(readFileSync(file)).digest('hex') !== input.sha1) {
       return `${input.path} changed since the build`;
     }
@@ -36,7 +37,7 @@ function staleReason() {
   return undefined;
 }
 
-const stale = staleReason();
+const stale = await staleReason();
 if (stale === undefined) {
   await import(new URL('podnet-guard.js', dist).href);
 } else {

@@ -13,6 +13,7 @@ import {
   type Inventory,
   loadGuardConfig,
   loadSnapshot,
+  loadYamlParserFor,
   renderReportText,
   SEVERITIES,
   SEVERITY_RANK,
@@ -99,7 +100,9 @@ export async function loadSnapshotFile(path: string, io: CommandIO): Promise<Inv
   const raw = parseJson(await readInput(path, io), `snapshot ${path}`);
   // `{}` or an event file would otherwise scan as an empty account and pass CI on nothing.
   assertSnapshotFile(raw, { path });
-  return buildInventory(loadSnapshot(raw, { path }));
+  const data = loadSnapshot(raw, { path });
+  await loadYamlParserFor(data);
+  return buildInventory(data);
 }
 
 /** Reads the config file (JSON or YAML); defaults when none is given. */

@@ -8,6 +8,7 @@ import {
   type EvaluationResult,
   type Inventory,
   loadSnapshot,
+  loadYamlParserFor,
   mergeNotJudged,
   scanInventory,
 } from '@podnet-guard/core';
@@ -48,7 +49,9 @@ export async function scanFromSource(
   const regions = await resolveRegions(explicit, deps, io);
   for (const region of regions) {
     const loaded = await readRegion(deps, region, { clusters: source.cluster }, io);
-    const inventory = buildInventory(loadSnapshot(loaded.snapshot));
+    const data = loadSnapshot(loaded.snapshot);
+    await loadYamlParserFor(data);
+    const inventory = buildInventory(data);
     inventories.push(inventory);
     const result = scanInventory(inventory, options);
     combined.findings.push(...result.findings);

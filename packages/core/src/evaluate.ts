@@ -11,6 +11,7 @@ import { cidrContains, normalizeCidr } from './inventory/cidr.ts';
 import { matchesArnPattern } from './principals.ts';
 import type { DetectorId, Finding } from './types/finding.ts';
 import type { Inventory, SnapshotKey } from './types/inventory.ts';
+import { assertYamlParserFor } from './yaml-needs.ts';
 
 /**
  * Something that could not be judged, and why: an event (or a rule of it) with `eventId`, or a detector whose rules
@@ -89,6 +90,7 @@ export function evaluateEvent(
   if (elsewhere) return notJudged(elsewhere);
   const { detectors } = planEvent(event, options.detectors);
   if (detectors.length === 0) return notJudged(`no detector subscribes to ${event.eventName}`);
+  assertYamlParserFor(inventory);
   const now = options.now ?? new Date().toISOString();
   const findings = detectors.flatMap((detector) => detector.evaluateEvent(event, { inventory, config, now }));
   const result = finish(dedupe(findings), detectors, inventory, config, event);
@@ -111,6 +113,7 @@ function otherPlace(event: CloudTrailEvent, inventory: Inventory): string | unde
 
 /** Evaluates state alone: every detector's scan over the whole inventory. */
 export function scanInventory(inventory: Inventory, options: EvaluateOptions): EvaluationResult {
+  assertYamlParserFor(inventory);
   const { config } = options;
   const now = options.now ?? new Date().toISOString();
   const detectors = allDetectors.filter((detector) => !options.detectors || options.detectors.includes(detector.id));

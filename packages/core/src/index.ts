@@ -36,3 +36,5 @@ export * from './safe-parse.ts';
 export * from './slack-routing.ts';
 export * from './types/finding.ts';
 export * from './types/inventory.ts';
+export * from './yaml.ts';
+export * from './yaml-needs.ts';

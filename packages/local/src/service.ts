@@ -21,6 +21,7 @@ import {
   escapeTerminalLines,
   type GuardConfig,
   loadSnapshot,
+  loadYamlParserFor,
   parseGuardConfig,
 } from '@podnet-guard/core';
 import { renderReport, reportContentSecurityPolicy } from '@podnet-guard/report';
@@ -195,9 +196,11 @@ function lineLogger(write: (text: string) => void): EventLogger {
 function reportIndex(source: SnapshotSource, config: GuardConfig): RenderIndex {
   return async (input) => {
     const { snapshot } = await source.load(source.region, {});
+    const data = loadSnapshot(snapshot);
+    await loadYamlParserFor(data);
     const html = renderReport({
       findings: input.findings,
-      inventory: buildInventory(loadSnapshot(snapshot)),
+      inventory: buildInventory(data),
       config,
       generatedAt: input.generatedAt,
       title: `podnet-guard (local): ${source.path}`,

@@ -252,8 +252,8 @@ describe('renderInstanceLimits', () => {
         },
       }),
     );
-    const rows = text.split('\n').filter((line) => line.startsWith("'"));
-    expect(rows).toEqual(["'a9.metal':[4,10,9,'m',2,1],", "'z9.large':[3,10,9,'tn'],"]);
+    const rows = text.split('\n').filter((line) => line.startsWith('"'));
+    expect(rows).toEqual(['"a9.metal":[4,10,9,"m",2,1],', '"z9.large":[3,10,9,"tn"]']);
   });
 
   it('refuses a branch count above what a trunk holds', () => {

@@ -4,9 +4,9 @@
  * free, so a fragmented subnet fails with `InsufficientCidrBlocks` while hundreds of single addresses are free: free
  * IPs alone do not tell. Pure arithmetic over the inventory; no AWS call.
  */
-import { parse as parseYaml } from 'yaml';
 import { parseCidr } from '../inventory/cidr.ts';
 import type { Addon, InstanceTypeInfo, Inventory, Subnet } from '../types/inventory.ts';
+import { parseYaml, YamlParserNotLoaded } from '../yaml.ts';
 import { computeMaxPods, IPS_PER_PREFIX } from './max-pods.ts';
 
 /** Addresses AWS keeps in every subnet: the first four (network, router, DNS, future) and the last. */
@@ -243,7 +243,8 @@ export function vpcCniEnv(addon: Addon): Record<string, string> | undefined {
   try {
     // YAML 1.2 reads JSON too, and configurationValues takes both.
     parsed = parseYaml(text);
-  } catch {
+  } catch (error) {
+    if (error instanceof YamlParserNotLoaded) throw error;
     return undefined;
   }
   if (parsed === null || parsed === undefined) return {};

@@ -5,7 +5,7 @@
  * and Bottlerocket TOML (`settings.kubernetes.max-pods`). Managed node groups write their value into EKS's own
  * launch template (`eks-…`); this reads whatever user data it is given.
  */
-import { parseAllDocuments } from 'yaml';
+import { parseAllYamlDocuments } from '../yaml.ts';
 
 /** Where a maxPods value was found. */
 export type UserDataMaxPodsSource =
@@ -226,7 +226,7 @@ function readNodeConfig(body: string): Partial<UserDataMaxPods> | undefined {
   let flagValue: string | undefined;
   let configMaxPods: number | undefined;
   let expression: string | undefined;
-  for (const doc of parseAllDocuments(body)) {
+  for (const doc of parseAllYamlDocuments(body)) {
     if (!('errors' in doc) || doc.errors.length > 0) continue;
     const root = record(doc.toJS());
     if (root?.kind !== 'NodeConfig' || typeof root.apiVersion !== 'string') continue;
@@ -298,6 +298,18 @@ function readBottlerocket(body: string): Partial<UserDataMaxPods> | undefined {
   };
 }
 
+/** The parts of user data, decoded (base64 when the whole input is base64) and split (MIME multipart). */
+function userDataParts(userData: string): Part[] {
+  let text = userData.replace(/\r\n/g, '\n');
+  text = decodeBase64Text(text) ?? text;
+  return splitParts(text.replace(/\r\n/g, '\n'));
+}
+
+/** True when reading the user data parses YAML (a nodeadm `NodeConfig` part): see yaml.ts. */
+export function userDataHasNodeConfig(userData: string): boolean {
+  return userDataParts(userData).some(looksLikeNodeConfig);
+}
+
 function looksLikeNodeConfig(part: Part): boolean {
   return part.contentType === 'application/node.eks.aws' || /^kind:\s*NodeConfig\s*$/m.test(part.body);
 }
@@ -312,10 +324,8 @@ function looksLikeNodeConfig(part: Part): boolean {
  * // { maxPods: 110, source: 'kubelet-extra-args', format: 'al2-bootstrap', useMaxPods: false }
  */
 export function readMaxPodsFromUserData(userData: string): UserDataMaxPods {
-  let text = userData.replace(/\r\n/g, '\n');
-  text = decodeBase64Text(text) ?? text;
   const results: Partial<UserDataMaxPods>[] = [];
-  for (const part of splitParts(text.replace(/\r\n/g, '\n'))) {
+  for (const part of userDataParts(userData)) {
     const read = looksLikeNodeConfig(part)
       ? readNodeConfig(part.body)
       : (readShell(part.body) ?? (part.contentType === undefined ? readBottlerocket(part.body) : undefined));

@@ -7,10 +7,10 @@
  *
  * Shared by the `trunk-eni-allocation` and `ip-pool-exhaustion` detectors.
  */
-import { parse as parseYaml } from 'yaml';
 import type { CloudTrailEvent } from '../cloudtrail/types.ts';
 import { clusterOfEniTags, isTrunkEni } from '../inventory/classify.ts';
 import type { Addon, Inventory, NetworkInterface } from '../types/inventory.ts';
+import { parseYaml, YamlParserNotLoaded } from '../yaml.ts';
 
 /** Which signal showed that SGP is on. */
 export type SgpSignal = 'vpc-cni ENABLE_POD_ENI' | 'trunk ENI on a node' | 'trunk ENI created (CloudTrail)';
@@ -53,7 +53,8 @@ export function podEniSetting(addon: Addon): boolean | undefined {
   try {
     // YAML 1.2 is a superset of JSON, so one parser reads both forms.
     parsed = parseYaml(text);
-  } catch {
+  } catch (error) {
+    if (error instanceof YamlParserNotLoaded) throw error;
     return undefined;
   }
   if (parsed === null || parsed === undefined) return false;

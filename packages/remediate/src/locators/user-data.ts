@@ -4,8 +4,9 @@
  * `spec.kubelet.config.maxPods` (alone or in a MIME multipart part), Bottlerocket TOML `settings.kubernetes.max-pods`
  * (the one line edited, the TOML parsed again). Every edit is read back with core's user-data reader.
  */
-import { readMaxPodsFromUserData } from '@podnet-guard/core';
+import { readMaxPodsFromUserData, useYamlParser } from '@podnet-guard/core';
 import { parse as parseToml } from 'smol-toml';
+import * as yaml from 'yaml';
 import { applyEdits, type TextEdit } from '../text-edit.ts';
 import { isRecord, valueAt } from '../tree/types.ts';
 import { parseYaml } from '../tree/yaml-tree.ts';
@@ -21,6 +22,8 @@ export function editUserDataMaxPods(userData: string, maxPods: number): UserData
     return { refusal: error instanceof Error ? error.message : String(error) };
   }
   if ('refusal' in edited) return edited;
+  // This package reads YAML anyway: core's reader uses the same module (core loads it only on first need).
+  useYamlParser(yaml);
   const read = readMaxPodsFromUserData(edited.text);
   if (read.maxPods !== maxPods) return { refusal: `the edited user data does not read back maxPods ${maxPods}` };
   return edited;
