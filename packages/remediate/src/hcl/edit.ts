@@ -41,6 +41,9 @@ export function removeLines(doc: HclDoc, node: HclNode): TextEdit {
     throw new EditError('the block shares a line with other code');
   let stop = end < text.length ? end + 1 : end;
   const blankBefore = start === 0 || text.slice(lineStart(text, start - 1), start - 1).trim() === '';
+  // The last block of the file: the blank line that separated it goes with it.
+  if (stop >= text.length && blankBefore && start > 0)
+    return { offset: lineStart(text, start - 1), length: stop - lineStart(text, start - 1), content: '' };
   const nextEnd = lineEnd(text, stop);
   if (blankBefore && stop < text.length && text.slice(stop, nextEnd).trim() === '')
     stop = nextEnd < text.length ? nextEnd + 1 : nextEnd;

@@ -7,6 +7,7 @@ import {
   type HclDoc,
   lineOf,
   TerraformModule as Module,
+  modulesOf,
   type TerraformModule,
   textOf,
 } from '../hcl/model.ts';
@@ -15,17 +16,17 @@ import type { TextEdit } from '../text-edit.ts';
 import { EditError } from '../tree/types.ts';
 import type { Candidate, ParsedFile } from './types.ts';
 
-const modules = new WeakMap<HclDoc, TerraformModule>();
+// One module map per repository view (the engine hands every locator one array per lookup; an edit makes a new one).
+const views = new WeakMap<readonly ParsedFile[], Map<string, TerraformModule>>();
 
 /** The Terraform module (directory) a file belongs to, from the repository's parsed files. */
 export function moduleOf(doc: HclDoc, repo: readonly ParsedFile[]): TerraformModule {
-  const cached = modules.get(doc);
-  if (cached) return cached;
-  const directory = directoryOf(doc.path);
-  const docs = repo.flatMap((file) => (file.hcl && directoryOf(file.path) === directory ? [file.hcl] : []));
-  const module = new Module(directory, docs.includes(doc) ? docs : [...docs, doc]);
-  modules.set(doc, module);
-  return module;
+  let modules = views.get(repo);
+  if (!modules) {
+    modules = modulesOf(repo.flatMap((file) => (file.hcl ? [file.hcl] : [])));
+    views.set(repo, modules);
+  }
+  return modules.get(directoryOf(doc.path)) ?? new Module(directoryOf(doc.path), [doc]);
 }
 
 /** A candidate whose edits are computed now; an edit that cannot be made safely becomes a refusal. */
