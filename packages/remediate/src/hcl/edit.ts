@@ -95,33 +95,44 @@ export function insertAttributeText(block: HclBlock, name: string, valueText: (i
   return { offset: closeLine, length: 0, content: `${indent}${name} = ${valueText(indent)}\n` };
 }
 
-/**
- * Sets `key = value` in an HCL object (`{ … }`): the value replaced where it stands, or a new element before the
- * closing brace, one a line in a multi-line object, comma-separated in a one-line one.
- */
-export function setObjectKey(doc: HclDoc, object: HclNode, key: string, value: unknown): TextEdit {
-  const text = doc.text;
-  const elements = object.children.filter((child) => child.type === 'object_elem');
-  for (const element of elements) {
+/** Replaces the value of `key` in an HCL object (`{ … }`) where it stands; undefined when the key is absent. */
+export function replaceObjectKey(doc: HclDoc, object: HclNode, key: string, value: unknown): TextEdit | undefined {
+  for (const element of object.children.filter((child) => child.type === 'object_elem')) {
     const name = element.children.find((child) => child.field === 'key');
     const current = element.children.find((child) => child.field === 'val');
     if (!name || !current) continue;
-    const written = text.slice(name.start, name.end).trim();
+    const written = doc.text.slice(name.start, name.end).trim();
     if (written === key || written === JSON.stringify(key))
-      return replaceNode(current, render(value, indentAt(text, element.start)));
+      return replaceNode(current, render(value, indentAt(doc.text, element.start)));
   }
+  return undefined;
+}
+
+/**
+ * Adds `key = value` elements to an HCL object before its closing brace: one a line, `=` aligned with the siblings,
+ * in a multi-line object; comma-separated in a one-line one.
+ */
+export function addObjectKeys(doc: HclDoc, object: HclNode, entries: [string, unknown][]): TextEdit {
+  const text = doc.text;
+  const elements = object.children.filter((child) => child.type === 'object_elem');
   const close = object.children.find((child) => child.type === 'object_end');
   if (!close) throw new EditError('the object has no closing brace');
-  const name = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? key : JSON.stringify(key);
+  const names = entries.map(([key]) => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? key : JSON.stringify(key)));
   const last = elements.at(-1);
   if (text.slice(object.start, object.end).includes('\n')) {
     const indent = last ? indentAt(text, last.start) : `${indentAt(text, object.start)}  `;
+    const siblings = elements.map((element) => {
+      const key = element.children.find((child) => child.field === 'key');
+      return key ? text.slice(key.start, key.end).trim().length : 0;
+    });
+    const width = Math.max(0, ...siblings, ...names.map((name) => name.length));
     const closeLine = lineStart(text, close.start);
     if (text.slice(closeLine, close.start).trim() !== '')
       throw new EditError('the object closes on a line with a value');
-    return { offset: closeLine, length: 0, content: `${indent}${name} = ${render(value, indent)}\n` };
+    const lines = entries.map(([, value], at) => `${indent}${names[at]!.padEnd(width)} = ${render(value, indent)}\n`);
+    return { offset: closeLine, length: 0, content: lines.join('') };
   }
-  const entry = `${name} = ${render(value, indentAt(text, object.start))}`;
-  if (!last) return { offset: object.start, length: object.end - object.start, content: `{ ${entry} }` };
-  return { offset: last.end, length: 0, content: `, ${entry}` };
+  const added = entries.map(([, value], at) => `${names[at]} = ${render(value, indentAt(text, object.start))}`);
+  if (!last) return { offset: object.start, length: object.end - object.start, content: `{ ${added.join(', ')} }` };
+  return { offset: last.end, length: 0, content: `, ${added.join(', ')}` };
 }

@@ -4,7 +4,7 @@
  * `env.WARM_PREFIX_TARGET` set where they stand or added beside their siblings. Absent, the attribute is added.
  * A JSON string is refused: edit it as an object.
  */
-import { insertAttributeText, render, setObjectKey } from '../hcl/edit.ts';
+import { addObjectKeys, insertAttributeText, render, replaceObjectKey } from '../hcl/edit.ts';
 import { evaluate, originOf, type Scope } from '../hcl/evaluate.ts';
 import { attributes, type HclBlock, type HclDoc, textOf } from '../hcl/model.ts';
 import type { HclNode } from '../hcl/parser.ts';
@@ -76,12 +76,19 @@ function setEnv(doc: HclDoc, object: HclNode, env: Record<string, string>, scope
   const envElement = object.children
     .filter((child) => child.type === 'object_elem')
     .find((element) => textOf(doc, element.children.find((child) => child.field === 'key')!).trim() === 'env');
-  if (!envElement) return [setObjectKey(doc, object, 'env', env)];
+  if (!envElement) return [addObjectKeys(doc, object, [['env', env]])];
   const value = envElement.children.find((child) => child.field === 'val')!;
   const inner = objectNode(value);
   if (!inner) throw new EditError('configuration_values env is not an object literal');
   const current = evaluate(value, { ...scope, doc }) as Record<string, unknown>;
-  return Object.entries(env)
-    .filter(([key, wanted]) => current[key] !== wanted)
-    .map(([key, wanted]) => setObjectKey(doc, inner, key, wanted));
+  const edits: TextEdit[] = [];
+  const missing: [string, unknown][] = [];
+  for (const [key, wanted] of Object.entries(env)) {
+    if (current[key] === wanted) continue;
+    const edit = replaceObjectKey(doc, inner, key, wanted);
+    if (edit) edits.push(edit);
+    else missing.push([key, wanted]);
+  }
+  if (missing.length) edits.push(addObjectKeys(doc, inner, missing));
+  return edits;
 }
