@@ -8,8 +8,14 @@ import { EditError } from '../tree/types.ts';
 import type { HclBlock, HclDoc } from './model.ts';
 import type { HclNode } from './parser.ts';
 
+/** HCL written out as is (a heredoc), given the indentation of the line it starts on. */
+export class RawHcl {
+  constructor(readonly text: (indent: string) => string) {}
+}
+
 /** An HCL literal: strings quoted (with `${` and `%{` escaped), lists inline, objects one key a line. */
 export function render(value: unknown, indent = ''): string {
+  if (value instanceof RawHcl) return value.text(indent);
   if (typeof value === 'string') return JSON.stringify(value).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `[${value.map((item) => render(item, indent)).join(', ')}]`;
@@ -121,18 +127,22 @@ export function addObjectKeys(doc: HclDoc, object: HclNode, entries: [string, un
   const last = elements.at(-1);
   if (text.slice(object.start, object.end).includes('\n')) {
     const indent = last ? indentAt(text, last.start) : `${indentAt(text, object.start)}  `;
-    const siblings = elements.map((element) => {
-      const key = element.children.find((child) => child.field === 'key');
-      return key ? text.slice(key.start, key.end).trim().length : 0;
-    });
-    const width = Math.max(0, ...siblings, ...names.map((name) => name.length));
+    // Aligned like `terraform fmt`: with the last element when it is a one-line `key = value`.
+    const lastLine = last && !text.slice(last.start, last.end).includes('\n') ? text.slice(last.start, last.end) : '';
+    const column = lastLine ? lastLine.search(/\s*=/) : 0;
+    const width = Math.max(column, ...names.map((name) => name.length));
     const closeLine = lineStart(text, close.start);
     if (text.slice(closeLine, close.start).trim() !== '')
       throw new EditError('the object closes on a line with a value');
     const lines = entries.map(([, value], at) => `${indent}${names[at]!.padEnd(width)} = ${render(value, indent)}\n`);
     return { offset: closeLine, length: 0, content: lines.join('') };
   }
-  const added = entries.map(([, value], at) => `${names[at]} = ${render(value, indentAt(text, object.start))}`);
-  if (!last) return { offset: object.start, length: object.end - object.start, content: `{ ${added.join(', ')} }` };
+  const outer = indentAt(text, object.start);
+  if (!last) {
+    // `{}`: opened onto lines of its own, as `terraform fmt` writes an object with multi-line values.
+    const lines = entries.map(([, value], at) => `${outer}  ${names[at]} = ${render(value, `${outer}  `)}`);
+    return { offset: object.start, length: object.end - object.start, content: `{\n${lines.join('\n')}\n${outer}}` };
+  }
+  const added = entries.map(([, value], at) => `${names[at]} = ${render(value, outer)}`);
   return { offset: last.end, length: 0, content: `, ${added.join(', ')}` };
 }

@@ -173,6 +173,12 @@ function functionCall(node: HclNode, scope: Scope, depth: number): unknown {
     return directory ? directory.slice(directory.lastIndexOf('/') + 1) : new Computed('basename(path.cwd) at the root');
   }
   if (name === 'jsonencode' && args.length === 1) return evaluate(args[0]!, scope, depth + 1);
+  if (name === 'replace' && args.length === 3) {
+    const [text, search, by] = args.map((arg) => evaluate(arg, scope, depth + 1));
+    // A /regex/ search is Terraform's, not JavaScript's: left computed.
+    if (typeof text === 'string' && typeof search === 'string' && typeof by === 'string' && !search.startsWith('/'))
+      return text.split(search).join(by);
+  }
   return new Computed(`${name}(…) is computed`);
 }
 

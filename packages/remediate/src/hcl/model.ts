@@ -177,3 +177,35 @@ export function modulesOf(docs: readonly HclDoc[]): Map<string, TerraformModule>
   }
   return new Map([...byDirectory].map(([directory, list]) => [directory, new TerraformModule(directory, list)]));
 }
+
+/** One `key = value` element of an HCL object literal. */
+export interface ObjectEntry {
+  key: string;
+  element: HclNode;
+  /** The value's `expression` node. */
+  value: HclNode;
+}
+
+/** The object literal (`{ … }`) an expression is, or undefined. */
+export function objectLiteral(expr: HclNode | undefined): HclNode | undefined {
+  const collection = expr?.type === 'expression' && expr.children.length === 1 ? expr.children[0] : undefined;
+  const object = collection?.type === 'collection_value' ? collection.children[0] : undefined;
+  return object?.type === 'object' ? object : undefined;
+}
+
+/** The elements of an object literal whose keys are written out (a computed key is left out). */
+export function objectEntries(doc: HclDoc, object: HclNode): ObjectEntry[] {
+  const out: ObjectEntry[] = [];
+  for (const element of object.children.filter((child) => child.type === 'object_elem')) {
+    const keyNode = element.children.find((child) => child.field === 'key');
+    const value = element.children.find((child) => child.field === 'val');
+    const raw = keyNode ? textOf(doc, keyNode).trim() : '';
+    const key = /^"([^"\\$%]|\\.)*"$/.test(raw)
+      ? unquote(raw)
+      : /^[A-Za-z_][A-Za-z0-9_-]*$/.test(raw)
+        ? raw
+        : undefined;
+    if (key !== undefined && value) out.push({ key, element, value });
+  }
+  return out;
+}

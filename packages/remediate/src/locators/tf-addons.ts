@@ -13,7 +13,7 @@ import { EditError } from '../tree/types.ts';
 import { assertSingle, at, tfCandidate } from './tf-shared.ts';
 import type { Candidate } from './types.ts';
 
-const NOTE =
+export const CNI_NOTE =
   'Terraform updates the add-on in place; only nodes launched afterwards get prefixes: roll the node groups.';
 
 export function addonCandidates(
@@ -41,16 +41,16 @@ function prefixDelegation(block: HclBlock, warm: number, scope: Scope) {
   if (!attribute)
     return {
       edits: [insertAttributeText(block, 'configuration_values', (indent) => `jsonencode(${render({ env }, indent)})`)],
-      note: NOTE,
+      note: CNI_NOTE,
     };
   const object = jsonencodeObject(block.doc, attribute.expr, scope);
   const edits = setEnv(object.doc, object.node, env, scope);
   if (edits.length === 0) return { done: true };
-  return { ...at(object.doc, object.node, edits), note: NOTE };
+  return { ...at(object.doc, object.node, edits), note: CNI_NOTE };
 }
 
 /** The object literal inside `jsonencode(…)`, followed through a local or variable. */
-function jsonencodeObject(doc: HclDoc, expr: HclNode, scope: Scope): { doc: HclDoc; node: HclNode } {
+export function jsonencodeObject(doc: HclDoc, expr: HclNode, scope: Scope): { doc: HclDoc; node: HclNode } {
   const call = expr.children[0];
   if (call?.type !== 'function_call' || textOf(doc, call.children[0]!) !== 'jsonencode')
     throw new EditError('configuration_values is not jsonencode({ … }): write it as an object to have it edited');
@@ -72,7 +72,7 @@ function objectNode(expr: HclNode): HclNode | undefined {
   return object?.type === 'object' ? object : undefined;
 }
 
-function setEnv(doc: HclDoc, object: HclNode, env: Record<string, string>, scope: Scope): TextEdit[] {
+export function setEnv(doc: HclDoc, object: HclNode, env: Record<string, string>, scope: Scope): TextEdit[] {
   const envElement = object.children
     .filter((child) => child.type === 'object_elem')
     .find((element) => textOf(doc, element.children.find((child) => child.field === 'key')!).trim() === 'env');

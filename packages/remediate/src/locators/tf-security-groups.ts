@@ -9,7 +9,8 @@
 import type { RulePlan, SecurityGroupOwner } from '@podnet-guard/core';
 import { removeLines, removeTupleElement, replaceNode } from '../hcl/edit.ts';
 import { Computed, evaluate, Reference, type Scope } from '../hcl/evaluate.ts';
-import { attributes, childBlocks, type HclBlock, textOf } from '../hcl/model.ts';
+import { attributes, childBlocks, type HclBlock, type HclDoc, textOf } from '../hcl/model.ts';
+import type { HclNode } from '../hcl/parser.ts';
 import { EditError } from '../tree/types.ts';
 import { assertSingle, at, definition, label, referencesTo, tfCandidate, tupleOf, valueOf } from './tf-shared.ts';
 import type { Candidate } from './types.ts';
@@ -31,6 +32,13 @@ function groupMatches(block: HclBlock, owner: SecurityGroupOwner, scope: Scope):
   const tags = value('tags');
   const tag = typeof tags === 'object' && tags !== null ? (tags as Record<string, unknown>).Name : undefined;
   return owner.nameTag !== undefined && tag === owner.nameTag;
+}
+
+/** The `name`, name prefix or `Name` tag a group's code gives it matches the owner. */
+export function ownerMatches(owner: SecurityGroupOwner, name: unknown, prefix: unknown, nameTag: unknown): boolean {
+  if (owner.name && name === owner.name) return true;
+  if (owner.name && typeof prefix === 'string' && prefix && owner.name.startsWith(prefix)) return true;
+  return owner.nameTag !== undefined && nameTag === owner.nameTag;
 }
 
 export function revokeRuleCandidates(scope: Scope, owner: SecurityGroupOwner, rule: RulePlan): Candidate[] {
@@ -70,7 +78,7 @@ function inlineCandidates(group: HclBlock, rule: RulePlan, scope: Scope): Candid
   const rules = childBlocks(group, rule.direction);
   const out: Candidate[] = [];
   for (const block of rules) {
-    const match = ruleMatch(block, rule, scope, 'inline');
+    const match = blockRuleMatch(block, rule, scope, 'inline');
     if (match === false) continue;
     out.push(
       tfCandidate(block.doc, block.node, () => {
@@ -91,7 +99,7 @@ function standaloneCandidate(block: HclBlock, rule: RulePlan, scope: Scope): Can
     const type = evaluate(attributes(block).get('type')?.expr ?? block.node, scope);
     if (type !== rule.direction) return undefined;
   }
-  const match = ruleMatch(block, rule, scope, legacy ? 'legacy' : 'vpc');
+  const match = blockRuleMatch(block, rule, scope, legacy ? 'legacy' : 'vpc');
   if (match === false) return undefined;
   return tfCandidate(block.doc, block.node, () => {
     if (typeof match === 'string') throw new EditError(match);
@@ -111,20 +119,34 @@ function peerEdit(block: HclBlock, list: string, index: number, scope: Scope) {
   return at(origin.doc, origin.expr, [removeTupleElement(origin.doc, tuple, index)]);
 }
 
-type Kind = 'inline' | 'legacy' | 'vpc';
-type Match = false | string | { peers: number; list: string; index: number };
+export type Kind = 'inline' | 'legacy' | 'vpc';
+export type Match = false | string | { peers: number; list: string; index: number };
 
-/** false: not this rule; a string: maybe, but a value is computed (the reason); else where its peer stands. */
-function ruleMatch(block: HclBlock, rule: RulePlan, scope: Scope, kind: Kind): Match {
-  const fields = attributes(block);
+function blockRuleMatch(block: HclBlock, rule: RulePlan, scope: Scope, kind: Kind): Match {
+  const fields = new Map([...attributes(block)].map(([name, attribute]) => [name, attribute.expr]));
+  return ruleMatch(fields, block.doc, rule, scope, kind);
+}
+
+/**
+ * false: not this rule; a string: maybe, but a value is computed (the reason); else where its peer stands. `fields`
+ * are the rule's attributes (a block's, or an object's in a module input), `defaults` what an absent one means.
+ */
+export function ruleMatch(
+  fields: Map<string, HclNode>,
+  doc: HclDoc,
+  rule: RulePlan,
+  scope: Scope,
+  kind: Kind,
+  defaults: Record<string, unknown> = {},
+): Match {
   const computed: string[] = [];
   const read = (name: string): unknown => {
-    const attribute = fields.get(name);
-    if (!attribute) return undefined;
-    const value = evaluate(attribute.expr, { ...scope, doc: block.doc });
+    const expr = fields.get(name);
+    if (!expr) return defaults[name];
+    const value = evaluate(expr, { ...scope, doc });
     if (value instanceof Computed || value instanceof Reference)
-      computed.push(`${name} = ${textOf(block.doc, attribute.expr).slice(0, 50)}`);
-    return value;
+      computed.push(`${name} = ${textOf(doc, expr).slice(0, 50)}`);
+    return typeof value === 'string' && /^\d+$/.test(value) && name.endsWith('_port') ? Number(value) : value;
   };
   const protocol = String(read(kind === 'vpc' ? 'ip_protocol' : 'protocol') ?? '').toLowerCase();
   if (!computed.length && (PROTOCOLS[protocol] ?? protocol) !== rule.protocol) return false;

@@ -82,7 +82,12 @@ export function referencesTo(module: TerraformModule, block: HclBlock): string[]
 export function definition(block: HclBlock, name: string, scope: Scope): { doc: HclDoc; expr: HclNode; via: string[] } {
   const attribute = attributes(block).get(name);
   if (!attribute) throw new EditError(`${label(block)} has no ${name}`);
-  const origin = originOf(attribute.expr, { ...scope, doc: block.doc });
+  return definitionOf(attribute.expr, name, { ...scope, doc: block.doc });
+}
+
+/** {@link definition} of an expression (`name` says what it is, for the refusal). */
+export function definitionOf(expr: HclNode, name: string, scope: Scope): { doc: HclDoc; expr: HclNode; via: string[] } {
+  const origin = originOf(expr, scope);
   if ('refusal' in origin) throw new EditError(`${name}: ${origin.refusal}`);
   for (const reference of origin.via) {
     const uses = scope.module.uses(reference).length;
@@ -105,11 +110,7 @@ export function tupleOf(expr: HclNode): HclNode | undefined {
 }
 
 /** Edits of a definition, named by the file and line that hold it. */
-export function at(
-  doc: HclDoc,
-  node: HclNode,
-  edits: TextEdit[],
-): Pick<Candidate, 'edits'> & { path: string; line: number } {
+export function at(doc: HclDoc, node: HclNode, edits: TextEdit[]): { edits: TextEdit[]; path: string; line: number } {
   return { edits, path: doc.path, line: lineOf(doc, node) };
 }
 
