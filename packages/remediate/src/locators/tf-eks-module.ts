@@ -53,9 +53,12 @@ export function eksCalls(scope: Scope): EksCall[] {
     const inputs = attributes(block);
     const source = inputs.get('source') ? evaluate(inputs.get('source')!.expr, scope) : undefined;
     if (typeof source !== 'string' || !SOURCES.some((pattern) => pattern.test(source))) continue;
+    const create = inputs.get('create') ? evaluate(inputs.get('create')!.expr, scope) : true;
+    if (create === false) continue; // `create = false`: the call makes nothing
     const major = majorOf(inputs, source, scope);
     const clusterInput = inputs.get(major >= 21 ? 'name' : 'cluster_name');
-    const cluster = clusterInput ? evaluate(clusterInput.expr, scope) : undefined;
+    if (!clusterInput) continue; // no cluster name: nothing this call makes can be told apart
+    const cluster = evaluate(clusterInput.expr, scope);
     out.push({ block, major, inputs, scope, cluster });
   }
   return out;
