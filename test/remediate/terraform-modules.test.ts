@@ -34,13 +34,19 @@ export const MODULE_CASES: { name: string; files: Record<string, string>; findin
     // version "~> 20.0": cluster_addons; AL2023 NodeConfig in cloudinit_pre_nodeadm.
     name: 'tf-module-v20',
     files: terraformFiles('eks-v20'),
-    findings: [maxPods('nodeadm', AL2023, `example-${SUFFIX}`, 29), prefixDelegation('pd', AL2023, { [`example-${SUFFIX}`]: 29 })],
+    findings: [
+      maxPods('nodeadm', AL2023, `example-${SUFFIX}`, 29),
+      prefixDelegation('pd', AL2023, { [`example-${SUFFIX}`]: 29 }),
+    ],
   },
   {
     // version "~> 21.0": `name` and `addons`.
     name: 'tf-module-v21',
     files: terraformFiles('eks-v21'),
-    findings: [maxPods('nodeadm', AL2023, `example-${SUFFIX}`, 29), prefixDelegation('pd', AL2023, { [`example-${SUFFIX}`]: 29 })],
+    findings: [
+      maxPods('nodeadm', AL2023, `example-${SUFFIX}`, 29),
+      prefixDelegation('pd', AL2023, { [`example-${SUFFIX}`]: 29 }),
+    ],
   },
 ];
 

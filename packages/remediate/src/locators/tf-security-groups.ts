@@ -216,9 +216,15 @@ function peerMatch(
   const index = list.findIndex(
     (item) => typeof item === 'string' && item.trim().toLowerCase() === wanted.toLowerCase(),
   );
-  if (index === -1)
-    return list.some((item) => typeof item !== 'string')
-      ? `the rule may be this one, but ${key} holds a value known only at plan time`
-      : false;
+  if (index === -1) {
+    const unknown = list.find((item) => typeof item !== 'string');
+    return unknown === undefined ? false : `the rule may be this one, but ${key}: ${unknownText(unknown)}`;
+  }
   return { peers, list: key, index };
+}
+
+function unknownText(value: unknown): string {
+  if (value instanceof Computed) return value.why;
+  if (value instanceof Reference) return `${value.parts.join('.')} is only known at apply time`;
+  return 'not a plain value';
 }
