@@ -5,50 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gitApplyCheck, golden, makeRepo, run, write } from './helpers.ts';
-import { instanceTypes, maxPods, prefixDelegation, remoteAccess, terraformFiles } from './terraform-helpers.ts';
-
-const SUFFIX = '20240101000000000000000003';
-const V19 = 'ex-eks-managed-node-group';
-const AL2023 = 'ex-eks-mng-al2023';
-
-export const MODULE_CASES: { name: string; files: Record<string, string>; findings: Record<string, unknown>[] }[] = [
-  {
-    // No `version`: cluster_name and *_defaults say up to v20. Names carry the module's 26-digit suffix.
-    name: 'tf-module-v19',
-    files: terraformFiles('eks-v19/eks_managed_node_group', 'eks_managed_node_group/'),
-    findings: [
-      // ami_type AL2_x86_64 from the defaults: the bootstrap.sh flags go into bootstrap_extra_args.
-      maxPods('al2-max-pods', V19, `complete-eks-mng-${SUFFIX}`, 29),
-      instanceTypes('own-types', V19, `custom_ami-${SUFFIX}`, ['m6g.large']),
-      remoteAccess('no-ssh', V19, `default_node_group-${SUFFIX}`),
-      // vpc-cni already has prefix delegation: only the group's maxPods changes.
-      prefixDelegation('pd', V19, { [`custom_ami-${SUFFIX}`]: 110 }),
-    ],
-  },
-  {
-    name: 'tf-module-v19-self-managed',
-    files: terraformFiles('eks-v19/complete', 'complete/'),
-    findings: [instanceTypes('spot-type', 'ex-complete', `spot-${SUFFIX}`, ['m6i.large'])],
-  },
-  {
-    // version "~> 20.0": cluster_addons; AL2023 NodeConfig in cloudinit_pre_nodeadm.
-    name: 'tf-module-v20',
-    files: terraformFiles('eks-v20'),
-    findings: [
-      maxPods('nodeadm', AL2023, `example-${SUFFIX}`, 29),
-      prefixDelegation('pd', AL2023, { [`example-${SUFFIX}`]: 29 }),
-    ],
-  },
-  {
-    // version "~> 21.0": `name` and `addons`.
-    name: 'tf-module-v21',
-    files: terraformFiles('eks-v21'),
-    findings: [
-      maxPods('nodeadm', AL2023, `example-${SUFFIX}`, 29),
-      prefixDelegation('pd', AL2023, { [`example-${SUFFIX}`]: 29 }),
-    ],
-  },
-];
+import { MODULE_CASES } from './terraform-cases.ts';
 
 describe('remediate on EKS module callers', () => {
   for (const testCase of MODULE_CASES) {
