@@ -62,6 +62,7 @@ describe('remediate refuses in Terraform', () => {
     const files = plain('node-groups.tf', (text) =>
       text.replace(
         'base64encode(local.node_user_data)',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform interpolation
         'base64encode(templatefile("${path.module}/user-data.sh.tpl", { cluster = var.cluster_name }))',
       ),
     );

@@ -35,6 +35,11 @@ export function loadHcl(): Promise<void> {
   return loading.then(() => undefined);
 }
 
+/** Whether the grammar has been loaded (it is only for a repository with Terraform). */
+export function isHclLoaded(): boolean {
+  return parser !== undefined;
+}
+
 export function isHclPath(path: string): boolean {
   return path.endsWith('.tf') || path.endsWith('.tfvars');
 }

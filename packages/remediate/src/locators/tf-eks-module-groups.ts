@@ -8,7 +8,6 @@ import { addObjectKeys, RawHcl, removeLines, render, replaceNode } from '../hcl/
 import { evaluate, type Scope } from '../hcl/evaluate.ts';
 import { type HclDoc, objectLiteral } from '../hcl/model.ts';
 import type { HclNode } from '../hcl/parser.ts';
-import type { TextEdit } from '../text-edit.ts';
 import { EditError } from '../tree/types.ts';
 import { sameList } from './shared.ts';
 import type { GroupEntry } from './tf-eks-module.ts';

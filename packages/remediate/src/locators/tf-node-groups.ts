@@ -10,7 +10,7 @@ import { evaluate, Reference, resourceBlock, type Scope } from '../hcl/evaluate.
 import { attributes, childBlocks, type HclBlock } from '../hcl/model.ts';
 import { EditError } from '../tree/types.ts';
 import { sameList } from './shared.ts';
-import { assertSingle, at, definition, label, tfCandidate, valueOf } from './tf-shared.ts';
+import { assertSingle, at, definedValue, definition, label, tfCandidate } from './tf-shared.ts';
 import { editHeredocMaxPods, userDataLiteral } from './tf-user-data.ts';
 import type { Candidate } from './types.ts';
 
@@ -72,7 +72,7 @@ export function instanceTypes(group: HclBlock, types: string[], scope: Scope): C
     assertSingle(group);
     if (attributes(group).has('instance_types')) {
       const origin = definition(group, 'instance_types', scope);
-      if (sameList(valueOf(origin, scope), types)) return { done: true };
+      if (sameList(definedValue(origin, scope), types)) return { done: true };
       return {
         ...at(origin.doc, origin.expr, [
           { offset: origin.expr.start, length: origin.expr.end - origin.expr.start, content: render(types) },
@@ -96,7 +96,7 @@ export function launchTemplateType(
   if (!attributes(template).has('instance_type'))
     return { edits: [insertAttribute(template, 'instance_type', types[0])], note: LAUNCH_TEMPLATE_NOTE };
   const origin = definition(template, 'instance_type', scope);
-  if (valueOf(origin, scope) === types[0]) return { done: true };
+  if (definedValue(origin, scope) === types[0]) return { done: true };
   return {
     ...at(origin.doc, origin.expr, [
       { offset: origin.expr.start, length: origin.expr.end - origin.expr.start, content: render(types[0]) },
@@ -119,7 +119,7 @@ export function remoteAccess(group: HclBlock, sources: string[], scope: Scope): 
     if (!attributes(block).has('source_security_group_ids'))
       return { edits: [insertAttribute(block, 'source_security_group_ids', sources)], note: REPLACED };
     const origin = definition(block, 'source_security_group_ids', scope);
-    if (sameList(valueOf(origin, scope), sources)) return { done: true };
+    if (sameList(definedValue(origin, scope), sources)) return { done: true };
     return {
       ...at(origin.doc, origin.expr, [
         { offset: origin.expr.start, length: origin.expr.end - origin.expr.start, content: render(sources) },

@@ -12,7 +12,7 @@ import { Computed, evaluate, Reference, type Scope } from '../hcl/evaluate.ts';
 import { attributes, childBlocks, type HclBlock, type HclDoc, textOf } from '../hcl/model.ts';
 import type { HclNode } from '../hcl/parser.ts';
 import { EditError } from '../tree/types.ts';
-import { assertSingle, at, definition, label, referencesTo, tfCandidate, tupleOf, valueOf } from './tf-shared.ts';
+import { assertSingle, at, definition, label, referencesTo, tfCandidate, tupleOf } from './tf-shared.ts';
 import type { Candidate } from './types.ts';
 
 const NOTE = 'Terraform removes the rule on the next apply; no node is replaced.';

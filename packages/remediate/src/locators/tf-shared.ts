@@ -98,7 +98,7 @@ export function definitionOf(expr: HclNode, name: string, scope: Scope): { doc: 
 }
 
 /** The value a definition holds (evaluated where it is written). */
-export function valueOf(origin: { doc: HclDoc; expr: HclNode }, scope: Scope): unknown {
+export function definedValue(origin: { doc: HclDoc; expr: HclNode }, scope: Scope): unknown {
   return evaluate(origin.expr, { ...scope, doc: origin.doc });
 }
 
