@@ -3,6 +3,7 @@
  * of terraform-aws-modules/eks/aws (its own examples, v19-v21; see the fixture folder's README). The golden tests and
  * the property test both run them.
  */
+import { fixture } from './helpers.ts';
 import { instanceTypes, maxPods, prefixDelegation, remoteAccess, revoke, terraformFiles } from './terraform-helpers.ts';
 
 export interface TerraformCase {
@@ -34,6 +35,16 @@ export const TERRAFORM_CASES: TerraformCase[] = [
     name: 'tf-revoke-from-variable',
     files: terraformFiles('plain-eks'),
     // cidr_blocks = var.admin_cidrs: the peer leaves the variable's default, the other network stays.
+    findings: [revoke('ssh', NODES, { protocol: 'tcp', fromPort: 22, toPort: 22, peerKey: WORLD })],
+  },
+  {
+    name: 'tf-revoke-from-tfvars',
+    // The same variable, set in terraform.tfvars: the value is edited there, the default stays.
+    files: {
+      ...terraformFiles('plain-eks'),
+      'terraform.tfvars':
+        '# Production settings\nenvironment = "prod"\nadmin_cidrs = [\n  "10.20.0.0/16", # office VPN\n  "0.0.0.0/0",    # temporary, incident 4711\n]\n',
+    },
     findings: [revoke('ssh', NODES, { protocol: 'tcp', fromPort: 22, toPort: 22, peerKey: WORLD })],
   },
   {
@@ -114,6 +125,61 @@ export const MODULE_CASES: TerraformCase[] = [
     findings: [
       maxPods('nodeadm', AL2023, `example-${SUFFIX}`, 29),
       prefixDelegation('pd', AL2023, { [`example-${SUFFIX}`]: 29 }),
+    ],
+  },
+  {
+    // v21 security group inputs, written into the module's example: an additional node SG rule whose world peer
+    // leaves its list, and a node group's own security_group_ingress_rules entry (aws_vpc_security_group_* fields).
+    name: 'tf-module-v21-rules',
+    files: {
+      'main.tf': fixture('terraform/eks-v21/main.tf'),
+      'eks-al2023.tf': fixture('terraform/eks-v21/eks-al2023.tf')
+        .replace(
+          '  tags = local.tags\n}',
+          [
+            '  node_security_group_additional_rules = {',
+            '    ingress_ssh = {',
+            '      description = "SSH from the office and, for now, anywhere"',
+            '      protocol    = "tcp"',
+            '      from_port   = 22',
+            '      to_port     = 22',
+            '      type        = "ingress"',
+            '      cidr_blocks = ["10.0.0.0/8", "0.0.0.0/0"]',
+            '    }',
+            '  }',
+            '',
+            '  tags = local.tags',
+            '}',
+          ].join('\n'),
+        )
+        .replace(
+          '      min_size = 2\n',
+          [
+            '      security_group_ingress_rules = {',
+            '        nodeport = {',
+            '          description = "NodePort services"',
+            '          from_port   = 30000',
+            '          to_port     = 32767',
+            '          cidr_ipv4   = "0.0.0.0/0"',
+            '        }',
+            '      }',
+            '',
+            '      min_size = 2',
+            '',
+          ].join('\n'),
+        ),
+    },
+    findings: [
+      revoke(
+        'ssh',
+        { nameTag: `${AL2023}-node` },
+        { protocol: 'tcp', fromPort: 22, toPort: 22, peerKey: 'ipv4:0.0.0.0/0' },
+      ),
+      revoke(
+        'nodeport',
+        { name: `${AL2023}-example-${SUFFIX}` },
+        { protocol: 'tcp', fromPort: 30000, toPort: 32767, peerKey: 'ipv4:0.0.0.0/0' },
+      ),
     ],
   },
 ];

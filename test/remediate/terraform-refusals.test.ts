@@ -140,7 +140,7 @@ describe('remediate refuses in Terraform', () => {
     );
     const refused = await refusal(files, finding);
     expect(refused.reason).toMatch(
-      /not among node_security_group_additional_rules of this module call: the module writes it itself/,
+      /not among node_security_group_additional_rules of this module call: the module writes such rules itself/,
     );
   });
 

@@ -103,8 +103,8 @@ function nameMatches(entry: ObjectEntry, object: HclNode, doc: HclDoc, call: Eks
   );
 }
 
-/** The entries of the node group maps named `name`. */
-export function groupEntries(call: EksCall, name: string): GroupEntry[] {
+/** The entries of the node group maps named `name` (all of them without a name). */
+export function groupEntries(call: EksCall, name?: string): GroupEntry[] {
   const out: GroupEntry[] = [];
   for (const [input, managed] of [
     ['eks_managed_node_groups', true],
@@ -118,7 +118,7 @@ export function groupEntries(call: EksCall, name: string): GroupEntry[] {
     const defaults = call.major <= 20 ? defaultsOf(call, managed) : undefined;
     for (const entry of objectEntries(origin.doc, map)) {
       const object = objectLiteral(entry.value);
-      if (!object || !nameMatches(entry, object, origin.doc, call, name)) continue;
+      if (!object || (name !== undefined && !nameMatches(entry, object, origin.doc, call, name))) continue;
       out.push({ call, doc: origin.doc, entry, object, managed, ...(defaults ? { defaults } : {}) });
     }
   }
@@ -131,6 +131,13 @@ function defaultsOf(call: EksCall, managed: boolean): GroupEntry['defaults'] {
   const origin = originOf(attribute.expr, call.scope);
   const object = 'refusal' in origin ? undefined : objectLiteral(origin.expr);
   return object ? { doc: origin.doc, object } : undefined;
+}
+
+/** The name a node group entry gives its group: `name`, else the map key (undefined when computed). */
+export function entryName(group: GroupEntry): string | undefined {
+  const field = fieldsOf(group.doc, group.object).get('name');
+  const name = field ? valueIn(group, group.doc, field.value) : group.entry.key;
+  return typeof name === 'string' ? name : undefined;
 }
 
 /** The fields of an entry, by key. */
