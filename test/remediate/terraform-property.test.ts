@@ -25,13 +25,17 @@ function changedRange(before: string, after: string): [number, number] {
   return [prefix, a.length - suffix];
 }
 
-/** Line ranges [first, last] of the top-level blocks of a `terraform fmt` file (they open and close at column 0). */
+/**
+ * Line ranges [first, last] of the top-level items of a `terraform fmt` file: blocks, and attributes (a `.tfvars`
+ * value), which open at column 0 and close there.
+ */
 function topLevelBlocks(text: string): [number, number][] {
   const blocks: [number, number][] = [];
   let start: number | undefined;
   text.split('\n').forEach((line, index) => {
-    if (start === undefined && /^[a-z_]+( "[^"]*")*\s*\{\s*$/.test(line)) start = index;
-    else if (start !== undefined && line === '}') {
+    if (start === undefined && /^[a-z_]+( "[^"]*")*\s*(=\s*)?[[{]\s*$/.test(line)) start = index;
+    else if (start === undefined && /^[a-z_]+\s*=/.test(line)) blocks.push([index, index]);
+    else if (start !== undefined && (line === '}' || line === ']')) {
       blocks.push([start, index]);
       start = undefined;
     }
