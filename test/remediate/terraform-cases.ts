@@ -182,4 +182,13 @@ export const MODULE_CASES: TerraformCase[] = [
       ),
     ],
   },
+  {
+    // eks-blueprints: a Bottlerocket group's TOML bootstrap_extra_args gets [settings.kubernetes] max-pods.
+    name: 'tf-module-blueprints-bottlerocket',
+    files: terraformFiles('eks-blueprints/bottlerocket', 'patterns/bottlerocket/'),
+    findings: [
+      maxPods('toml', 'bottlerocket', `bottlerocket-${SUFFIX}`, 58),
+      prefixDelegation('pd', 'bottlerocket', { [`bottlerocket-${SUFFIX}`]: 58 }),
+    ],
+  },
 ];

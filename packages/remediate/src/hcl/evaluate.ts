@@ -1,6 +1,6 @@
 /**
  * What a Terraform expression is worth before `terraform plan`: literals, strings whose interpolations resolve,
- * `var.*` (from `.tfvars`, else the default), `local.*`, `basename(path.cwd)`. A reference to a resource attribute is
+ * `var.*` (from `.tfvars`, else the default), `local.*`, `basename(path.cwd)`, `replace` and `substr`. A reference to a resource attribute is
  * a {@link Reference}; anything else (a function, a conditional, `data.*`, `module.*`) is {@link Computed}.
  */
 import {
@@ -173,6 +173,11 @@ function functionCall(node: HclNode, scope: Scope, depth: number): unknown {
     return directory ? directory.slice(directory.lastIndexOf('/') + 1) : new Computed('basename(path.cwd) at the root');
   }
   if (name === 'jsonencode' && args.length === 1) return evaluate(args[0]!, scope, depth + 1);
+  if (name === 'substr' && args.length === 3) {
+    const [text, offset, length] = args.map((arg) => evaluate(arg, scope, depth + 1));
+    if (typeof text === 'string' && typeof offset === 'number' && typeof length === 'number' && offset >= 0)
+      return length < 0 ? text.slice(offset) : text.slice(offset, offset + length);
+  }
   if (name === 'replace' && args.length === 3) {
     const [text, search, by] = args.map((arg) => evaluate(arg, scope, depth + 1));
     // A /regex/ search is Terraform's, not JavaScript's: left computed.
