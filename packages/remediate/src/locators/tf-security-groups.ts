@@ -84,6 +84,9 @@ function inlineCandidates(group: HclBlock, rule: RulePlan, scope: Scope): Candid
       tfCandidate(block.doc, block.node, () => {
         if (typeof match === 'string') throw new EditError(match);
         if (match.peers > 1) return { ...peerEdit(block, match.list, match.index, scope), note: NOTE };
+        // The dynamic block may make the same rule: removing this one would not revoke it.
+        if (childBlocks(group, 'dynamic').some((other) => other.labels[0] === rule.direction))
+          throw new EditError(`${label(group)} also builds ${rule.direction} rules in a dynamic block`);
         if (rules.length > 1) return { edits: [removeLines(block.doc, block.node)], note: NOTE };
         // The group's last rule: an empty list, so Terraform removes the live rule instead of leaving it unmanaged.
         return { edits: [replaceNode(block.node, `${rule.direction} = []`)], note: NOTE };

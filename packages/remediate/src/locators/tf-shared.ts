@@ -65,11 +65,11 @@ export function referencesTo(module: TerraformModule, block: HclBlock): string[]
   const pattern = new RegExp(`(^|[^A-Za-z0-9_.-])${address(block).replace(/\./g, '\\.')}([^A-Za-z0-9_-]|$)`);
   const out: string[] = [];
   for (const doc of module.tf) {
-    const lines = doc.text.split('\n');
-    lines.forEach((line, index) => {
-      const offset = lines.slice(0, index).join('\n').length + (index ? 1 : 0);
+    let offset = 0;
+    doc.text.split('\n').forEach((line, index) => {
       const inside = doc === block.doc && offset >= block.node.start && offset < block.node.end;
       if (!inside && pattern.test(line.replace(/#.*$/, ''))) out.push(`${doc.path}:${index + 1}`);
+      offset += line.length + 1;
     });
   }
   return out;
