@@ -201,4 +201,12 @@ describe('remediate refuses in Terraform', () => {
     expect(report.refused[0]?.reason).toMatch(/^cluster\.tf does not parse after the edit: a syntax error near line 1/);
     expect(report.files.size).toBe(0);
   });
+
+  it('a node group that pins its launch template version: a new version would not reach its nodes', async () => {
+    const files = plain('node-groups.tf', (text) =>
+      text.replace('version = aws_launch_template.api.latest_version', 'version = "3"'),
+    );
+    const refused = await refusal(files, maxPods('mp', 'prod', 'api', 29));
+    expect(refused.reason).toMatch(/pins launch template version 3: a new version would not reach its nodes/);
+  });
 });

@@ -50,6 +50,15 @@ export function nodeGroupBlocks(owner: NodeGroupOwner, scope: Scope, everywhere 
 function launchTemplateOf(group: HclBlock, scope: Scope): HclBlock | undefined {
   const spec = childBlocks(group, 'launch_template')[0];
   if (!spec) return undefined;
+  // A pinned version keeps the group on the old template: the new version would never reach a node.
+  const version = read(spec, 'version', scope);
+  if (
+    (typeof version === 'string' || typeof version === 'number') &&
+    !['$Latest', '$Default'].includes(String(version))
+  )
+    throw new EditError(
+      `${label(group)} pins launch template version ${version}: a new version would not reach its nodes`,
+    );
   for (const key of ['id', 'name']) {
     const value = read(spec, key, scope);
     if (value instanceof Reference && value.resourceType === 'aws_launch_template')
