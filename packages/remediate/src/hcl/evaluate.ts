@@ -220,10 +220,3 @@ export function originOf(expr: HclNode, scope: Scope, via: string[] = []): Origi
 export function resourceBlock(module: TerraformModule, type: string, name: string) {
   return module.blocks('resource', type).find((block) => block.labels[1] === name);
 }
-
-export function stringAttribute(block: Parameters<typeof attributes>[0], name: string, scope: Scope): unknown {
-  const attribute = attributes(block).get(name);
-  return attribute ? evaluate(attribute.expr, { ...scope, doc: block.doc }) : undefined;
-}
-
-export { lineOf, topBlocks };

@@ -113,7 +113,3 @@ export function tupleOf(expr: HclNode): HclNode | undefined {
 export function at(doc: HclDoc, node: HclNode, edits: TextEdit[]): { edits: TextEdit[]; path: string; line: number } {
   return { edits, path: doc.path, line: lineOf(doc, node) };
 }
-
-export function snippet(doc: HclDoc, node: HclNode): string {
-  return textOf(doc, node).slice(0, 60);
-}
