@@ -3,16 +3,7 @@
  * `var.*` (from `.tfvars`, else the default), `local.*`, `basename(path.cwd)`, `replace` and `substr`. A reference to a resource attribute is
  * a {@link Reference}; anything else (a function, a conditional, `data.*`, `module.*`) is {@link Computed}.
  */
-import {
-  attributes,
-  type HclDoc,
-  lineOf,
-  type TerraformModule,
-  textOf,
-  topBlocks,
-  unescapeLiteral,
-  unquote,
-} from './model.ts';
+import { type HclDoc, type TerraformModule, textOf, unescapeLiteral, unquote } from './model.ts';
 import type { HclNode } from './parser.ts';
 
 /** A value Terraform only knows at plan or apply time. */

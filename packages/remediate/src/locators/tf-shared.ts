@@ -9,7 +9,6 @@ import {
   TerraformModule as Module,
   modulesOf,
   type TerraformModule,
-  textOf,
 } from '../hcl/model.ts';
 import type { HclNode } from '../hcl/parser.ts';
 import type { TextEdit } from '../text-edit.ts';
