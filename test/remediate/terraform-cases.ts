@@ -191,4 +191,18 @@ export const MODULE_CASES: TerraformCase[] = [
       prefixDelegation('pd', 'bottlerocket', { [`bottlerocket-${SUFFIX}`]: 58 }),
     ],
   },
+  {
+    // Up to v20: a value only one node group inherits from eks_managed_node_group_defaults is edited in the defaults.
+    name: 'tf-module-v20-defaults',
+    files: {
+      'main.tf': fixture('terraform/eks-v20/main.tf'),
+      'eks-al2023.tf': fixture('terraform/eks-v20/eks-al2023.tf')
+        .replace('      instance_types = ["m6i.large"]\n', '')
+        .replace(
+          '  eks_managed_node_groups = {',
+          '  eks_managed_node_group_defaults = {\n    instance_types = ["m6i.large"]\n  }\n\n  eks_managed_node_groups = {',
+        ),
+    },
+    findings: [instanceTypes('types', AL2023, `example-${SUFFIX}`, ['m7i.large'])],
+  },
 ];
