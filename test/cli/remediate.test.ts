@@ -15,6 +15,7 @@ import { gitApplyCheck, golden, makeRepo } from '../remediate/helpers.ts';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SNAPSHOT = join(ROOT, 'events/inventory/sample-account.json');
 const SAMPLE_REPO = join(ROOT, 'events/iac/sample-repo');
+const SAMPLE_TERRAFORM = join(ROOT, 'events/iac/sample-repo-terraform');
 
 async function cli(argv: string[], stdin = '') {
   const { io, stdout, stderr } = memoryIO(stdin);
@@ -23,9 +24,9 @@ async function cli(argv: string[], stdin = '') {
 }
 
 /** A copy of the sample repository, so --write never touches the one in events/. */
-function sampleRepo(): string {
+function sampleRepo(source = SAMPLE_REPO): string {
   const root = makeRepo({});
-  cpSync(SAMPLE_REPO, root, { recursive: true });
+  cpSync(source, root, { recursive: true });
   return root;
 }
 
@@ -59,6 +60,21 @@ describe('podnet-guard remediate', () => {
     );
     // The pod SG admitting the node SG is expected (kubelet probes): never revoked.
     expect(result.stderr).toMatch(/^unsupported nsw-[0-9a-f]+: expected: sg-0b0d000000000001 is a pod security group/m);
+  });
+
+  it('the same account owned by Terraform (an EKS module call and plain security groups): the same fixes', async () => {
+    const root = sampleRepo(SAMPLE_TERRAFORM);
+    const input = await findings();
+    const result = await cli(['remediate', '-', '--repo', root], input);
+    expect(result.code).toBe(EXIT.ok);
+    expect(result.stdout).toBe(golden('sample-repo-terraform', result.stdout));
+    gitApplyCheck(root, result.stdout);
+    expect(result.stderr).toMatch(/^changed eks\.tf for ipe-[0-9a-f]+: node group prod\/ng-general: maxPods 20\./m);
+    expect(result.stderr).toMatch(/^changed security-groups\.tf for nsw-[0-9a-f]+: security group prod-nodes/m);
+    expect(result.stderr).not.toMatch(/^refused/m);
+    await cli(['remediate', '-', '--repo', root, '--write'], input);
+    const again = await cli(['remediate', '-', '--repo', root], input);
+    expect(again.stdout).toBe('');
   });
 
   it('--format json has changes, refused and unsupported, each change with its own diff', async () => {

@@ -5,17 +5,19 @@
  */
 import { type ChangePlan, planRemediation } from '@podnet-guard/core';
 import { fileDiff } from './diff.ts';
+import { isHclPath, loadHcl } from './hcl/parser.ts';
 import { cloudFormationLocator } from './locators/cloudformation.ts';
 import { eksctlLocator } from './locators/eksctl.ts';
 import { karpenterLocator } from './locators/karpenter.ts';
+import { terraformLocator } from './locators/terraform.ts';
 import type { Candidate, EditPart, Locator, ParsedFile } from './locators/types.ts';
 import { type FileParse, parseFile } from './parse-file.ts';
 import { describePart, namesOf, partsOf } from './parts.ts';
 import type { Repo } from './repo.ts';
 import { applyEdits, type TextEdit } from './text-edit.ts';
 
-/** One locator per format; Terraform joins this list. */
-export const LOCATORS: readonly Locator[] = [eksctlLocator, karpenterLocator, cloudFormationLocator];
+/** One locator per format. */
+export const LOCATORS: readonly Locator[] = [eksctlLocator, karpenterLocator, cloudFormationLocator, terraformLocator];
 
 export interface ChangeEntry {
   findingId: string;
@@ -100,7 +102,10 @@ export async function remediate(
   }
   const originals = new Map<string, string>();
   const parsed = new Map<string, FileParse>();
-  for (const path of await repo.files()) {
+  const paths = await repo.files();
+  // The HCL grammar (WebAssembly) loads only for a repository that holds Terraform.
+  if (paths.some(isHclPath)) await loadHcl();
+  for (const path of paths) {
     let text: string;
     try {
       text = await repo.read(path);

@@ -1,4 +1,8 @@
-/** Parses a repository file into documents the locators read (YAML, JSON, or `.template` of either). */
+/**
+ * Parses a repository file into documents the locators read (YAML, JSON, or `.template` of either) or, for `.tf` and
+ * `.tfvars`, an HCL syntax tree (the grammar must be loaded first: {@link loadHcl}).
+ */
+import { isHclPath, parseHcl } from './hcl/parser.ts';
 
 import { isTemplate } from './locators/cfn-model.ts';
 import type { ParsedFile } from './locators/types.ts';
@@ -14,6 +18,13 @@ export interface FileParse {
 }
 
 export function parseFile(path: string, text: string): FileParse {
+  if (isHclPath(path)) {
+    const parsed = parseHcl(text);
+    return {
+      file: { path, text, docs: [], ...(parsed.root ? { hcl: { path, text, root: parsed.root } } : {}) },
+      errors: parsed.errors,
+    };
+  }
   const json = path.endsWith('.json') || (path.endsWith('.template') && text.trimStart().startsWith('{'));
   let docs: TreeDoc[] = [];
   let errors: string[];

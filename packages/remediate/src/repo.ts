@@ -9,7 +9,7 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const MAX_FILES = 20_000;
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform', '.sst', 'cdk.out', '.serverless']);
-const EXTENSIONS = ['.yaml', '.yml', '.json', '.template'];
+const EXTENSIONS = ['.yaml', '.yml', '.json', '.template', '.tf', '.tfvars'];
 
 export class RepoError extends Error {
   override readonly name = 'RepoError';

@@ -39,5 +39,5 @@ registerCommand(
 registerCommand(
   'remediate',
   async () => (await import('./remediate.ts')).remediateCommand,
-  'edit the eksctl, Karpenter or CloudFormation files that own what findings report',
+  'edit the eksctl, Karpenter, CloudFormation or Terraform files that own what findings report',
 );

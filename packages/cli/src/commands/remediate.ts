@@ -1,5 +1,5 @@
 /**
- * `podnet-guard remediate`: turns findings into edits of the eksctl, Karpenter and CloudFormation files that own the
+ * `podnet-guard remediate`: turns findings into edits of the eksctl, Karpenter, CloudFormation and Terraform files that own the
  * resource, offline. Prints one unified diff (`git apply` takes it), or JSON; `--write` edits the files in place.
  */
 import { findingsOf, InputError, openRepo, RepoError, remediate } from '@podnet-guard/remediate';
@@ -13,7 +13,7 @@ const USAGE = `usage: podnet-guard remediate <findings.json|-> --repo <dir> [--i
 <findings.json|-> is the JSON output of scan or evaluate-event, or one finding.
 
 options:
-  --repo <dir>           the repository that holds the eksctl, Karpenter or CloudFormation files (required)
+  --repo <dir>           the repository that holds the eksctl, Karpenter, CloudFormation or Terraform files (required)
   --id <finding-id>      only this finding (repeatable)
   --write                edit the files in place (default: print the change only)
   --format diff|json     a unified diff for git apply (default), or {"changes", "refused", "unsupported"}
@@ -21,7 +21,7 @@ options:
 exit codes: 0 ran (whatever it changed or refused), 2 bad usage or input`;
 
 export const remediateCommand: Command = {
-  summary: 'Edit the eksctl, Karpenter or CloudFormation files that own what findings report.',
+  summary: 'Edit the eksctl, Karpenter, CloudFormation or Terraform files that own what findings report.',
   usage: USAGE,
   async run(argv, io) {
     const { values, positionals } = parseOptionsAndOperands(argv, {

@@ -1,8 +1,9 @@
 /**
- * One locator per file format (eksctl, Karpenter, CloudFormation; Terraform later). A locator answers one question:
+ * One locator per file format (eksctl, Karpenter, CloudFormation, Terraform). A locator answers one question:
  * which blocks of this file could own this part of a change, and what edit makes each hold the planned value.
  */
 import type { NodeGroupOwner, RulePlan, SecurityGroupOwner } from '@podnet-guard/core';
+import type { HclDoc } from '../hcl/model.ts';
 import type { TextEdit } from '../text-edit.ts';
 import type { TreeDoc } from '../tree/types.ts';
 
@@ -23,6 +24,8 @@ export interface ParsedFile {
   path: string;
   text: string;
   docs: TreeDoc[];
+  /** A Terraform file (`.tf`, `.tfvars`): its syntax tree. */
+  hcl?: HclDoc;
   /** Set when the file is rendered before use (Helm or Go templates, envsubst placeholders): never edited. */
   templated?: string;
 }
