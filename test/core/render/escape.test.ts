@@ -218,6 +218,17 @@ describe('truncateText', () => {
     expect(truncateText(escapePlainText('ab\u202ecd'), 7)).toBe('ab…');
   });
 
+  it('never leaves a mention sign whose zero-width space was cut off', () => {
+    // escapeSlack('x @org/team') is 'x @\u200borg/team': a cut after the @ would make a mention of what follows.
+    expect(truncateText(escapeSlack('x @org/team'), 4)).toBe('x …');
+    expect(truncateText(escapeMarkdown('x #12 y'), 4)).toBe('x …');
+    fc.assert(
+      fc.property(fc.string(), fc.integer({ min: 1, max: 40 }), (text, max) => {
+        expect(truncateText(escapeSlack(text), max)).not.toMatch(/@(?!\u200b)/u);
+      }),
+    );
+  });
+
   it('never exceeds the limit', () => {
     fc.assert(
       fc.property(fc.string(), fc.integer({ min: 0, max: 40 }), (text, max) => {
