@@ -56,7 +56,8 @@ const POD_CIDR = {
 
 export const reverseGrants = defineRuleFamily({
   rules: [TO_DATA_STORE, TO_SG, POD_CIDR],
-  reads: [...NODE_SG_FACTS, 'GetManagedPrefixListEntries'],
+  // Subnets: a data store's CIDR rule is judged by the node and pod subnets it contains.
+  reads: [...NODE_SG_FACTS, 'GetManagedPrefixListEntries', 'DescribeSubnets'],
   events: {
     on: SG_CHANGE_CALLS.ingress,
     kinds: SG_CHANGE_KINDS,
