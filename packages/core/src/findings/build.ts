@@ -47,6 +47,7 @@ export interface FindingDraft<Rule extends string = string> {
 export function buildFinding(detector: DetectorId, draft: FindingDraft): Finding {
   const { inventory, now } = draft.context;
   const time = draft.event?.eventTime ?? now;
+  // What a blast radius could not count, for every rule in one place: the reads it is counted from.
   const unknown = (['DescribeNetworkInterfaces', 'DescribeInstances'] as const).filter((key) => !inventory.knows(key));
   const blastRadius =
     draft.blastRadius && !draft.blastRadius.unknown && unknown.length > 0

@@ -69,7 +69,7 @@ function judgeEgress(event: CloudTrailEvent, added: RulesAdded, context: Detecto
     summary: `${groupLabel(groupId, inventory)} had restricted egress and now allows ${open.map((rule) => `${describePorts(rule)} to ${describePeer(rule.peer)}`).join(', ')}. Every pod on ${exposure.nodes.length} node(s) (up to ${exposure.podIps} pod IPs) can now reach any destination${known ? '' : ' (previous egress rules were not known)'}.`,
     clusters: exposure.clusters,
     resources: [{ type: 'security-group', id: groupId }],
-    blastRadius: blastRadius(exposure, inventory),
+    blastRadius: blastRadius(exposure),
     evidence: {
       ...eventEvidence(event),
       ...(known ? {} : { state: 'previous egress rules unknown: DescribeSecurityGroupRules missing' }),

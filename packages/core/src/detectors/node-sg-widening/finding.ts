@@ -62,9 +62,11 @@ export function resolvedFinding(
   });
 }
 
-/** Who a node SG exposes: its nodes, their pod IPs, node groups and SGP pods (counted apart). */
-export function blastRadius(exposure: SgExposure, inventory: Inventory): BlastRadius {
-  const unknown = (['DescribeNetworkInterfaces', 'DescribeInstances'] as const).filter((key) => !inventory.knows(key));
+/**
+ * Who a node SG exposes: its nodes, their pod IPs, node groups and SGP pods (counted apart). What could not be
+ * counted (`unknown`) is added by the shared finding builder, in one place for every rule.
+ */
+export function blastRadius(exposure: SgExposure): BlastRadius {
   return {
     nodes: exposure.nodes.length,
     podIps: exposure.podIps,
@@ -72,7 +74,6 @@ export function blastRadius(exposure: SgExposure, inventory: Inventory): BlastRa
     nodeGroups: exposure.nodeGroups,
     sgpPods: exposure.sgpPods + exposure.sgpPodsLeavingVpc,
     nodeIds: exposure.nodes.slice(0, 20).map((node) => node.instance.id),
-    ...(unknown.length ? { unknown } : {}),
   };
 }
 

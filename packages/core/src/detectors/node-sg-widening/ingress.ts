@@ -150,7 +150,7 @@ function ingressFinding(groupId: string, trip: IngressTrip, base: FindingBase): 
       { type: 'security-group', id: groupId },
       ...listed.flatMap((rule) => (rule.ruleId ? [{ type: 'security-group-rule' as const, id: rule.ruleId }] : [])),
     ],
-    blastRadius: blastRadius(exposure, inventory),
+    blastRadius: blastRadius(exposure),
     evidence: {
       ...(base.event ? eventEvidence(base.event) : { state: `${groupId} ingress rules (DescribeSecurityGroupRules)` }),
       details: {

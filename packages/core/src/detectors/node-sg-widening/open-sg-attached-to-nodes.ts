@@ -68,7 +68,7 @@ function onGroupsAttached(event: GroupsChanged, context: DetectorContext): Findi
       clusters: [node.cluster],
       resources: [target, { type: 'security-group', id: groupId }, { type: 'instance', id: node.instance.id }],
       blastRadius: {
-        ...blastRadius(exposure, inventory),
+        ...blastRadius(exposure),
         nodes: Math.max(1, exposure.nodes.length),
         nodeGroups: unique([...(node.nodeGroup ? [node.nodeGroup] : []), ...exposure.nodeGroups]),
       },

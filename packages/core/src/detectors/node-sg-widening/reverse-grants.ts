@@ -123,7 +123,7 @@ function nodeSgGrantFinding(
       { type: 'security-group', id: targetId },
       { type: 'security-group', id: nodeSgId },
     ],
-    blastRadius: { ...blastRadius(exposure, inventory), ...(dataStore ? { targetServices: services } : {}) },
+    blastRadius: { ...blastRadius(exposure), ...(dataStore ? { targetServices: services } : {}) },
     evidence: {
       ...(base.event ? eventEvidence(base.event) : { state: `${targetId} ingress rules (DescribeSecurityGroupRules)` }),
       details: { target: targetId, nodeSecurityGroup: nodeSgId, rules: granted.map(ruleDetail), protects: services },
