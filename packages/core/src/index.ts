@@ -14,7 +14,6 @@ export {
   type NodeSgRuleId,
   nodeSgWidening,
 } from './detectors/node-sg-widening/index.ts';
-export { type SgpStatus, sgpStatus } from './detectors/sgp.ts';
 export {
   RESOURCE_CONTROLLER_SESSION,
   TRUNK_ENI_RULES,
@@ -29,6 +28,7 @@ export * from './findings/memory-store.ts';
 export * from './findings/record-loop.ts';
 export * from './findings/transitions.ts';
 export * from './inventory/index.ts';
+export { type SgpStatus, sgpStatus } from './inventory/sgp.ts';
 export type * from './ports.ts';
 export * from './remediation/index.ts';
 export * from './render/index.ts';

@@ -2,8 +2,9 @@
  * What a node group still needs from a subnet to reach its maximum size: the subnet side of `subnet-headroom-low` and
  * of the report's subnet bars, so a finding and a bar never disagree. Pure over the inventory.
  */
-import { sgpStatus } from '../detectors/sgp.ts';
+
 import { nodesOf } from '../inventory/node-queries.ts';
+import { sgpStatus } from '../inventory/sgp.ts';
 import type { Inventory, NodeGroup } from '../types/inventory.ts';
 import { effectiveMaxPods } from './effective-max-pods.ts';
 import { cniSettingsOf, nodeIpNeed } from './subnet-headroom.ts';

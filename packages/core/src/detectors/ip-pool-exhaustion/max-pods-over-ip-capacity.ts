@@ -9,11 +9,11 @@ import { type CniSettings, cniSettingsOf } from '../../capacity/subnet-headroom.
 import type { CloudTrailEvent, EventDetail } from '../../cloudtrail/types.ts';
 import { eventEvidence } from '../../findings/build.ts';
 import { nodesOf } from '../../inventory/node-queries.ts';
+import { type SgpStatus, sgpStatus } from '../../inventory/sgp.ts';
 import { nodeGroupTarget } from '../../remediation/targets.ts';
 import type { Finding, Remediation } from '../../types/finding.ts';
 import type { Inventory, NodeGroup } from '../../types/inventory.ts';
 import { type DetectorContext, defineRule, type RuleDefinition } from '../define.ts';
-import { type SgpStatus, sgpStatus } from '../sgp.ts';
 import { classifyEvent, ON_NODEGROUP_CHANGED, ON_TEMPLATE_VERSION } from './events.ts';
 import { buildFinding, LINKS } from './finding.ts';
 import { nodeGroupAfter } from './nodegroup-event.ts';

@@ -3,12 +3,11 @@
  * `branchCapacityRatio` setting), so further SGP pods will not fit on that node. Judged on state alone.
  */
 import { largerTypeWithMoreBranches, limitsOfType } from '../../capacity/trunk.ts';
-import { isBranchEni, isTrunkEni, TRUNK_ENI_TAG } from '../../inventory/classify.ts';
+import { clusterOfEniTags, isBranchEni, isTrunkEni, TRUNK_ENI_TAG } from '../../inventory/classify.ts';
 import { LINKS } from '../../render/links.ts';
 import type { Finding } from '../../types/finding.ts';
 import type { Instance, NetworkInterface } from '../../types/inventory.ts';
 import { type DetectorContext, defineRule, type RuleDefinition } from '../define.ts';
-import { clusterOfEniTags } from '../sgp.ts';
 import { nodesBlast, trunkFinding } from './findings.ts';
 import { TRUNK_LINKS } from './links.ts';
 

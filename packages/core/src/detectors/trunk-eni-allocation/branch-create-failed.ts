@@ -4,11 +4,11 @@
  * the branch was to hang off.
  */
 import { eventEvidence } from '../../findings/build.ts';
-import { TRUNK_ENI_TAG } from '../../inventory/classify.ts';
+import { clusterOfEniTags, TRUNK_ENI_TAG } from '../../inventory/classify.ts';
 import { ownerOfSubnet } from '../../inventory/queries.ts';
+import { BRANCH_ENI_DESCRIPTIONS, isTrunkCreation } from '../../inventory/sgp.ts';
 import type { Finding } from '../../types/finding.ts';
 import { type DetectorContext, defineRule, type EventOfKind, type RuleDefinition } from '../define.ts';
-import { BRANCH_ENI_DESCRIPTIONS, clusterOfEniTags, isTrunkCreation } from '../sgp.ts';
 import { EC2, FAILED, isBranchCreation } from './calls.ts';
 import { errorMeaning } from './error-meanings.ts';
 import { nodesBlast, subnetState, trunkFinding } from './findings.ts';

@@ -12,9 +12,9 @@ import {
   NODE_CLUSTER_TAGS,
   TRUNK_ENI_TAG,
 } from '../../inventory/classify.ts';
+import { BRANCH_ENI_DESCRIPTIONS } from '../../inventory/sgp.ts';
 import type { Inventory } from '../../types/inventory.ts';
 import type { EventOfKind } from '../define.ts';
-import { BRANCH_ENI_DESCRIPTIONS } from '../sgp.ts';
 
 export const DETECTOR = 'trunk-eni-allocation' as const;
 export const EC2 = 'ec2.amazonaws.com' as const;

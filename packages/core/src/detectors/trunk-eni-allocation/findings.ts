@@ -5,10 +5,10 @@
  */
 import type { CloudTrailEvent } from '../../cloudtrail/types.ts';
 import { buildFinding, buildResolvedFinding, type FindingDraft } from '../../findings/build.ts';
+import type { SgpStatus } from '../../inventory/sgp.ts';
 import type { BlastRadius, Finding, ResourceRef } from '../../types/finding.ts';
 import type { Node } from '../../types/inventory.ts';
 import type { DetectorContext, RuleDefinition } from '../define.ts';
-import type { SgpStatus } from '../sgp.ts';
 import { DETECTOR } from './calls.ts';
 
 /** A draft of one rule's finding; `severity` only where the finding departs from the rule's usual one. */

@@ -8,9 +8,9 @@ import { cannotTrunk } from '../../capacity/trunk.ts';
 import type { CloudTrailEvent } from '../../cloudtrail/types.ts';
 import { nodeIdentityFromTags } from '../../inventory/classify.ts';
 import { nodesOf } from '../../inventory/node-queries.ts';
+import { sgpStatus } from '../../inventory/sgp.ts';
 import type { Finding } from '../../types/finding.ts';
 import { type DetectorContext, defineRuleFamily, type EventOfKind } from '../define.ts';
-import { sgpStatus } from '../sgp.ts';
 import {
   type Detail,
   EC2,

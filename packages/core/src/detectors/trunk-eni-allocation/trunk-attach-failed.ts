@@ -5,10 +5,10 @@
  */
 import { eniSlots, limitsOfType } from '../../capacity/trunk.ts';
 import { eventEvidence } from '../../findings/build.ts';
+import { clusterOfEniTags } from '../../inventory/classify.ts';
 import { attachedNetworkInterfaces } from '../../inventory/node-queries.ts';
 import type { Finding } from '../../types/finding.ts';
 import { type DetectorContext, defineRule, type EventOfKind, type RuleDefinition } from '../define.ts';
-import { clusterOfEniTags } from '../sgp.ts';
 import { attachesTrunk, byResourceController, EC2, EKS, FAILED, TRUNK_ATTACH_BY_CONTROLLER } from './calls.ts';
 import { errorMeaning } from './error-meanings.ts';
 import { nodesBlast, resolvedTrunkFinding, trunkFinding } from './findings.ts';

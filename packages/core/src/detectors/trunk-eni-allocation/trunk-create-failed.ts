@@ -4,13 +4,14 @@
  */
 import { branchCapacity, canTrunk } from '../../capacity/trunk.ts';
 import { eventEvidence } from '../../findings/build.ts';
+import { clusterOfEniTags } from '../../inventory/classify.ts';
 import { nodesOf, trunkOf } from '../../inventory/node-queries.ts';
 import { ownerOfSubnet } from '../../inventory/queries.ts';
+import { isTrunkCreation, sgpStatus, TRUNK_ENI_DESCRIPTIONS } from '../../inventory/sgp.ts';
 import { plural } from '../../render/wording.ts';
 import type { Finding } from '../../types/finding.ts';
 import type { Node } from '../../types/inventory.ts';
 import { type DetectorContext, defineRule, type EventOfKind, type RuleDefinition } from '../define.ts';
-import { clusterOfEniTags, isTrunkCreation, sgpStatus, TRUNK_ENI_DESCRIPTIONS } from '../sgp.ts';
 import { EC2 } from './calls.ts';
 import { errorMeaning } from './error-meanings.ts';
 import { describeSgp, nodesBlast, resolvedTrunkFinding, subnetState, trunkFinding } from './findings.ts';

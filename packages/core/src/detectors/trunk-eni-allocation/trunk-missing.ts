@@ -6,12 +6,12 @@
  */
 import { eniSlots, limitsOfType } from '../../capacity/trunk.ts';
 import { attachedNetworkInterfaces, trunkOf } from '../../inventory/node-queries.ts';
+import type { SgpStatus } from '../../inventory/sgp.ts';
 import { LINKS } from '../../render/links.ts';
 import { humanDuration } from '../../render/wording.ts';
 import type { Finding } from '../../types/finding.ts';
 import type { Node } from '../../types/inventory.ts';
 import type { DetectorContext, EventOfKind, RuleDefinition } from '../define.ts';
-import type { SgpStatus } from '../sgp.ts';
 import { attachesTrunk } from './calls.ts';
 import { describeSgp, nodesBlast, resolvedTrunkFinding, trunkFinding } from './findings.ts';
 import { TRUNK_LINKS } from './links.ts';

@@ -1,6 +1,7 @@
 import { type CloudTrailEvent, parseCloudTrailEvent } from '@podnet-guard/core';
 import { describe, expect, it } from 'vitest';
-import { clusterOfEniTags, podEniSetting, sgpStatus } from '../../../packages/core/src/detectors/sgp.ts';
+import { clusterOfEniTags } from '../../../packages/core/src/inventory/classify.ts';
+import { podEniSetting, sgpStatus } from '../../../packages/core/src/inventory/sgp.ts';
 import { loadEvent } from '../../helpers/events.ts';
 import { inventoryFrom, snapshotBuilder } from '../../helpers/inventory-builder.ts';
 

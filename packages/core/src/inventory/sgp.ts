@@ -5,12 +5,13 @@
  * signals count as much as the add-on; a failed trunk creation still counts, since it is the only signal left when
  * every trunk fails.
  *
- * Shared by the `trunk-eni-allocation` and `ip-pool-exhaustion` detectors.
+ * An inventory fact, like the node classification: asked by the `trunk-eni-allocation` and `ip-pool-exhaustion`
+ * rules and by capacity math.
  */
 import type { CloudTrailEvent } from '../cloudtrail/types.ts';
-import { clusterOfEniTags, isTrunkEni } from '../inventory/classify.ts';
 import type { Addon, Inventory, NetworkInterface } from '../types/inventory.ts';
 import { parseYaml, YamlParserNotLoaded } from '../yaml.ts';
+import { clusterOfEniTags, isTrunkEni } from './classify.ts';
 
 /** Which signal showed that SGP is on. */
 export type SgpSignal = 'vpc-cni ENABLE_POD_ENI' | 'trunk ENI on a node' | 'trunk ENI created (CloudTrail)';
@@ -26,9 +27,6 @@ export interface SgpStatus {
 export const TRUNK_ENI_DESCRIPTIONS = ['aws-k8s-trunk-eni', 'trunk-eni'] as const;
 /** Description the VPC resource controller gives branch ENIs. */
 export const BRANCH_ENI_DESCRIPTIONS = ['aws-k8s-branch-eni', 'branch-eni'] as const;
-
-/** The cluster of an ENI by its tags lives with the other tag classification; re-exported for the detectors. */
-export { clusterOfEniTags };
 
 /** True when a parsed event is a CreateNetworkInterface of a trunk ENI (successful or not). */
 export function isTrunkCreation(event: CloudTrailEvent): boolean {
