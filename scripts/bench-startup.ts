@@ -37,13 +37,19 @@ const LAMBDA_ENV = {
   POWERTOOLS_DEV: 'false',
 };
 
-/** What one function gets besides (the stack gives deliver-slack its own settings). */
+/** The Slack functions' settings: the secret's ARN and the routes. */
+const SLACK_ENV = {
+  SLACK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:podnet-guard-slack-AbCdEf',
+  GUARD_CONFIG: JSON.stringify({ slack: { defaultChannel: '#eks-alerts' } }),
+};
+
+/** What one function gets besides (the stack gives the Slack functions their own settings). */
 const FUNCTION_ENV: Record<string, Record<string, string>> = {
-  // Its secret (read at the first event, not at import) and its routes.
-  'deliver-slack': {
-    SLACK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:podnet-guard-slack-AbCdEf',
-    GUARD_CONFIG: JSON.stringify({ slack: { defaultChannel: '#eks-alerts' } }),
-  },
+  // deliver-slack reads its secret at the first event, not at import.
+  'deliver-slack': SLACK_ENV,
+  // slack-interactions starts reading its secret at init: pointed at a closed local port, the read fails at once
+  // (and is retried at the first request), so the import time is the bundle's own.
+  'slack-interactions': { ...SLACK_ENV, AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' },
 };
 
 /** Preloaded into each CLI process: writes the CPU time the whole process used (Node's start included) to fd 3. */
