@@ -18,11 +18,18 @@ import { openSgAttachedToNodes } from './open-sg-attached-to-nodes.ts';
 import { podSgIngress } from './pod-sg-ingress.ts';
 import { reverseGrants } from './reverse-grants.ts';
 
-export { MAX_LISTED_RULES } from './ingress.ts';
+export { MAX_LISTED_RULES, NOT_A_POD_SG_NOW } from './ingress.ts';
 export { egressWidened, nodegroupRemoteAccessOpen, nodeSgIngress, openSgAttachedToNodes, podSgIngress, reverseGrants };
 
 /** The rules in the order they are listed: the ingress families (node SGs, pod SGs), the reverse grants, then the single rules. */
-const UNITS = [nodeSgIngress, podSgIngress, reverseGrants, egressWidened, openSgAttachedToNodes, nodegroupRemoteAccessOpen] as const;
+const UNITS = [
+  nodeSgIngress,
+  podSgIngress,
+  reverseGrants,
+  egressWidened,
+  openSgAttachedToNodes,
+  nodegroupRemoteAccessOpen,
+] as const;
 
 export const nodeSgWidening = defineDetector({ id: DETECTOR, rules: UNITS });
 

@@ -14,6 +14,7 @@ import { LINKS } from '../../render/links.ts';
 import type { BlastRadius, Finding, Link } from '../../types/finding.ts';
 import type { Inventory, Node } from '../../types/inventory.ts';
 import { type DetectorContext, defineRuleFamily, type RuleDefinition } from '../define.ts';
+import { sgpStatus } from '../sgp.ts';
 import {
   judgeSgChanges,
   NODE_SG_FACTS,
@@ -36,7 +37,6 @@ import {
   ruleDetail,
 } from './finding.ts';
 import { INGRESS_RULES, type IngressRuleId, type IngressTrip, ingressTrips } from './ingress-judgement.ts';
-import { sgpStatus } from '../sgp.ts';
 import { remoteAccessOpenedBy } from './nodegroup-remote-access-open.ts';
 import { fromInventoryRule, ruleShapeKey } from './sg-rule-analysis.ts';
 

@@ -7,8 +7,9 @@
  * event is judged: branch ENIs come and go with pods, and an SG none carries now is not judged as one. An SG that node
  * ENIs carry too is the node family's finding, which counts the SGP pods apart.
  */
-import { LINKS } from '../../render/links.ts';
+
 import { podSgExposure } from '../../inventory/pod-queries.ts';
+import { LINKS } from '../../render/links.ts';
 import type { Finding } from '../../types/finding.ts';
 import { defineRuleFamily, type RuleDefinition } from '../define.ts';
 import { needsLiveState, SG_CHANGE_CALLS, SG_CHANGE_KINDS } from './changes.ts';
@@ -97,7 +98,7 @@ function podSgIngressFinding(groupId: string, trip: IngressTrip, base: FindingBa
       ...(unknown.length ? { unknown } : {}),
     },
     details: {
-      podSecurityGroupOf: pods.branchEnis.slice(0, 20).map((eni) => eni.id),
+      branchEnis: pods.branchEnis.slice(0, 20).map((eni) => eni.id),
       sgpPodsExposed: count,
     },
     recommendation: {
