@@ -271,7 +271,9 @@ function nodeIngressFinding(groupId: string, trip: IngressTrip, base: FindingBas
   // Branch ENIs come and go with pods: an SG no branch ENI carries now was not judged as a pod SG.
   const sgpCluster = exposedSgp === 0 && clusters.some((cluster) => sgpStatus(inventory, cluster).enabled === true);
   const radius = blastRadius(exposure, inventory);
-  const unknown = [...(radius.unknown ?? []), ...(sgpCluster ? [NOT_A_POD_SG_NOW] : [])];
+  // Set here, the shared builder leaves `unknown` as it is: so it names the missing reads as well.
+  const missing = (['DescribeNetworkInterfaces', 'DescribeInstances'] as const).filter((key) => !inventory.knows(key));
+  const unknown = [...new Set([...(radius.unknown ?? []), ...missing, ...(sgpCluster ? [NOT_A_POD_SG_NOW] : [])])];
   return ingressFinding(DEFINITION, groupId, trip, base, {
     summary: `${groupLabel(groupId, inventory)}, a node SG of ${describeExposure(exposure)}, admits ${describeRules(trip.rules)}. Every pod on those nodes shares it and is reachable from ${REACH[trip.rule]}: ${exposure.nodes.length} node(s), up to ${exposure.podIps} pod IPs.${sgpText}`,
     clusters,
