@@ -104,6 +104,15 @@ describe('functions/on-cloudtrail-event', () => {
     expect(bus.commandCalls(PutEventsCommand)).toHaveLength(1);
   });
 
+  it("alerts once when an SGP pod SG is opened to the world, reading the pods' branch ENIs in the scoped budget", async () => {
+    const outcome = await handler(loadEvent('AuthorizeSecurityGroupIngress', 'pod-sg-world-open-ssh'), context);
+    expect(outcome).toEqual({ status: 'evaluated', findings: 1, published: 1, awsCalls: 7 });
+    expect(ec2.calls().length + eks.calls().length).toBe(7);
+    const entry = sns.commandCalls(PublishBatchCommand)[0]!.args[0].input.PublishBatchRequestEntries![0]!;
+    expect(entry.MessageAttributes?.rule?.StringValue).toBe('pod-sg-world-open-ingress');
+    expect(entry.MessageAttributes?.severity?.StringValue).toBe('critical');
+  });
+
   it('makes no AWS call for a routine successful CNI call', async () => {
     const outcome = await handler(loadEvent('CreateNetworkInterface', 'cni-routine'), context);
     expect(outcome).toMatchObject({ status: expect.stringMatching(/evaluated|skipped/) });

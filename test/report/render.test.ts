@@ -40,7 +40,7 @@ describe('exposure graph', () => {
     // The pod SG admitting the node SG is an info finding (kubelet probes): nothing is marked dangerous.
     expect(dangerous(graph)).toEqual([]);
     const node3 = graph.nodes.find((node) => node.key === 'node:i-0a1b2c3d4e5f00003');
-    expect(node3?.detail).toBe('14 pod IPs, 1 SGP pod(s)');
+    expect(node3?.detail).toBe('14 pod IPs, 2 SGP pod(s)');
   });
 
   it('marks the public SSH edge and the RDS grant dangerous, and nothing of the cluster SG', () => {

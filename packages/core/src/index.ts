@@ -11,6 +11,7 @@ export { IP_POOL_RULES, ipPoolExhaustion } from './detectors/ip-pool-exhaustion/
 export {
   MAX_LISTED_RULES,
   NODE_SG_RULES,
+  NOT_A_POD_SG_NOW,
   type NodeSgRuleId,
   nodeSgWidening,
 } from './detectors/node-sg-widening/index.ts';

@@ -51,6 +51,7 @@ const REGION = 'eu-west-1';
 const NODE_SG = 'sg-0d0de000000000001';
 const RDS_SG = 'sg-0db00000000000001';
 const BASTION_SG = 'sg-0e0e0000000000001';
+const POD_SG = 'sg-0b0d000000000001';
 const OPEN_SG = 'sg-0f0f0000000000001';
 const VPC = 'vpc-0a1b2c3d4e5f60718';
 const NODES = ['i-0a1b2c3d4e5f00001', 'i-0a1b2c3d4e5f00002', 'i-0a1b2c3d4e5f00003'];
@@ -258,6 +259,44 @@ describe('loadScopedSnapshotForEvent: SG events', () => {
       now: NOW,
     }).findings[0];
     expect(scoped?.blastRadius).toEqual(full?.blastRadius);
+  });
+
+  it('reads the pods behind a pod SG opened to 0.0.0.0/0 (their branch ENIs, trunk, node): 7 calls, pod-sg-world-open-ingress', async () => {
+    const e = event('AuthorizeSecurityGroupIngress', 'pod-sg-world-open-ssh');
+    const result = await loadAndCompare(sampleWorld(), e);
+    expect(result.verdicts).toMatchObject([
+      { rule: 'pod-sg-world-open-ingress', status: 'open', nodes: 1, nodeIds: [NODES[2]], nodeGroups: ['ng-sgp'] },
+    ]);
+    expect(result.calls).toEqual({
+      DescribeSecurityGroups: 1,
+      DescribeSecurityGroupRules: 1,
+      DescribeNetworkInterfaces: 2,
+      DescribeInstances: 1,
+      DescribeCluster: 1,
+      DescribeVpcs: 1,
+    });
+    expect(totalCalls(result.calls)).toBe(7);
+    // The branch ENIs that carry the SG now (group-id filter), then the trunk they name, by id.
+    expect(inputsOf(ec2, DescribeNetworkInterfacesCommand)).toEqual([
+      groupFilter([POD_SG]),
+      { NetworkInterfaceIds: [TRUNK] },
+    ]);
+    expect(inputsOf(ec2, DescribeInstancesCommand)).toEqual([{ InstanceIds: [NODES[2]] }]);
+    expect(inputsOf(ec2, DescribeVpcsCommand)).toEqual([{ VpcIds: [VPC] }]);
+    const judged = (snapshot: Snapshot) =>
+      evaluateEvent(e, buildInventory(loadSnapshot(snapshot)), { config: defaultGuardConfig(), now: NOW }).findings[0];
+    expect(judged(result.snapshot)?.blastRadius).toEqual(judged(sampleWorld() as Snapshot)?.blastRadius);
+    expect(judged(result.snapshot)?.blastRadius).toMatchObject({ sgpPods: 2, podIps: 0 });
+  });
+
+  it('judges nothing as a pod SG when no branch ENI carries the SG now (the pods are gone): 3 calls', async () => {
+    const world = sampleWorld();
+    world.DescribeNetworkInterfaces.NetworkInterfaces = world.DescribeNetworkInterfaces.NetworkInterfaces.filter(
+      (eni) => eni.InterfaceType !== 'branch',
+    );
+    const result = await loadAndCompare(world, event('AuthorizeSecurityGroupIngress', 'pod-sg-world-open-ssh'));
+    expect(result.verdicts).toEqual([]);
+    expect(totalCalls(result.calls)).toBe(3);
   });
 
   it('reads the peer node SG when the RDS SG admits it (source-group): 6 calls, node-sg-granted-to-data-store', async () => {

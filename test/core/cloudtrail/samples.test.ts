@@ -11,6 +11,7 @@ const NODE_SG = 'sg-0d0de000000000001';
 const CLUSTER_SG = 'sg-0c1a5000000000001';
 const RDS_SG = 'sg-0db00000000000001';
 const OTHER_SG = 'sg-0e0e0000000000001';
+const POD_SG = 'sg-0b0d000000000001';
 const SUB_A = 'subnet-0a00000000000000a';
 const SUB_B = 'subnet-0b00000000000000b';
 const SUB_C = 'subnet-0c00000000000000c';
@@ -50,6 +51,24 @@ const EXPECTED: Record<string, Record<string, Expected | 'unsupported'>> = {
             peer: WORLD,
             description: 'temp ssh for debugging',
             ruleId: 'sgr-0a0000000000000a1',
+          },
+        ],
+      },
+    },
+    'pod-sg-world-open-ssh': {
+      createdRuleIds: ['sgr-0a000000000000201'],
+      detail: {
+        kind: 'sg-rules-authorized',
+        direction: 'ingress',
+        groupId: POD_SG,
+        rules: [
+          {
+            protocol: 'tcp',
+            fromPort: 22,
+            toPort: 22,
+            peer: WORLD,
+            description: 'debug payments pod',
+            ruleId: 'sgr-0a000000000000201',
           },
         ],
       },

@@ -484,9 +484,9 @@ describe('the sample account', () => {
       nodeGroups: ['ng-general', 'ng-sgp'],
       podIps: 50,
       sgpPods: 0,
-      sgpPodsLeavingVpc: 1,
+      sgpPodsLeavingVpc: 2,
     });
-    expect(inventory.exposureOf('sg-0b0d000000000001')).toMatchObject({ sgpPods: 1, podIps: 0 });
+    expect(inventory.exposureOf('sg-0b0d000000000001')).toMatchObject({ sgpPods: 2, podIps: 0 });
   });
 
   it('knows node SGs, the RDS SG and the bastion', () => {

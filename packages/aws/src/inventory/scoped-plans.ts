@@ -8,6 +8,8 @@ import {
   type CloudTrailEvent,
   clusterFromTagList,
   type EventKind,
+  isBranchEni,
+  isPodSecurityGroup,
   isTrunkEni,
   type RulePeer,
   type SnapshotKey,
@@ -89,6 +91,20 @@ function trunkIds(enis: NetworkInterface[]): string[] {
   );
 }
 
+/**
+ * The trunk ENIs the branch ENIs (SGP pods) among `enis` hang off, by the VPC resource controller's tag, that are not
+ * among `enis` already: a branch ENI has no attachment, its trunk's attachment names the node.
+ */
+function trunksOfBranches(enis: NetworkInterface[]): string[] {
+  const known = new Set(enis.map((eni) => eni.NetworkInterfaceId));
+  return sortedUnique(
+    enis
+      .filter((eni) => isBranchEni({ interfaceType: eni.InterfaceType ?? '', description: eni.Description ?? '' }))
+      .map((eni) => eni.TagSet?.find((tag) => tag.Key === TRUNK_ENI_TAG)?.Value)
+      .filter((id) => id !== undefined && !known.has(id)),
+  );
+}
+
 /** The clusters of the pending and running nodes among `instances`, by core's node classification. */
 function nodeClusters(instances: Instance[]): string[] {
   return sortedUnique(
@@ -108,9 +124,15 @@ async function loadNodesBehind(
   groups: SecurityGroup[],
   moreInstanceIds: string[] = [],
 ): Promise<void> {
-  const instanceIds = sortedUnique([...enis.map((eni) => eni.Attachment?.InstanceId), ...moreInstanceIds]);
   // Trunk ENIs carry the primary ENI's SGs (the VPC resource controller copies them), so a node SG finds them.
   const trunks = trunkIds(enis.filter((eni) => eni.Attachment?.InstanceId));
+  // SGP pods' branch ENIs (a pod SG): the trunks they hang off name their nodes.
+  const branchTrunks = trunksOfBranches(enis);
+  const podTrunks = branchTrunks.length > 0 ? await slice.networkInterfacesById(branchTrunks) : [];
+  const instanceIds = sortedUnique([
+    ...[...enis, ...podTrunks].map((eni) => eni.Attachment?.InstanceId),
+    ...moreInstanceIds,
+  ]);
   const [instances] = await Promise.all([
     slice.instancesById(instanceIds),
     slice.networkInterfacesBy(`tag:${TRUNK_ENI_TAG}`, trunks),
@@ -204,6 +226,7 @@ async function loadSgTriple(slice: ScopedSlice, shape: SgEventShape) {
   const nodeInvolved =
     enis.some((eni) => eni.Attachment?.InstanceId) ||
     trunkIds(enis).length > 0 ||
+    trunksOfBranches(enis).length > 0 ||
     clusterSgClusters(slice.groups).length > 0;
   if (nodeInvolved) await loadNodesBehind(slice, enis, slice.groups);
   return { targetIds, judged };
@@ -218,16 +241,18 @@ async function loadForSgEvent(slice: ScopedSlice, event: CloudTrailEvent): Promi
   const judged = shape.judgesRemaining ? [...triple.judged, ...livePeers(liveTargetRules)] : triple.judged;
   if (!judgesCidrs(judged)) return;
 
-  // 3. CIDRs are judged on a node SG (against its VPC's CIDRs and its other rules) or a data-store SG (against the
-  //    node and pod subnets). Anything else needs nothing more.
+  // 3. CIDRs are judged on a node SG or a pod SG (against its VPC's CIDRs and its other rules) or a data-store SG
+  //    (against the node and pod subnets). Anything else needs nothing more.
   const inventory = await slice.inventory();
-  const nodeTargets = targetIds.filter((id) => inventory.isNodeSecurityGroup(id));
+  const podOrNodeTargets = targetIds.filter(
+    (id) => inventory.isNodeSecurityGroup(id) || isPodSecurityGroup(inventory, id),
+  );
   const dataStores = targetIds.filter((id) => inventory.protectedServices(id).length > 0);
-  if (nodeTargets.length === 0 && dataStores.length === 0) return;
+  if (podOrNodeTargets.length === 0 && dataStores.length === 0) return;
   const siblingPeers = livePeers(liveTargetRules);
   const vpcIdsOf = (ids: string[]) => sortedUnique(ids.map((id) => inventory.securityGroup(id)?.vpcId));
   await Promise.all([
-    slice.wants('DescribeVpcs') ? slice.vpcsById(vpcIdsOf(nodeTargets)) : Promise.resolve(),
+    slice.wants('DescribeVpcs') ? slice.vpcsById(vpcIdsOf(podOrNodeTargets)) : Promise.resolve(),
     slice.wants('GetManagedPrefixListEntries')
       ? slice.prefixListEntries(prefixListIds([...judged, ...siblingPeers]))
       : Promise.resolve(),
@@ -271,7 +296,9 @@ const LEFT_TO_SWEEP: readonly SnapshotKey[] = ['DescribeLaunchTemplateVersions',
  *   trunk ENI and none is an EKS cluster SG, no node is involved: stop. Otherwise the instances behind the ENIs
  *   (DescribeInstances by id), the branch ENIs of their trunk ENIs (SGP pods), the clusters the nodes and the cluster
  *   SG name (DescribeCluster each), and, only when the event judges CIDRs on a node SG, DescribeVpcs and the prefix
- *   lists its rules name. A data-store SG given a CIDR (the `pod-cidr-granted-to-data-store` rule): the EKS nodes of
+ *   lists its rules name. A pod SG (branch ENIs carry it): the trunk ENIs those branch ENIs name (by id, 1×
+ *   DescribeNetworkInterfaces) and the nodes they are attached to, then the same as a node SG; the branch ENIs are
+ *   read when the event is judged, so an SG no pod carries now is not judged as a pod SG. A data-store SG given a CIDR (the `pod-cidr-granted-to-data-store` rule): the EKS nodes of
  *   the SG's VPC (by tag filter), all their ENIs, their clusters, and the subnets of all of those.
  * - `eni-groups-changed` / `instance-groups-changed`: the ENI or instance, the new groups with their rules and ENIs,
  *   the instances behind them, the node's cluster, and (an open SG on a node) the VPC and prefix lists.

@@ -47,12 +47,11 @@ export interface FindingDraft<Rule extends string = string> {
 export function buildFinding(detector: DetectorId, draft: FindingDraft): Finding {
   const { inventory, now } = draft.context;
   const time = draft.event?.eventTime ?? now;
-  // What a blast radius could not count, for every rule in one place: the reads it is counted from.
-  const unknown = (['DescribeNetworkInterfaces', 'DescribeInstances'] as const).filter((key) => !inventory.knows(key));
-  const blastRadius =
-    draft.blastRadius && !draft.blastRadius.unknown && unknown.length > 0
-      ? { ...draft.blastRadius, unknown: [...unknown] }
-      : draft.blastRadius;
+  // What a blast radius could not count, for every rule in one place: the reads it is counted from, then what the
+  // rule itself could not judge.
+  const missing = (['DescribeNetworkInterfaces', 'DescribeInstances'] as const).filter((key) => !inventory.knows(key));
+  const unknown = unique<string>([...missing, ...(draft.blastRadius?.unknown ?? [])]);
+  const blastRadius = draft.blastRadius && unknown.length > 0 ? { ...draft.blastRadius, unknown } : draft.blastRadius;
   return {
     id: findingId(detector, draft.rule, draft.subject),
     detector,

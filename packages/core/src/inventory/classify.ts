@@ -127,7 +127,7 @@ export const TRUNK_ENI_TAG = 'vpcresources.k8s.aws/trunk-eni-id';
  * @example
  * inventory.networkInterfaces.filter(isBranchEni).length; // SGP pods in the region
  */
-export function isBranchEni(eni: NetworkInterface): boolean {
+export function isBranchEni(eni: Pick<NetworkInterface, 'interfaceType' | 'description'>): boolean {
   return eni.interfaceType === 'branch' || eni.description === 'aws-k8s-branch-eni';
 }
 

@@ -113,7 +113,7 @@ export function describeRules(rules: readonly RuleShape[]): string {
 
 export function ingressRecommendation(sensitivePorts: number[]): { text: string; links: Link[] } {
   return {
-    text: `Revoke the rule and open only what must be reachable, from the narrowest source: put internet-facing pods behind a load balancer, give pods that need their own access a security group (security groups for pods), and limit pod-to-pod traffic with network policies${sensitivePorts.includes(22) ? '; reach nodes through SSM Session Manager rather than SSH' : ''}.`,
+    text: `Revoke the rule and open only what must be reachable, from the narrowest source: put internet-facing pods behind a load balancer, give pods that need their own access a security group (security groups for pods: a data store that admits only that pod SG, not the node SG, is the target state), and limit pod-to-pod traffic with network policies${sensitivePorts.includes(22) ? '; reach nodes through SSM Session Manager rather than SSH' : ''}.`,
     links: [
       LINKS.securityGroupsForPods,
       LINKS.networkPolicies,

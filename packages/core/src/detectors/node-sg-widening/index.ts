@@ -2,7 +2,8 @@
  * `node-sg-widening`: a change that widens what every pod on an EKS node can be reached from, or reach.
  *
  * With the VPC CNI every pod on a node uses the node's security group, so opening a node SG opens every pod on those
- * nodes, and an SG that admits a node SG admits every non-SGP pod on them. Each rule (or family of rules that judge
+ * nodes, and an SG that admits a node SG admits every non-SGP pod on them. An SGP pod's branch ENI carries SGs of its
+ * own (pod SGs), judged for ingress like node SGs under their own rule ids. Each rule (or family of rules that judge
  * together) is one file here, and joins the change to the clusters, node groups, nodes and pod IPs it exposes.
  *
  * @example
@@ -14,18 +15,27 @@ import { DETECTOR } from './finding.ts';
 import { nodeSgIngress } from './ingress.ts';
 import { nodegroupRemoteAccessOpen } from './nodegroup-remote-access-open.ts';
 import { openSgAttachedToNodes } from './open-sg-attached-to-nodes.ts';
+import { podSgIngress } from './pod-sg-ingress.ts';
 import { reverseGrants } from './reverse-grants.ts';
 
-export { MAX_LISTED_RULES } from './ingress.ts';
-export { egressWidened, nodegroupRemoteAccessOpen, nodeSgIngress, openSgAttachedToNodes, reverseGrants };
+export { MAX_LISTED_RULES, NOT_A_POD_SG_NOW } from './ingress.ts';
+export { egressWidened, nodegroupRemoteAccessOpen, nodeSgIngress, openSgAttachedToNodes, podSgIngress, reverseGrants };
 
-/** The rules in the order they are listed: the ingress family, the reverse grants, then the single rules. */
-const UNITS = [nodeSgIngress, reverseGrants, egressWidened, openSgAttachedToNodes, nodegroupRemoteAccessOpen] as const;
+/** The rules in the order they are listed: the ingress families (node SGs, pod SGs), the reverse grants, then the single rules. */
+const UNITS = [
+  nodeSgIngress,
+  podSgIngress,
+  reverseGrants,
+  egressWidened,
+  openSgAttachedToNodes,
+  nodegroupRemoteAccessOpen,
+] as const;
 
 export const nodeSgWidening = defineDetector({ id: DETECTOR, rules: UNITS });
 
 export const NODE_SG_RULES = [
   ...nodeSgIngress.rules,
+  ...podSgIngress.rules,
   ...reverseGrants.rules,
   egressWidened.rule,
   openSgAttachedToNodes.rule,

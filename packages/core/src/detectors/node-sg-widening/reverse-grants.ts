@@ -129,7 +129,7 @@ function nodeSgGrantFinding(
       details: { target: targetId, nodeSecurityGroup: nodeSgId, rules: granted.map(ruleDetail), protects: services },
     },
     recommendation: {
-      text: `Admit only the pods that need ${dataStore ? 'this data store' : 'this target'}: give them a dedicated security group with security groups for pods and admit that SG instead of the node SG; grant database access with IAM (IRSA or EKS Pod Identity) where the engine supports it; or run those pods on a dedicated node group with its own node SG.`,
+      text: `Admit only the pods that need ${dataStore ? 'this data store' : 'this target'}: give them a dedicated security group with security groups for pods and admit that SG instead of the node SG (the target state: only those pods reach it); grant database access with IAM (IRSA or EKS Pod Identity) where the engine supports it; or run those pods on a dedicated node group with its own node SG.`,
       links: [
         LINKS.securityGroupsForPods,
         LINKS.podIdentity,
