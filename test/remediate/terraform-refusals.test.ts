@@ -24,13 +24,19 @@ async function refusal(files: Record<string, string>, finding: Record<string, un
 }
 
 describe('remediate refuses in Terraform', () => {
-  it('a variable that feeds two owners (var.api_instance_types read by two node groups)', async () => {
+  it('a variable that feeds an owner the finding does not cover (var.api_instance_types, read by ops too)', async () => {
     const files = plain('node-groups.tf', (text) =>
       text.replace('instance_types  = ["t3.large"]', 'instance_types  = var.api_instance_types'),
     );
     const refused = await refusal(files, instanceTypes('types', 'prod', `batch-${SUFFIX}`, ['m6i.large']));
-    expect(refused.reason).toMatch(/instance_types comes from var\.api_instance_types, which 2 places read/);
-    expect(refused.candidates).toEqual([{ path: 'node-groups.tf', line: 70 }]);
+    expect(refused.reason).toBe(
+      'instance_types comes from var.api_instance_types, which 2 places read; aws_eks_node_group.ops reads it too and the finding does not cover it: refusing to change it',
+    );
+    // The definition, and where the uncovered owner reads it.
+    expect(refused.candidates).toEqual([
+      { path: 'variables.tf', line: 15 },
+      { path: 'node-groups.tf', line: 94 },
+    ]);
   });
 
   it('a variable set in two .tfvars files (one per environment): which one is deployed is unknown', async () => {

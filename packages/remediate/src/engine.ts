@@ -14,6 +14,7 @@ import type { Candidate, EditPart, Locator, ParsedFile } from './locators/types.
 import { type FileParse, parseFile } from './parse-file.ts';
 import { describePart, namesOf, partsOf } from './parts.ts';
 import type { Repo } from './repo.ts';
+import { mergeEdits, type PlanRefusal, uncoveredRead } from './shared-reads.ts';
 import { applyEdits, type TextEdit } from './text-edit.ts';
 
 /** One locator per format. */
@@ -67,7 +68,7 @@ export function findingsOf(input: unknown): unknown[] {
 
 type PartOutcome =
   | { kind: 'refused'; reason: string; candidates: Candidate[] }
-  | { kind: 'done' }
+  | { kind: 'done'; candidate?: Candidate }
   | { kind: 'edit'; candidate: Candidate };
 
 export interface RemediateOptions {
@@ -164,7 +165,7 @@ function locate(part: EditPart, parsed: Map<string, FileParse>, locators: readon
     };
   const only = found[0]!;
   if (only.refusal) return { kind: 'refused', reason: `${what}: ${only.refusal}`, candidates: [only] };
-  if (only.done) return { kind: 'done' };
+  if (only.done) return { kind: 'done', candidate: only };
   return { kind: 'edit', candidate: only };
 }
 
@@ -178,6 +179,50 @@ function mentions(text: string, name: string): boolean {
   return false;
 }
 
+type Located = { part: EditPart; outcome: Exclude<PartOutcome, { kind: 'refused' }> }[];
+
+/** Every part of the plan located, or the first refusal (a part without one owner, a shared value not covered). */
+function locateAll(
+  parts: EditPart[],
+  parsed: Map<string, FileParse>,
+  locators: readonly Locator[],
+): Located | PlanRefusal {
+  const located: Located = [];
+  for (const part of parts) {
+    const outcome = locate(part, parsed, locators);
+    if (outcome.kind === 'refused')
+      return { reason: outcome.reason, candidates: outcome.candidates.map(({ path, line }) => ({ path, line })) };
+    located.push({ part, outcome });
+  }
+  const candidates = located.flatMap(({ outcome }) => (outcome.candidate ? [outcome.candidate] : []));
+  const edited = located.flatMap(({ outcome }) => (outcome.kind === 'edit' ? [outcome.candidate] : []));
+  return uncoveredRead(edited, candidates) ?? located;
+}
+
+/** The edits per file (each made once) and the rollout notes, or why they cannot be made together. */
+function editsOf(located: Located, parsed: Map<string, FileParse>): Map<string, FileEdits> | PlanRefusal {
+  const edits = new Map<string, FileEdits>();
+  for (const { outcome } of located) {
+    if (outcome.kind !== 'edit') continue;
+    const { candidate } = outcome;
+    const entry = edits.get(candidate.path) ?? { edits: [], notes: new Set<string>() };
+    entry.edits.push(...(candidate.edits ?? []));
+    if (candidate.note) entry.notes.add(candidate.note);
+    edits.set(candidate.path, entry);
+  }
+  for (const [path, entry] of edits) {
+    const merged = mergeEdits(path, parsed.get(path)!.file.text, entry.edits);
+    if (!Array.isArray(merged)) return merged;
+    entry.edits = merged;
+  }
+  return edits;
+}
+
+interface FileEdits {
+  edits: TextEdit[];
+  notes: Set<string>;
+}
+
 function applyPlan(
   plan: ChangePlan,
   parsed: Map<string, FileParse>,
@@ -185,23 +230,11 @@ function applyPlan(
   locators: readonly Locator[],
 ): void {
   const parts = partsOf(plan);
-  const edits = new Map<string, { edits: TextEdit[]; notes: Set<string> }>();
-  for (const part of parts) {
-    const outcome = locate(part, parsed, locators);
-    if (outcome.kind === 'refused') {
-      report.refused.push({
-        findingId: plan.findingId,
-        reason: outcome.reason,
-        candidates: outcome.candidates.map(({ path, line }) => ({ path, line })),
-      });
-      return;
-    }
-    if (outcome.kind === 'done') continue;
-    const { candidate } = outcome;
-    const entry = edits.get(candidate.path) ?? { edits: [], notes: new Set<string>() };
-    entry.edits.push(...(candidate.edits ?? []));
-    if (candidate.note) entry.notes.add(candidate.note);
-    edits.set(candidate.path, entry);
+  const located = locateAll(parts, parsed, locators);
+  const edits = Array.isArray(located) ? editsOf(located, parsed) : located;
+  if (!(edits instanceof Map)) {
+    report.refused.push({ findingId: plan.findingId, ...edits });
+    return;
   }
   if (edits.size === 0) {
     report.alreadyDone.push(plan.findingId);

@@ -11,6 +11,7 @@ import type { HclNode } from '../hcl/parser.ts';
 import type { TextEdit } from '../text-edit.ts';
 import { EditError } from '../tree/types.ts';
 import { assertSingle, at, tfCandidate } from './tf-shared.ts';
+import { readThrough } from './tf-sharing.ts';
 import type { Candidate } from './types.ts';
 
 export const CNI_NOTE =
@@ -58,9 +59,7 @@ export function jsonencodeObject(doc: HclDoc, expr: HclNode, scope: Scope): { do
   if (!argument) throw new EditError('jsonencode() has no argument');
   const origin = originOf(argument, { ...scope, doc });
   if ('refusal' in origin) throw new EditError(`configuration_values: ${origin.refusal}`);
-  for (const reference of origin.via)
-    if (scope.module.uses(reference).length > 1)
-      throw new EditError(`configuration_values comes from ${reference}, which other code reads too`);
+  for (const reference of origin.via) readThrough(reference, 'configuration_values', { ...scope, doc }, argument);
   const object = objectNode(origin.expr);
   if (!object) throw new EditError('configuration_values is not an object literal');
   return { doc: origin.doc, node: object };

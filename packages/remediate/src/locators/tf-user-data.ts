@@ -10,6 +10,7 @@ import { type HclDoc, textOf } from '../hcl/model.ts';
 import type { HclNode } from '../hcl/parser.ts';
 import type { TextEdit } from '../text-edit.ts';
 import { EditError } from '../tree/types.ts';
+import { readThrough } from './tf-sharing.ts';
 import { editUserDataMaxPods } from './user-data.ts';
 
 const RENDERED = ['templatefile', 'file', 'filebase64', 'templatestring'];
@@ -22,10 +23,7 @@ const ENCODERS = ['base64encode', 'base64gzip'];
 export function userDataLiteral(scope: Scope, expr: HclNode): { doc: HclDoc; node: HclNode } {
   const origin = originOf(expr, scope);
   if ('refusal' in origin) throw new EditError(`user_data: ${origin.refusal}`);
-  for (const reference of origin.via) {
-    const uses = scope.module.uses(reference).length;
-    if (uses > 1) throw new EditError(`user_data comes from ${reference}, which ${uses} places read`);
-  }
+  for (const reference of origin.via) readThrough(reference, 'user_data', scope, expr);
   const doc = origin.doc;
   const at = origin.expr;
   let node = at.type === 'expression' && at.children.length === 1 ? at.children[0]! : at;

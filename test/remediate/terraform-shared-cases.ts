@@ -1,0 +1,65 @@
+/**
+ * Terraform golden cases where one definition feeds several owners and the finding covers all of them: the
+ * definition is edited once. The golden tests and the property test both run them.
+ */
+import { finding } from './helpers.ts';
+import type { TerraformCase } from './terraform-cases.ts';
+import { prefixDelegation, SG_ID, terraformFiles } from './terraform-helpers.ts';
+
+/** plain-eks with an ops launch template whose user data is the api template's local (one heredoc, two templates). */
+export function sharedUserData(): Record<string, string> {
+  const files = terraformFiles('plain-eks');
+  files['node-groups.tf'] = files['node-groups.tf']!.replace(
+    '  instance_types  = ["t3.large"]\n',
+    '  instance_types  = ["t3.large"]\n\n  launch_template {\n    id      = aws_launch_template.ops.id\n    version = aws_launch_template.ops.latest_version\n  }\n',
+  ).concat(
+    '\nresource "aws_launch_template" "ops" {\n  name_prefix = "ops-"\n  user_data   = base64encode(local.node_user_data)\n}\n',
+  );
+  return files;
+}
+
+/** plain-eks whose NodePort rule reads var.admin_cidrs too (the SSH rule's variable). */
+export function sharedCidrs(): Record<string, string> {
+  const files = terraformFiles('plain-eks');
+  files['security-groups.tf'] = files['security-groups.tf']!.replace(
+    '    to_port     = 32767\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]',
+    '    to_port     = 32767\n    protocol    = "tcp"\n    cidr_blocks = var.admin_cidrs',
+  );
+  return files;
+}
+
+/** One finding revoking world ingress on several port ranges of the prod-nodes group. */
+export function revokeWorld(id: string, ports: [number, number][]) {
+  return finding(id, {
+    action: 'revoke-rules',
+    target: { type: 'security-group', id: SG_ID, securityGroup: { id: SG_ID, name: 'prod-nodes' } },
+    revoke: ports.map(([fromPort, toPort]) => ({
+      direction: 'ingress' as const,
+      protocol: 'tcp',
+      fromPort,
+      toPort,
+      peerKey: 'ipv4:0.0.0.0/0',
+    })),
+    reason: 'test',
+  });
+}
+
+export const SHARED_CASES: TerraformCase[] = [
+  {
+    // local.node_user_data feeds the api and ops launch templates; the finding sets both groups to 29.
+    name: 'tf-shared-user-data',
+    files: sharedUserData(),
+    findings: [prefixDelegation('pd', 'prod', { api: 29, 'ops-prod': 29 })],
+  },
+  {
+    // var.admin_cidrs feeds the SSH and NodePort rules; the finding revokes the world from both.
+    name: 'tf-shared-rules',
+    files: sharedCidrs(),
+    findings: [
+      revokeWorld('world', [
+        [22, 22],
+        [30000, 32767],
+      ]),
+    ],
+  },
+];

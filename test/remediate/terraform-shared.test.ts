@@ -1,0 +1,65 @@
+/**
+ * One definition feeding several owners (a variable read by two node groups, a local by two launch templates): edited
+ * once when the finding covers every owner, refused naming the owner it does not cover, refused when the owners need
+ * different values from it.
+ */
+import { describe, expect, it } from 'vitest';
+import { makeRepo, run } from './helpers.ts';
+import { maxPods, prefixDelegation, terraformFiles } from './terraform-helpers.ts';
+import { revokeWorld, sharedCidrs, sharedUserData } from './terraform-shared-cases.ts';
+
+const SUFFIX = '20240101000000000000000003';
+
+async function refusal(files: Record<string, string>, finding: Record<string, unknown>) {
+  const report = await run(makeRepo(files), [finding]);
+  expect(report.changes).toEqual([]);
+  expect(report.files.size).toBe(0);
+  expect(report.refused).toHaveLength(1);
+  return report.refused[0]!;
+}
+
+describe('a definition several owners read, plain resources', () => {
+  it('a local read by two launch templates, the finding covering one: refused naming the other', async () => {
+    const refused = await refusal(sharedUserData(), maxPods('mp', 'prod', 'api', 29));
+    expect(refused.reason).toBe(
+      'user_data comes from local.node_user_data, which 2 places read; aws_launch_template.ops reads it too and the finding does not cover it: refusing to change it',
+    );
+    expect(refused.candidates).toEqual([
+      { path: 'node-groups.tf', line: 2 },
+      { path: 'node-groups.tf', line: 114 },
+    ]);
+  });
+
+  it('both owners covered but needing different maxPods from the one heredoc: refused', async () => {
+    const refused = await refusal(sharedUserData(), prefixDelegation('pd', 'prod', { api: 29, 'ops-prod': 58 }));
+    expect(refused.reason).toBe(
+      'owners in the finding read one definition (node-groups.tf:3) and need different values from it: refusing to choose',
+    );
+  });
+
+  it('a variable read by two inline rules, the finding revoking one of them: refused naming the other block', async () => {
+    const refused = await refusal(sharedCidrs(), revokeWorld('ssh', [[22, 22]]));
+    expect(refused.reason).toBe(
+      'cidr_blocks comes from var.admin_cidrs, which 2 places read; aws_security_group.nodes ingress block reads it too and the finding does not cover it: refusing to change it',
+    );
+    expect(refused.candidates).toEqual([
+      { path: 'variables.tf', line: 21 },
+      { path: 'security-groups.tf', line: 29 },
+    ]);
+  });
+});
+
+describe('a definition several owners read, EKS module callers', () => {
+  const files = () => terraformFiles('module-callers');
+
+  it('a variable read by two node group entries, the finding covering one: refused naming the other entry', async () => {
+    const refused = await refusal(files(), maxPods('mp', 'shop', `web-${SUFFIX}`, 29));
+    expect(refused.reason).toBe(
+      'bootstrap_extra_args comes from var.app_bootstrap_extra_args, which 2 places read; module.eks eks_managed_node_groups.worker reads it too and the finding does not cover it: refusing to change it',
+    );
+    expect(refused.candidates).toEqual([
+      { path: 'variables.tf', line: 12 },
+      { path: 'main.tf', line: 43 },
+    ]);
+  });
+});
