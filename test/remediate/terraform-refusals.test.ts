@@ -156,12 +156,28 @@ describe('remediate refuses in Terraform', () => {
     expect(refused.candidates).toEqual([{ path: 'node-groups.tf', line: 89 }]);
   });
 
-  it('configuration_values written as a JSON string', async () => {
-    const files = plain('cluster.tf', (text) =>
-      text.replace(/configuration_values = jsonencode\(\{[\s\S]*?\}\)\n/, 'configuration_values = "{\\"env\\":{}}"\n'),
-    );
-    const refused = await refusal(files, prefixDelegation('pd', 'prod', { api: 110 }));
-    expect(refused.reason).toMatch(/configuration_values is not jsonencode/);
+  it('configuration_values as JSON text that Terraform interpolates, or that is not a JSON object', async () => {
+    const withValues = (hcl: string) =>
+      plain('cluster.tf', (text) =>
+        text.replace(/configuration_values = jsonencode\(\{[\s\S]*?\}\)\n/, `configuration_values = ${hcl}\n`),
+      );
+    const cases: [string, RegExp][] = [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform interpolation
+      ['"{\\"env\\":${var.cni_env}}"', /configuration_values is a string with Terraform interpolations/],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform interpolation
+      [
+        '<<-JSON\n    {"env": {"A": "${var.a}"}}\n  JSON',
+        /configuration_values is a heredoc with Terraform interpolations/,
+      ],
+      ['"{env: 1}"', /configuration_values is not a JSON object/],
+      ['"[]"', /configuration_values is not a JSON object/],
+      ['"{\\"env\\": []}"', /configuration_values env is not a JSON object/],
+    ];
+    for (const [hcl, reason] of cases) {
+      const refused = await refusal(withValues(hcl), prefixDelegation('pd', 'prod', { api: 110 }));
+      expect(refused.reason).toMatch(reason);
+      expect(refused.candidates).toEqual([{ path: 'cluster.tf', line: 11 }]);
+    }
   });
 
   it('two node groups that resolve to the same name in two environments: refusing to guess', async () => {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeRepo, run } from './helpers.ts';
 import { maxPods, prefixDelegation, terraformFiles } from './terraform-helpers.ts';
-import { revokeWorld, sharedCidrs, sharedUserData } from './terraform-shared-cases.ts';
+import { revokeWorld, sharedCidrs, sharedUserData } from './terraform-more-cases.ts';
 
 const SUFFIX = '20240101000000000000000003';
 
@@ -61,5 +61,15 @@ describe('a definition several owners read, EKS module callers', () => {
       { path: 'variables.tf', line: 12 },
       { path: 'main.tf', line: 43 },
     ]);
+  });
+
+  it('both entries covered but needing different maxPods from the one variable: refused', async () => {
+    const refused = await refusal(
+      files(),
+      prefixDelegation('pd', 'shop', { [`web-${SUFFIX}`]: 29, [`worker-${SUFFIX}`]: 58 }),
+    );
+    expect(refused.reason).toBe(
+      'owners in the finding read one definition (variables.tf:12) and need different values from it: refusing to choose',
+    );
   });
 });

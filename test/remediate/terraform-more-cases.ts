@@ -1,10 +1,11 @@
 /**
- * Terraform golden cases where one definition feeds several owners and the finding covers all of them: the
- * definition is edited once. The golden tests and the property test both run them.
+ * More Terraform golden cases: one definition feeding several owners that the finding all covers (edited once), and
+ * values written as text Terraform does not parse (JSON configuration_values, heredoc bootstrap flags). The golden
+ * tests and the property test both run them.
  */
 import { finding } from './helpers.ts';
 import type { TerraformCase } from './terraform-cases.ts';
-import { prefixDelegation, SG_ID, terraformFiles } from './terraform-helpers.ts';
+import { maxPods, prefixDelegation, SG_ID, terraformFiles } from './terraform-helpers.ts';
 
 /** plain-eks with an ops launch template whose user data is the api template's local (one heredoc, two templates). */
 export function sharedUserData(): Record<string, string> {
@@ -61,5 +62,33 @@ export const SHARED_CASES: TerraformCase[] = [
         [30000, 32767],
       ]),
     ],
+  },
+];
+
+const SUFFIX = '20240101000000000000000003';
+
+/** plain-eks with the vpc-cni configuration as a one-line JSON string. */
+function jsonString(): Record<string, string> {
+  const files = terraformFiles('plain-eks');
+  files['cluster.tf'] = files['cluster.tf']!.replace(
+    /configuration_values = jsonencode\(\{[\s\S]*?\}\)\n/,
+    'configuration_values = "{\\"env\\": {\\"AWS_VPC_K8S_CNI_EXTERNALSNAT\\": \\"true\\"}}"\n',
+  );
+  return files;
+}
+
+export const TEXT_CASES: TerraformCase[] = [
+  {
+    // A one-line JSON string: the keys join the env object on its line, escaped for HCL.
+    name: 'tf-addon-json-string',
+    files: jsonString(),
+    findings: [prefixDelegation('pd', 'prod', { api: 110 })],
+  },
+  {
+    // module-callers: the heredoc JSON of cluster_addons gets the keys at its indentation; the variable both AL2
+    // groups read is edited once, since the finding covers both.
+    name: 'tf-module-shared-json',
+    files: terraformFiles('module-callers'),
+    findings: [prefixDelegation('pd', 'shop', { [`web-${SUFFIX}`]: 29, [`worker-${SUFFIX}`]: 29 })],
   },
 ];
