@@ -5,7 +5,7 @@
  */
 import { finding } from './helpers.ts';
 import type { TerraformCase } from './terraform-cases.ts';
-import { maxPods, prefixDelegation, SG_ID, terraformFiles } from './terraform-helpers.ts';
+import { prefixDelegation, SG_ID, terraformFiles } from './terraform-helpers.ts';
 
 /** plain-eks with an ops launch template whose user data is the api template's local (one heredoc, two templates). */
 export function sharedUserData(): Record<string, string> {

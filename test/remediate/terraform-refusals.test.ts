@@ -164,8 +164,8 @@ describe('remediate refuses in Terraform', () => {
     const cases: [string, RegExp][] = [
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform interpolation
       ['"{\\"env\\":${var.cni_env}}"', /configuration_values is a string with Terraform interpolations/],
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform interpolation
       [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform interpolation
         '<<-JSON\n    {"env": {"A": "${var.a}"}}\n  JSON',
         /configuration_values is a heredoc with Terraform interpolations/,
       ],
