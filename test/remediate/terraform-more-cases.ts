@@ -5,7 +5,7 @@
  */
 import { finding } from './helpers.ts';
 import type { TerraformCase } from './terraform-cases.ts';
-import { prefixDelegation, SG_ID, terraformFiles } from './terraform-helpers.ts';
+import { maxPods, prefixDelegation, SG_ID, terraformFiles } from './terraform-helpers.ts';
 
 /** plain-eks with an ops launch template whose user data is the api template's local (one heredoc, two templates). */
 export function sharedUserData(): Record<string, string> {
@@ -90,5 +90,11 @@ export const TEXT_CASES: TerraformCase[] = [
     name: 'tf-module-shared-json',
     files: terraformFiles('module-callers'),
     findings: [prefixDelegation('pd', 'shop', { [`web-${SUFFIX}`]: 29, [`worker-${SUFFIX}`]: 29 })],
+  },
+  {
+    // AL2 flags written as a heredoc: the one line of flags is edited like the string form, in the heredoc.
+    name: 'tf-module-heredoc-flags',
+    files: terraformFiles('module-callers'),
+    findings: [maxPods('system', 'shop', `system-${SUFFIX}`, 17)],
   },
 ];

@@ -40,11 +40,6 @@ export function heredocEdit(body: HeredocBody, text: string): TextEdit {
   return { offset: body.start, length: body.end - body.start, content };
 }
 
-/** Whether heredoc text holds a Terraform interpolation or directive (`$${` and `%%{` are literal). */
-export function hasTemplating(text: string): boolean {
-  return /(^|[^$])\$\{|(^|[^%])%\{/.test(text);
-}
-
 function commonIndent(text: string): string {
   const lines = text.split('\n').filter((line) => line.trim());
   let indent = lines.length ? /^[ \t]*/.exec(lines[0]!)![0] : '';

@@ -1,7 +1,7 @@
 /**
  * One definition feeding several owners (a variable read by two node groups, a local by two launch templates): edited
- * once when the finding covers every owner, refused naming the owner it does not cover, refused when the owners need
- * different values from it.
+ * once when the finding covers every owner (golden cases in terraform-more-cases.ts), refused naming the owner it
+ * does not cover, refused when the owners need different values from it. And the refusals of heredoc AL2 flags.
  */
 import { describe, expect, it } from 'vitest';
 import { makeRepo, run } from './helpers.ts';
@@ -71,5 +71,38 @@ describe('a definition several owners read, EKS module callers', () => {
     expect(refused.reason).toBe(
       'owners in the finding read one definition (variables.tf:12) and need different values from it: refusing to choose',
     );
+  });
+});
+
+describe('AL2 bootstrap flags as a heredoc', () => {
+  const withFlags = (heredocLines: string) => {
+    const files = terraformFiles('module-callers');
+    files['main.tf'] = files['main.tf']!.replace(
+      "        --kubelet-extra-args '--node-labels=tier=system --register-with-taints=CriticalAddonsOnly=true:NoSchedule'\n",
+      heredocLines,
+    );
+    return files;
+  };
+
+  it('flags on two lines (two commands on the bootstrap.sh line) are refused', async () => {
+    const files = withFlags(
+      "        --kubelet-extra-args '--node-labels=tier=system'\n        --container-runtime containerd\n",
+    );
+    const refused = await refusal(files, maxPods('mp', 'shop', `system-${SUFFIX}`, 17));
+    expect(refused.reason).toMatch(/bootstrap_extra_args is a heredoc of 2 lines: write the flags on one line/);
+    expect(refused.candidates).toEqual([{ path: 'main.tf', line: 50 }]);
+  });
+
+  it('flags with a template directive are refused', async () => {
+    const files = withFlags("        %{ if true }--kubelet-extra-args '--node-labels=tier=system'%{ endif }\n");
+    const refused = await refusal(files, maxPods('mp', 'shop', `system-${SUFFIX}`, 17));
+    expect(refused.reason).toMatch(/bootstrap_extra_args holds template directives/);
+  });
+
+  it('flags that already set the planned maxPods are left as they are', async () => {
+    const files = withFlags("        --use-max-pods false --kubelet-extra-args '--max-pods=17'\n");
+    const report = await run(makeRepo(files), [maxPods('mp', 'shop', `system-${SUFFIX}`, 17)]);
+    expect(report.alreadyDone).toEqual(['mp']);
+    expect(report.files.size).toBe(0);
   });
 });
