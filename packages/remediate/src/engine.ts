@@ -16,6 +16,7 @@ import { describePart, namesOf, partsOf } from './parts.ts';
 import type { Repo } from './repo.ts';
 import { mergeEdits, type PlanRefusal, uncoveredRead } from './shared-reads.ts';
 import { applyEdits, type TextEdit } from './text-edit.ts';
+import { type BrokenHcl, brokenFilesFor, brokenHcl, mentions } from './unparsed.ts';
 
 /** One locator per format. */
 export const LOCATORS: readonly Locator[] = [eksctlLocator, karpenterLocator, cloudFormationLocator, terraformLocator];
@@ -137,11 +138,14 @@ export async function remediate(
 function locate(part: EditPart, parsed: Map<string, FileParse>, locators: readonly Locator[]): PartOutcome {
   const files = [...parsed.values()].map((entry) => entry.file);
   const found: Candidate[] = [];
+  const broken: BrokenHcl[] = [];
   for (const { file, errors } of parsed.values()) {
     if (errors.length) {
       // A templated file that does not parse may still own the part: a refusal, never a silent miss.
       if (file.templated && namesOf(part).some((name) => mentions(file.text, name)))
         found.push({ path: file.path, line: 1, refusal: file.templated });
+      const hcl = brokenHcl(file.path, file.text, errors);
+      if (hcl) broken.push(hcl);
       continue;
     }
     for (const locator of locators)
@@ -155,6 +159,13 @@ function locate(part: EditPart, parsed: Map<string, FileParse>, locators: readon
       }
   }
   const what = describePart(part);
+  const unread = brokenFilesFor(broken, found, namesOf(part));
+  if (unread.length)
+    return {
+      kind: 'refused',
+      reason: `${what}: ${unread.map((file) => `${file.path} does not parse (${file.error})`).join(', ')}: ${unread.length > 1 ? 'they' : 'it'} may own or feed the value; fix the syntax first`,
+      candidates: [...found, ...unread.map(({ path, line }) => ({ path, line }))],
+    };
   if (found.length === 0)
     return { kind: 'refused', reason: `nothing in the repository owns the ${what}`, candidates: [] };
   if (found.length > 1)
@@ -167,16 +178,6 @@ function locate(part: EditPart, parsed: Map<string, FileParse>, locators: readon
   if (only.refusal) return { kind: 'refused', reason: `${what}: ${only.refusal}`, candidates: [only] };
   if (only.done) return { kind: 'done', candidate: only };
   return { kind: 'edit', candidate: only };
-}
-
-function mentions(text: string, name: string): boolean {
-  if (name.length < 3) return false;
-  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
-    const before = text[at - 1] ?? ' ';
-    const after = text[at + name.length] ?? ' ';
-    if (!/[A-Za-z0-9_-]/.test(before) && !/[A-Za-z0-9_-]/.test(after)) return true;
-  }
-  return false;
 }
 
 type Located = { part: EditPart; outcome: Exclude<PartOutcome, { kind: 'refused' }> }[];
