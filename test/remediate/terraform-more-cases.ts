@@ -5,7 +5,7 @@
  */
 import { finding } from './helpers.ts';
 import type { TerraformCase } from './terraform-cases.ts';
-import { maxPods, prefixDelegation, SG_ID, terraformFiles } from './terraform-helpers.ts';
+import { instanceTypes, maxPods, prefixDelegation, SG_ID, terraformFiles } from './terraform-helpers.ts';
 
 /** plain-eks with an ops launch template whose user data is the api template's local (one heredoc, two templates). */
 export function sharedUserData(): Record<string, string> {
@@ -96,5 +96,15 @@ export const TEXT_CASES: TerraformCase[] = [
     name: 'tf-module-heredoc-flags',
     files: terraformFiles('module-callers'),
     findings: [maxPods('system', 'shop', `system-${SUFFIX}`, 17)],
+  },
+  {
+    // data-on-eks ai-ml/ray: prefix delegation is already on (the add-on part is done); the infra group (AL2 from
+    // cluster_version 1.25) gets bootstrap_extra_args, and its instance types change.
+    name: 'tf-module-data-on-eks-ray',
+    files: terraformFiles('data-on-eks/ray', 'ai-ml/ray/terraform/'),
+    findings: [
+      prefixDelegation('pd', 'ray-cluster', { [`infra-${SUFFIX}`]: 110 }),
+      instanceTypes('types', 'ray-cluster', `infra-${SUFFIX}`, ['m6i.large']),
+    ],
   },
 ];
