@@ -4,8 +4,9 @@
  * does not cover, refused when the owners need different values from it. And the refusals of heredoc AL2 flags.
  */
 import { describe, expect, it } from 'vitest';
+import { mergeEdits } from '../../packages/remediate/src/shared-reads.ts';
 import { makeRepo, run } from './helpers.ts';
-import { maxPods, prefixDelegation, terraformFiles } from './terraform-helpers.ts';
+import { instanceTypes, maxPods, prefixDelegation, terraformFiles } from './terraform-helpers.ts';
 import { revokeWorld, sharedCidrs, sharedUserData } from './terraform-more-cases.ts';
 
 const SUFFIX = '20240101000000000000000003';
@@ -104,5 +105,35 @@ describe('AL2 bootstrap flags as a heredoc', () => {
     const report = await run(makeRepo(files), [maxPods('mp', 'shop', `system-${SUFFIX}`, 17)]);
     expect(report.alreadyDone).toEqual(['mp']);
     expect(report.files.size).toBe(0);
+  });
+});
+
+describe('the reads that count', () => {
+  it("a variable's own validation block feeds no owner: the one node group that reads it has it edited", async () => {
+    const files = terraformFiles('plain-eks');
+    files['variables.tf'] = files['variables.tf']!.replace(
+      '  default     = ["m5.large", "m5a.large"]\n',
+      '  default     = ["m5.large", "m5a.large"]\n\n  validation {\n    condition     = length(var.api_instance_types) > 0\n    error_message = "At least one instance type."\n  }\n',
+    );
+    const report = await run(makeRepo(files), [
+      instanceTypes('types', 'prod', 'batch-20240101000000000000000002', ['m6i.large']),
+    ]);
+    expect(report.refused).toEqual([]);
+    expect(report.files.get('variables.tf')).toContain('  default     = ["m6i.large"]\n\n  validation {');
+  });
+
+  it('edits of one file: one text replaced twice is one edit, two insertions at one place are both kept', () => {
+    const replace = { offset: 4, length: 3, content: 'x' };
+    expect(mergeEdits('a.tf', 'text', [replace, { ...replace }])).toEqual([replace]);
+    const inserts = [
+      { offset: 9, length: 0, content: 'a = 1\n' },
+      { offset: 9, length: 0, content: 'b = 2\n' },
+    ];
+    expect(mergeEdits('a.tf', 'text', inserts)).toEqual(inserts);
+    expect(mergeEdits('a.tf', 'one\ntwo', [replace, { ...replace, content: 'y' }])).toEqual({
+      reason:
+        'owners in the finding read one definition (a.tf:2) and need different values from it: refusing to choose',
+      candidates: [{ path: 'a.tf', line: 2 }],
+    });
   });
 });

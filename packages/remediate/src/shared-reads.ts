@@ -44,7 +44,8 @@ export function mergeEdits(path: string, text: string, edits: readonly TextEdit[
   const out: TextEdit[] = [];
   for (const edit of edits) {
     const same = out.find((other) => other.offset === edit.offset && other.length === edit.length);
-    if (!same) out.push(edit);
+    // Two insertions at one place (keys added to one object) are both made; one text replaced twice is one edit.
+    if (!same || (edit.length === 0 && same.content !== edit.content)) out.push(edit);
     else if (same.content !== edit.content) {
       const line = text.slice(0, edit.offset).split('\n').length;
       return {

@@ -40,7 +40,7 @@ export function collectingShares<T>(make: () => T): { made: T; shared: SharedRea
  * only one place reads it; otherwise recorded for the engine's check, or refused when no candidate is being made.
  */
 export function readThrough(reference: string, what: string, scope: Scope, entry: HclNode): void {
-  const count = scope.module.uses(reference).length;
+  const count = readsOf(reference, scope.module).length;
   if (count <= 1) return;
   if (!making)
     throw new EditError(`${what} comes from ${reference}, which ${count} places read: refusing to change them all`);
@@ -57,7 +57,7 @@ export function readThrough(reference: string, what: string, scope: Scope, entry
 function readersOf(reference: string, module: TerraformModule, seen: Set<string>): SharedRead['readers'] {
   if (seen.has(reference) || seen.size > 20) return [];
   seen.add(reference);
-  return module.readers(reference).flatMap(({ doc, node }) => {
+  return readsOf(reference, module).flatMap(({ doc, node }) => {
     const local = localAt(doc, node.start);
     if (local) return readersOf(`local.${local}`, module, seen);
     return [
@@ -70,6 +70,15 @@ function readersOf(reference: string, module: TerraformModule, seen: Set<string>
       },
     ];
   });
+}
+
+/** Where the module reads a reference, leaving out a variable's own `validation` (it feeds no owner). */
+function readsOf(reference: string, module: TerraformModule): { doc: HclDoc; node: HclNode }[] {
+  return module
+    .readers(reference)
+    .filter(
+      ({ doc, node }) => !topBlocks(doc).some((block) => block.type === 'variable' && inside(block.node, node.start)),
+    );
 }
 
 function inside(node: HclNode, offset: number): boolean {
