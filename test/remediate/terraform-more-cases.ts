@@ -7,6 +7,8 @@ import { finding } from './helpers.ts';
 import type { TerraformCase } from './terraform-cases.ts';
 import { instanceTypes, maxPods, prefixDelegation, SG_ID, terraformFiles } from './terraform-helpers.ts';
 
+const SUFFIX = '20240101000000000000000003';
+
 /** plain-eks with an ops launch template whose user data is the api template's local (one heredoc, two templates). */
 export function sharedUserData(): Record<string, string> {
   const files = terraformFiles('plain-eks');
@@ -63,9 +65,13 @@ export const SHARED_CASES: TerraformCase[] = [
       ]),
     ],
   },
+  {
+    // Up to v20: a value web and worker inherit from eks_managed_node_group_defaults, the finding covering both.
+    name: 'tf-module-shared-defaults',
+    files: sharedDefaults(),
+    findings: [prefixDelegation('pd', 'shop', { [`web-${SUFFIX}`]: 29, [`worker-${SUFFIX}`]: 29 })],
+  },
 ];
-
-const SUFFIX = '20240101000000000000000003';
 
 /** plain-eks with the vpc-cni configuration as a one-line JSON string. */
 function jsonString(): Record<string, string> {
@@ -73,6 +79,19 @@ function jsonString(): Record<string, string> {
   files['cluster.tf'] = files['cluster.tf']!.replace(
     /configuration_values = jsonencode\(\{[\s\S]*?\}\)\n/,
     'configuration_values = "{\\"env\\": {\\"AWS_VPC_K8S_CNI_EXTERNALSNAT\\": \\"true\\"}}"\n',
+  );
+  return files;
+}
+
+/** module-callers with web and worker inheriting their bootstrap flags from eks_managed_node_group_defaults. */
+export function sharedDefaults(): Record<string, string> {
+  const files = terraformFiles('module-callers');
+  files['main.tf'] = files['main.tf']!.replaceAll(
+    '      bootstrap_extra_args = var.app_bootstrap_extra_args\n',
+    '',
+  ).replace(
+    '  eks_managed_node_groups = {\n',
+    '  eks_managed_node_group_defaults = {\n    bootstrap_extra_args = "--kubelet-extra-args \'--node-labels=tier=app\'"\n  }\n\n  eks_managed_node_groups = {\n',
   );
   return files;
 }

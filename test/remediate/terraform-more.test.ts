@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { mergeEdits } from '../../packages/remediate/src/shared-reads.ts';
 import { makeRepo, run } from './helpers.ts';
 import { instanceTypes, maxPods, prefixDelegation, terraformFiles } from './terraform-helpers.ts';
-import { revokeWorld, sharedCidrs, sharedUserData } from './terraform-more-cases.ts';
+import { revokeWorld, sharedCidrs, sharedDefaults, sharedUserData } from './terraform-more-cases.ts';
 
 const SUFFIX = '20240101000000000000000003';
 
@@ -62,6 +62,13 @@ describe('a definition several owners read, EKS module callers', () => {
       { path: 'variables.tf', line: 12 },
       { path: 'main.tf', line: 43 },
     ]);
+  });
+
+  it('a *_node_group_defaults value two entries inherit, the finding covering one: refused naming the other', async () => {
+    const refused = await refusal(sharedDefaults(), maxPods('mp', 'shop', `worker-${SUFFIX}`, 29));
+    expect(refused.reason).toBe(
+      'bootstrap_extra_args comes from eks_managed_node_group_defaults.bootstrap_extra_args, which 2 places read; module.eks eks_managed_node_groups.web reads it too and the finding does not cover it: refusing to change it',
+    );
   });
 
   it('both entries covered but needing different maxPods from the one variable: refused', async () => {

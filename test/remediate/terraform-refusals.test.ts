@@ -58,10 +58,14 @@ describe('remediate refuses in Terraform', () => {
       files,
       instanceTypes('types', 'ex-eks-managed-node-group', `default_node_group-${SUFFIX}`, ['m6i.large']),
     );
-    expect(refused.reason).toMatch(
-      /instance_types comes from eks_managed_node_group_defaults, which node groups bottlerocket_default, bottlerocket_add, bottlerocket_custom also use/,
+    expect(refused.reason).toBe(
+      'instance_types comes from eks_managed_node_group_defaults.instance_types, which 4 places read; module.eks eks_managed_node_groups.bottlerocket_default, module.eks eks_managed_node_groups.bottlerocket_add, module.eks eks_managed_node_groups.bottlerocket_custom read it too and the finding does not cover them: refusing to change it',
     );
-    expect(refused.candidates).toEqual([{ path: 'eks_managed_node_group/main.tf', line: 98 }]);
+    // The default, then the entries that inherit it.
+    expect(refused.candidates[0]).toEqual({ path: 'eks_managed_node_group/main.tf', line: 86 });
+    expect(refused.candidates.slice(1).map((candidate) => candidate.path)).toEqual(
+      Array(3).fill('eks_managed_node_group/main.tf'),
+    );
   });
 
   it('user data rendered by templatefile(): the template file is not what the node runs', async () => {

@@ -1,8 +1,9 @@
 /**
  * Node group entries of an EKS module call: `instance_types` (managed) or `instance_type` (self-managed),
  * `remote_access = { … }`, and maxPods where the module passes it to the node: `bootstrap_extra_args` (AL2 bootstrap.sh
- * flags; Bottlerocket TOML) or a NodeConfig in `cloudinit_pre_nodeadm` (AL2023). A value inherited from
- * `*_node_group_defaults` is edited there only when no other node group inherits it.
+ * flags, a string or a one-line heredoc; Bottlerocket TOML) or a NodeConfig in `cloudinit_pre_nodeadm` (AL2023). A
+ * value inherited from `*_node_group_defaults` is edited there only when the finding covers every node group that
+ * inherits it (the engine checks, tf-sharing.ts).
  */
 import { addObjectKeys, RawHcl, removeLines, render, replaceNode } from '../hcl/edit.ts';
 import { evaluate, type Scope } from '../hcl/evaluate.ts';

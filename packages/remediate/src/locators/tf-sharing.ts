@@ -53,6 +53,12 @@ export function readThrough(reference: string, what: string, scope: Scope, entry
   });
 }
 
+/** A value several owners read by other means (a module's `*_node_group_defaults`): recorded, or refused outside a candidate. */
+export function readShared(read: SharedRead, refusal: string): void {
+  if (!making) throw new EditError(refusal);
+  making.push(read);
+}
+
 /** Where a reference is read; a read inside a `locals` value stands for the readers of that local. */
 function readersOf(reference: string, module: TerraformModule, seen: Set<string>): SharedRead['readers'] {
   if (seen.has(reference) || seen.size > 20) return [];
