@@ -8,6 +8,7 @@ import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { finding, makeRepo, nodeGroupTarget, run } from './helpers.ts';
 import { MODULE_CASES, TERRAFORM_CASES } from './terraform-cases.ts';
+import { SHARED_CASES, TEXT_CASES } from './terraform-more-cases.ts';
 
 /** Lines changed: the old file's lines outside [prefix, old.length - suffix) are unchanged. */
 function changedRange(before: string, after: string): [number, number] {
@@ -48,7 +49,7 @@ function commentLines(text: string): string[] {
 }
 
 describe('Terraform edits stay inside the owning block', () => {
-  const cases = [...TERRAFORM_CASES, ...MODULE_CASES];
+  const cases = [...TERRAFORM_CASES, ...MODULE_CASES, ...SHARED_CASES, ...TEXT_CASES];
   for (const testCase of cases)
     for (const one of testCase.findings)
       it(`${testCase.name} / ${one.id as string}: only one block's lines change, comments outside it stay`, async () => {

@@ -24,13 +24,19 @@ async function refusal(files: Record<string, string>, finding: Record<string, un
 }
 
 describe('remediate refuses in Terraform', () => {
-  it('a variable that feeds two owners (var.api_instance_types read by two node groups)', async () => {
+  it('a variable that feeds an owner the finding does not cover (var.api_instance_types, read by ops too)', async () => {
     const files = plain('node-groups.tf', (text) =>
       text.replace('instance_types  = ["t3.large"]', 'instance_types  = var.api_instance_types'),
     );
     const refused = await refusal(files, instanceTypes('types', 'prod', `batch-${SUFFIX}`, ['m6i.large']));
-    expect(refused.reason).toMatch(/instance_types comes from var\.api_instance_types, which 2 places read/);
-    expect(refused.candidates).toEqual([{ path: 'node-groups.tf', line: 70 }]);
+    expect(refused.reason).toBe(
+      'instance_types comes from var.api_instance_types, which 2 places read; aws_eks_node_group.ops reads it too and the finding does not cover it: refusing to change it',
+    );
+    // The definition, and where the uncovered owner reads it.
+    expect(refused.candidates).toEqual([
+      { path: 'variables.tf', line: 15 },
+      { path: 'node-groups.tf', line: 94 },
+    ]);
   });
 
   it('a variable set in two .tfvars files (one per environment): which one is deployed is unknown', async () => {
@@ -52,10 +58,14 @@ describe('remediate refuses in Terraform', () => {
       files,
       instanceTypes('types', 'ex-eks-managed-node-group', `default_node_group-${SUFFIX}`, ['m6i.large']),
     );
-    expect(refused.reason).toMatch(
-      /instance_types comes from eks_managed_node_group_defaults, which node groups bottlerocket_default, bottlerocket_add, bottlerocket_custom also use/,
+    expect(refused.reason).toBe(
+      'instance_types comes from eks_managed_node_group_defaults.instance_types, which 4 places read; module.eks eks_managed_node_groups.bottlerocket_default, module.eks eks_managed_node_groups.bottlerocket_add, module.eks eks_managed_node_groups.bottlerocket_custom read it too and the finding does not cover them: refusing to change it',
     );
-    expect(refused.candidates).toEqual([{ path: 'eks_managed_node_group/main.tf', line: 98 }]);
+    // The default, then the entries that inherit it.
+    expect(refused.candidates[0]).toEqual({ path: 'eks_managed_node_group/main.tf', line: 86 });
+    expect(refused.candidates.slice(1).map((candidate) => candidate.path)).toEqual(
+      Array(3).fill('eks_managed_node_group/main.tf'),
+    );
   });
 
   it('user data rendered by templatefile(): the template file is not what the node runs', async () => {
@@ -150,12 +160,28 @@ describe('remediate refuses in Terraform', () => {
     expect(refused.candidates).toEqual([{ path: 'node-groups.tf', line: 89 }]);
   });
 
-  it('configuration_values written as a JSON string', async () => {
-    const files = plain('cluster.tf', (text) =>
-      text.replace(/configuration_values = jsonencode\(\{[\s\S]*?\}\)\n/, 'configuration_values = "{\\"env\\":{}}"\n'),
-    );
-    const refused = await refusal(files, prefixDelegation('pd', 'prod', { api: 110 }));
-    expect(refused.reason).toMatch(/configuration_values is not jsonencode/);
+  it('configuration_values as JSON text that Terraform interpolates, or that is not a JSON object', async () => {
+    const withValues = (hcl: string) =>
+      plain('cluster.tf', (text) =>
+        text.replace(/configuration_values = jsonencode\(\{[\s\S]*?\}\)\n/, `configuration_values = ${hcl}\n`),
+      );
+    const cases: [string, RegExp][] = [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform interpolation
+      ['"{\\"env\\":${var.cni_env}}"', /configuration_values is a string with Terraform interpolations/],
+      [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform interpolation
+        '<<-JSON\n    {"env": {"A": "${var.a}"}}\n  JSON',
+        /configuration_values is a heredoc with Terraform interpolations/,
+      ],
+      ['"{env: 1}"', /configuration_values is not a JSON object/],
+      ['"[]"', /configuration_values is not a JSON object/],
+      ['"{\\"env\\": []}"', /configuration_values env is not a JSON object/],
+    ];
+    for (const [hcl, reason] of cases) {
+      const refused = await refusal(withValues(hcl), prefixDelegation('pd', 'prod', { api: 110 }));
+      expect(refused.reason).toMatch(reason);
+      expect(refused.candidates).toEqual([{ path: 'cluster.tf', line: 11 }]);
+    }
   });
 
   it('two node groups that resolve to the same name in two environments: refusing to guess', async () => {

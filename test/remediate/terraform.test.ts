@@ -7,9 +7,10 @@ import { loadHcl, parseFile } from '@podnet-guard/remediate';
 import { describe, expect, it } from 'vitest';
 import { finding, gitApplyCheck, golden, makeRepo, readRepoFile, run, write } from './helpers.ts';
 import { TERRAFORM_CASES } from './terraform-cases.ts';
+import { SHARED_CASES, TEXT_CASES } from './terraform-more-cases.ts';
 
 describe('remediate on Terraform', () => {
-  for (const testCase of TERRAFORM_CASES) {
+  for (const testCase of [...TERRAFORM_CASES, ...SHARED_CASES, ...TEXT_CASES]) {
     it(`${testCase.name}: the golden diff, git apply takes it, it parses again, and a second run changes nothing`, async () => {
       const root = makeRepo(testCase.files);
       const report = await run(root, testCase.findings);

@@ -14,7 +14,9 @@ import type { Candidate, EditPart, Locator, ParsedFile } from './locators/types.
 import { type FileParse, parseFile } from './parse-file.ts';
 import { describePart, namesOf, partsOf } from './parts.ts';
 import type { Repo } from './repo.ts';
+import { mergeEdits, type PlanRefusal, uncoveredRead } from './shared-reads.ts';
 import { applyEdits, type TextEdit } from './text-edit.ts';
+import { type BrokenHcl, brokenFilesFor, brokenHcl, mentions } from './unparsed.ts';
 
 /** One locator per format. */
 export const LOCATORS: readonly Locator[] = [eksctlLocator, karpenterLocator, cloudFormationLocator, terraformLocator];
@@ -67,7 +69,7 @@ export function findingsOf(input: unknown): unknown[] {
 
 type PartOutcome =
   | { kind: 'refused'; reason: string; candidates: Candidate[] }
-  | { kind: 'done' }
+  | { kind: 'done'; candidate?: Candidate }
   | { kind: 'edit'; candidate: Candidate };
 
 export interface RemediateOptions {
@@ -136,11 +138,14 @@ export async function remediate(
 function locate(part: EditPart, parsed: Map<string, FileParse>, locators: readonly Locator[]): PartOutcome {
   const files = [...parsed.values()].map((entry) => entry.file);
   const found: Candidate[] = [];
+  const broken: BrokenHcl[] = [];
   for (const { file, errors } of parsed.values()) {
     if (errors.length) {
       // A templated file that does not parse may still own the part: a refusal, never a silent miss.
       if (file.templated && namesOf(part).some((name) => mentions(file.text, name)))
         found.push({ path: file.path, line: 1, refusal: file.templated });
+      const hcl = brokenHcl(file.path, file.text, errors);
+      if (hcl) broken.push(hcl);
       continue;
     }
     for (const locator of locators)
@@ -154,6 +159,13 @@ function locate(part: EditPart, parsed: Map<string, FileParse>, locators: readon
       }
   }
   const what = describePart(part);
+  const unread = brokenFilesFor(broken, found, namesOf(part));
+  if (unread.length)
+    return {
+      kind: 'refused',
+      reason: `${what}: ${unread.map((file) => `${file.path} does not parse (${file.error})`).join(', ')}: ${unread.length > 1 ? 'they' : 'it'} may own or feed the value; fix the syntax first`,
+      candidates: [...found, ...unread.map(({ path, line }) => ({ path, line }))],
+    };
   if (found.length === 0)
     return { kind: 'refused', reason: `nothing in the repository owns the ${what}`, candidates: [] };
   if (found.length > 1)
@@ -164,18 +176,52 @@ function locate(part: EditPart, parsed: Map<string, FileParse>, locators: readon
     };
   const only = found[0]!;
   if (only.refusal) return { kind: 'refused', reason: `${what}: ${only.refusal}`, candidates: [only] };
-  if (only.done) return { kind: 'done' };
+  if (only.done) return { kind: 'done', candidate: only };
   return { kind: 'edit', candidate: only };
 }
 
-function mentions(text: string, name: string): boolean {
-  if (name.length < 3) return false;
-  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
-    const before = text[at - 1] ?? ' ';
-    const after = text[at + name.length] ?? ' ';
-    if (!/[A-Za-z0-9_-]/.test(before) && !/[A-Za-z0-9_-]/.test(after)) return true;
+type Located = { part: EditPart; outcome: Exclude<PartOutcome, { kind: 'refused' }> }[];
+
+/** Every part of the plan located, or the first refusal (a part without one owner, a shared value not covered). */
+function locateAll(
+  parts: EditPart[],
+  parsed: Map<string, FileParse>,
+  locators: readonly Locator[],
+): Located | PlanRefusal {
+  const located: Located = [];
+  for (const part of parts) {
+    const outcome = locate(part, parsed, locators);
+    if (outcome.kind === 'refused')
+      return { reason: outcome.reason, candidates: outcome.candidates.map(({ path, line }) => ({ path, line })) };
+    located.push({ part, outcome });
   }
-  return false;
+  const candidates = located.flatMap(({ outcome }) => (outcome.candidate ? [outcome.candidate] : []));
+  const edited = located.flatMap(({ outcome }) => (outcome.kind === 'edit' ? [outcome.candidate] : []));
+  return uncoveredRead(edited, candidates) ?? located;
+}
+
+/** The edits per file (each made once) and the rollout notes, or why they cannot be made together. */
+function editsOf(located: Located, parsed: Map<string, FileParse>): Map<string, FileEdits> | PlanRefusal {
+  const edits = new Map<string, FileEdits>();
+  for (const { outcome } of located) {
+    if (outcome.kind !== 'edit') continue;
+    const { candidate } = outcome;
+    const entry = edits.get(candidate.path) ?? { edits: [], notes: new Set<string>() };
+    entry.edits.push(...(candidate.edits ?? []));
+    if (candidate.note) entry.notes.add(candidate.note);
+    edits.set(candidate.path, entry);
+  }
+  for (const [path, entry] of edits) {
+    const merged = mergeEdits(path, parsed.get(path)!.file.text, entry.edits);
+    if (!Array.isArray(merged)) return merged;
+    entry.edits = merged;
+  }
+  return edits;
+}
+
+interface FileEdits {
+  edits: TextEdit[];
+  notes: Set<string>;
 }
 
 function applyPlan(
@@ -185,23 +231,11 @@ function applyPlan(
   locators: readonly Locator[],
 ): void {
   const parts = partsOf(plan);
-  const edits = new Map<string, { edits: TextEdit[]; notes: Set<string> }>();
-  for (const part of parts) {
-    const outcome = locate(part, parsed, locators);
-    if (outcome.kind === 'refused') {
-      report.refused.push({
-        findingId: plan.findingId,
-        reason: outcome.reason,
-        candidates: outcome.candidates.map(({ path, line }) => ({ path, line })),
-      });
-      return;
-    }
-    if (outcome.kind === 'done') continue;
-    const { candidate } = outcome;
-    const entry = edits.get(candidate.path) ?? { edits: [], notes: new Set<string>() };
-    entry.edits.push(...(candidate.edits ?? []));
-    if (candidate.note) entry.notes.add(candidate.note);
-    edits.set(candidate.path, entry);
+  const located = locateAll(parts, parsed, locators);
+  const edits = Array.isArray(located) ? editsOf(located, parsed) : located;
+  if (!(edits instanceof Map)) {
+    report.refused.push({ findingId: plan.findingId, ...edits });
+    return;
   }
   if (edits.size === 0) {
     report.alreadyDone.push(plan.findingId);

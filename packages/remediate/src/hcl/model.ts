@@ -147,18 +147,22 @@ export class TerraformModule {
     return undefined;
   }
 
-  /** How many times the module's code reads `var.name` / `local.name` (outside comments and strings' literals). */
-  uses(reference: string): HclNode[] {
+  /** Where the module's code reads `var.name` / `local.name` (outside comments and strings' literals). */
+  readers(reference: string): { doc: HclDoc; node: HclNode }[] {
     const [kind, name] = reference.split('.');
-    const found: HclNode[] = [];
+    const found: { doc: HclDoc; node: HclNode }[] = [];
     for (const doc of this.tf) {
       const walk = (node: HclNode) => {
-        if (node.type === 'expression' && isReference(doc, node, kind!, name!)) found.push(node);
+        if (node.type === 'expression' && isReference(doc, node, kind!, name!)) found.push({ doc, node });
         for (const child of node.children) walk(child);
       };
       walk(doc.root);
     }
     return found;
+  }
+
+  uses(reference: string): HclNode[] {
+    return this.readers(reference).map((reader) => reader.node);
   }
 }
 

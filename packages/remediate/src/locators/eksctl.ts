@@ -187,11 +187,14 @@ export function setCniEnv(json: string, env: Record<string, string>): string {
       continue;
     }
     const target = envNode ?? root;
+    // The document's own spacing after a colon and a comma (the object's, else the document's, else as its colons).
+    const colon = /"\s*:\s/.test(text) ? ': ' : ':';
     const entry = envNode
-      ? `${JSON.stringify(key)}:${JSON.stringify(wanted)}`
-      : `"env":{${JSON.stringify(key)}:${JSON.stringify(wanted)}}`;
+      ? `${JSON.stringify(key)}${colon}${JSON.stringify(wanted)}`
+      : `"env"${colon}{${JSON.stringify(key)}${colon}${JSON.stringify(wanted)}}`;
     const body = text.slice(target.offset, target.offset + target.length);
-    const separator = /,\s/.test(body) ? ', ' : ',';
+    const commas = body.includes(',') ? body : text;
+    const separator = (commas.includes(',') ? /,\s/.test(commas) : colon === ': ') ? ', ' : ',';
     const close = target.offset + target.length - 1;
     const content = target.children?.length ? `${separator}${entry}` : entry;
     text = applyEdits(text, [{ offset: close, length: 0, content }]);

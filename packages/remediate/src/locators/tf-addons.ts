@@ -1,8 +1,8 @@
 /**
  * VPC CNI prefix delegation in Terraform: the `vpc-cni` `aws_eks_addon`'s `configuration_values`. Written as
  * `jsonencode({ … })` (directly or in a local), the HCL object is edited: `env.ENABLE_PREFIX_DELEGATION` and
- * `env.WARM_PREFIX_TARGET` set where they stand or added beside their siblings. Absent, the attribute is added.
- * A JSON string is refused: edit it as an object.
+ * `env.WARM_PREFIX_TARGET` set where they stand or added beside their siblings. Written as JSON text (a string or a
+ * heredoc), the JSON is edited in place (tf-json-config.ts). Absent, the attribute is added.
  */
 import { addObjectKeys, insertAttributeText, render, replaceObjectKey } from '../hcl/edit.ts';
 import { evaluate, originOf, type Scope } from '../hcl/evaluate.ts';
@@ -10,7 +10,9 @@ import { attributes, type HclBlock, type HclDoc, textOf } from '../hcl/model.ts'
 import type { HclNode } from '../hcl/parser.ts';
 import type { TextEdit } from '../text-edit.ts';
 import { EditError } from '../tree/types.ts';
+import { jsonTextEdit } from './tf-json-config.ts';
 import { assertSingle, at, tfCandidate } from './tf-shared.ts';
+import { readThrough } from './tf-sharing.ts';
 import type { Candidate } from './types.ts';
 
 export const CNI_NOTE =
@@ -43,6 +45,8 @@ function prefixDelegation(block: HclBlock, warm: number, scope: Scope) {
       edits: [insertAttributeText(block, 'configuration_values', (indent) => `jsonencode(${render({ env }, indent)})`)],
       note: CNI_NOTE,
     };
+  const text = jsonTextEdit(block.doc, attribute.expr, env, scope);
+  if (text) return text.edit ? { ...at(text.doc, text.node, [text.edit]), note: CNI_NOTE } : { done: true };
   const object = jsonencodeObject(block.doc, attribute.expr, scope);
   const edits = setEnv(object.doc, object.node, env, scope);
   if (edits.length === 0) return { done: true };
@@ -53,14 +57,12 @@ function prefixDelegation(block: HclBlock, warm: number, scope: Scope) {
 export function jsonencodeObject(doc: HclDoc, expr: HclNode, scope: Scope): { doc: HclDoc; node: HclNode } {
   const call = expr.children[0];
   if (call?.type !== 'function_call' || textOf(doc, call.children[0]!) !== 'jsonencode')
-    throw new EditError('configuration_values is not jsonencode({ … }): write it as an object to have it edited');
+    throw new EditError('configuration_values is neither jsonencode({ … }) nor JSON text: computed');
   const argument = call.children.find((child) => child.type === 'function_arguments')?.children[0];
   if (!argument) throw new EditError('jsonencode() has no argument');
   const origin = originOf(argument, { ...scope, doc });
   if ('refusal' in origin) throw new EditError(`configuration_values: ${origin.refusal}`);
-  for (const reference of origin.via)
-    if (scope.module.uses(reference).length > 1)
-      throw new EditError(`configuration_values comes from ${reference}, which other code reads too`);
+  for (const reference of origin.via) readThrough(reference, 'configuration_values', { ...scope, doc }, argument);
   const object = objectNode(origin.expr);
   if (!object) throw new EditError('configuration_values is not an object literal');
   return { doc: origin.doc, node: object };

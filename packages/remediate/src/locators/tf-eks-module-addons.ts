@@ -5,6 +5,7 @@ import { objectEntries, objectLiteral } from '../hcl/model.ts';
 import { EditError } from '../tree/types.ts';
 import { CNI_NOTE, jsonencodeObject, setEnv } from './tf-addons.ts';
 import { type EksCall, fieldsOf } from './tf-eks-module.ts';
+import { jsonTextEdit } from './tf-json-config.ts';
 import { at, tfCandidate } from './tf-shared.ts';
 import type { Candidate } from './types.ts';
 
@@ -30,6 +31,8 @@ export function eksModuleAddonCandidates(call: EksCall, warm: number): Candidate
           note: CNI_NOTE,
         };
       }
+      const text = jsonTextEdit(origin.doc, values.value, env, { ...call.scope, doc: origin.doc });
+      if (text) return text.edit ? { ...at(text.doc, text.node, [text.edit]), note: CNI_NOTE } : { done: true };
       const target = jsonencodeObject(origin.doc, values.value, { ...call.scope, doc: origin.doc });
       const edits = setEnv(target.doc, target.node, env, { ...call.scope, doc: target.doc });
       if (edits.length === 0) return { done: true };

@@ -1,11 +1,13 @@
 /**
  * Node group entries of an EKS module call: `instance_types` (managed) or `instance_type` (self-managed),
  * `remote_access = { … }`, and maxPods where the module passes it to the node: `bootstrap_extra_args` (AL2 bootstrap.sh
- * flags; Bottlerocket TOML) or a NodeConfig in `cloudinit_pre_nodeadm` (AL2023). A value inherited from
- * `*_node_group_defaults` is edited there only when no other node group inherits it.
+ * flags, a string or a one-line heredoc; Bottlerocket TOML) or a NodeConfig in `cloudinit_pre_nodeadm` (AL2023). A
+ * value inherited from `*_node_group_defaults` is edited there only when the finding covers every node group that
+ * inherits it (the engine checks, tf-sharing.ts).
  */
 import { addObjectKeys, RawHcl, removeLines, render, replaceNode } from '../hcl/edit.ts';
 import { evaluate, type Scope } from '../hcl/evaluate.ts';
+import { heredocBody, heredocEdit } from '../hcl/heredoc.ts';
 import { type HclDoc, objectLiteral } from '../hcl/model.ts';
 import type { HclNode } from '../hcl/parser.ts';
 import { EditError } from '../tree/types.ts';
@@ -112,19 +114,47 @@ export function entryMaxPods(group: GroupEntry, maxPods: number): Made {
   }
   if (found.from === 'defaults') assertDefaultsFeedOnlyThis(group, 'bootstrap_extra_args');
   const scope = scopeOf(group, found.doc);
-  if (family === 'bottlerocket') return heredocEdit(scope, found.field.value, maxPods);
+  if (family === 'bottlerocket') return userDataHeredocEdit(scope, found.field.value, maxPods);
   const origin = definitionOf(found.field.value, 'bootstrap_extra_args', scope);
+  const heredoc = heredocOf(origin.expr);
+  if (heredoc) return heredocFlags(origin.doc, heredoc, maxPods);
   const current = evaluate(origin.expr, scopeOf(group, origin.doc));
   if (typeof current !== 'string') throw new EditError('bootstrap_extra_args is computed');
-  if (/^\s*<</.test(origin.doc.text.slice(origin.expr.start, origin.expr.end)))
-    throw new EditError('bootstrap_extra_args is a heredoc: write the flags on one line to have them edited');
   const edited = editBootstrapArguments(current, maxPods);
   if ('refusal' in edited) throw new EditError(`bootstrap_extra_args: ${edited.refusal}`);
   if (edited.text === current) return { done: true };
   return { ...at(origin.doc, origin.expr, [replaceNode(origin.expr, render(edited.text))]), note: ROLLED };
 }
 
-function heredocEdit(scope: Scope, expr: HclNode, maxPods: number): Made {
+/** The heredoc an expression is (`<<-EOT … EOT`), or undefined. */
+function heredocOf(expr: HclNode): HclNode | undefined {
+  const template = expr.children.length === 1 ? expr.children[0] : undefined;
+  const heredoc = template?.type === 'template_expr' ? template.children[0] : undefined;
+  return heredoc?.type === 'heredoc_template' ? heredoc : undefined;
+}
+
+/**
+ * AL2 bootstrap flags written as a heredoc: its one line of flags edited like the string form, in place (the module
+ * puts the text on the bootstrap.sh command line, so flags on several lines would be several commands).
+ */
+function heredocFlags(doc: HclDoc, heredoc: HclNode, maxPods: number): Made {
+  const body = heredocBody(doc, heredoc);
+  if (/%\{/.test(body.raw.replace(/%%\{/g, '')))
+    throw new EditError('bootstrap_extra_args holds template directives (%{ … }): rendered before use');
+  const lines = body.text.split('\n');
+  const flags = lines.flatMap((line, index) => (line.trim() ? [index] : []));
+  if (flags.length !== 1)
+    throw new EditError(`bootstrap_extra_args is a heredoc of ${flags.length} lines: write the flags on one line`);
+  const line = lines[flags[0]!]!;
+  const lead = /^\s*/.exec(line)![0];
+  const edited = editBootstrapArguments(line.trim(), maxPods);
+  if ('refusal' in edited) throw new EditError(`bootstrap_extra_args: ${edited.refusal}`);
+  if (edited.text === line.trim()) return { done: true };
+  lines[flags[0]!] = `${lead}${edited.text}${/\s*$/.exec(line)![0]}`;
+  return { ...at(doc, heredoc, [heredocEdit(body, lines.join('\n'))]), note: ROLLED };
+}
+
+function userDataHeredocEdit(scope: Scope, expr: HclNode, maxPods: number): Made {
   const { doc, node } = userDataLiteral(scope, expr);
   const edit = editHeredocMaxPods(doc, node, maxPods);
   if (!edit) return { done: true };
@@ -175,5 +205,5 @@ function nodeadmMaxPods(group: GroupEntry, maxPods: number): Made {
   if (parts.length !== 1) throw new EditError(`${parts.length} NodeConfig parts in cloudinit_pre_nodeadm`);
   const content = parts[0]!.get('content');
   if (!content) throw new EditError('the NodeConfig part of cloudinit_pre_nodeadm has no content');
-  return heredocEdit({ ...scope, doc: origin.doc }, content.value, maxPods);
+  return userDataHeredocEdit({ ...scope, doc: origin.doc }, content.value, maxPods);
 }

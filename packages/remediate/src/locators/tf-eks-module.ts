@@ -11,16 +11,17 @@ import {
   type HclAttribute,
   type HclBlock,
   type HclDoc,
+  lineOf,
   type ObjectEntry,
   objectEntries,
   objectLiteral,
 } from '../hcl/model.ts';
 import type { HclNode } from '../hcl/parser.ts';
-import { EditError } from '../tree/types.ts';
 import { eksModuleAddonCandidates } from './tf-eks-module-addons.ts';
 import { entryInstanceTypes, entryMaxPods, entryRemoteAccess } from './tf-eks-module-groups.ts';
 import { eksModuleRuleCandidates } from './tf-eks-module-rules.ts';
 import { tfCandidate } from './tf-shared.ts';
+import { readShared } from './tf-sharing.ts';
 import type { Candidate, EditPart } from './types.ts';
 
 const SOURCES = [
@@ -160,7 +161,10 @@ export function valueIn(group: GroupEntry, doc: HclDoc, node: HclNode): unknown 
   return evaluate(node, { ...group.call.scope, doc });
 }
 
-/** A default feeds every entry that does not set the key itself: changing it for one is refused. */
+/**
+ * A default feeds every entry that does not set the key itself: changing it is for the engine to allow, when the
+ * finding covers every such entry (tf-sharing.ts).
+ */
 export function assertDefaultsFeedOnlyThis(group: GroupEntry, key: string): void {
   const input = group.managed ? 'eks_managed_node_groups' : 'self_managed_node_groups';
   const attribute = group.call.inputs.get(input);
@@ -171,10 +175,24 @@ export function assertDefaultsFeedOnlyThis(group: GroupEntry, key: string): void
     const object = objectLiteral(entry.value);
     return !object || !fieldsOf(group.doc, object).has(key);
   });
-  if (others.length)
-    throw new EditError(
-      `${key} comes from ${input.replace(/s$/, '')}_defaults, which node groups ${others.map((entry) => entry.key).join(', ')} also use`,
-    );
+  if (others.length === 0) return;
+  const defaults = `${input.replace(/s$/, '')}_defaults`;
+  const span = (entry: ObjectEntry) => ({ path: group.doc.path, start: entry.element.start, end: entry.element.end });
+  const owner = `module.${group.call.block.labels[0]} ${input}`;
+  readShared(
+    {
+      what: key,
+      reference: `${defaults}.${key}`,
+      count: others.length + 1,
+      entry: span(group.entry),
+      readers: [group.entry, ...others].map((entry) => ({
+        ...span(entry),
+        line: lineOf(group.doc, entry.element),
+        owner: `${owner}.${entry.key}`,
+      })),
+    },
+    `${key} comes from ${defaults}, which node groups ${others.map((entry) => entry.key).join(', ')} also use`,
+  );
 }
 
 export function eksModuleCandidates(scope: Scope, part: EditPart): Candidate[] {

@@ -13,6 +13,7 @@ import {
 import type { HclNode } from '../hcl/parser.ts';
 import type { TextEdit } from '../text-edit.ts';
 import { EditError } from '../tree/types.ts';
+import { collectingShares, readThrough } from './tf-sharing.ts';
 import type { Candidate, ParsedFile } from './types.ts';
 
 // One module map per repository view (the engine hands every locator one array per lookup; an edit makes a new one).
@@ -36,8 +37,8 @@ export function tfCandidate(
 ): Candidate {
   const line = lineOf(doc, node);
   try {
-    const made = make();
-    return { line, ...made, path: made.path ?? doc.path };
+    const { made, shared } = collectingShares(make);
+    return { line, ...made, path: made.path ?? doc.path, ...(shared.length ? { shared } : {}) };
   } catch (error) {
     if (error instanceof EditError) return { path: doc.path, line, refusal: error.message };
     throw error;
@@ -75,8 +76,9 @@ export function referencesTo(module: TerraformModule, block: HclBlock): string[]
 }
 
 /**
- * The expression that defines an attribute's value (itself, or the `.tfvars` value / default / local it reads), or
- * an EditError when that definition feeds other code too: editing it would change more than the finding covers.
+ * The expression that defines an attribute's value (itself, or the `.tfvars` value / default / local it reads). When
+ * that definition feeds other code too, the read is recorded for the engine (tf-sharing.ts): the edit is made only
+ * when the finding covers every reader.
  */
 export function definition(block: HclBlock, name: string, scope: Scope): { doc: HclDoc; expr: HclNode; via: string[] } {
   const attribute = attributes(block).get(name);
@@ -88,11 +90,7 @@ export function definition(block: HclBlock, name: string, scope: Scope): { doc: 
 export function definitionOf(expr: HclNode, name: string, scope: Scope): { doc: HclDoc; expr: HclNode; via: string[] } {
   const origin = originOf(expr, scope);
   if ('refusal' in origin) throw new EditError(`${name}: ${origin.refusal}`);
-  for (const reference of origin.via) {
-    const uses = scope.module.uses(reference).length;
-    if (uses > 1)
-      throw new EditError(`${name} comes from ${reference}, which ${uses} places read: refusing to change them all`);
-  }
+  for (const reference of origin.via) readThrough(reference, name, scope, expr);
   return origin;
 }
 

@@ -5,11 +5,13 @@
  * stay as written; commented-out lines of the script are never edited. User data rendered from a file
  * (`templatefile`, `file`, `filebase64`) is refused: what the repository holds there is not what the node runs.
  */
-import { dedent, originOf, type Scope } from '../hcl/evaluate.ts';
+import { originOf, type Scope } from '../hcl/evaluate.ts';
+import { heredocBody, heredocEdit } from '../hcl/heredoc.ts';
 import { type HclDoc, textOf } from '../hcl/model.ts';
 import type { HclNode } from '../hcl/parser.ts';
 import type { TextEdit } from '../text-edit.ts';
 import { EditError } from '../tree/types.ts';
+import { readThrough } from './tf-sharing.ts';
 import { editUserDataMaxPods } from './user-data.ts';
 
 const RENDERED = ['templatefile', 'file', 'filebase64', 'templatestring'];
@@ -22,10 +24,7 @@ const ENCODERS = ['base64encode', 'base64gzip'];
 export function userDataLiteral(scope: Scope, expr: HclNode): { doc: HclDoc; node: HclNode } {
   const origin = originOf(expr, scope);
   if ('refusal' in origin) throw new EditError(`user_data: ${origin.refusal}`);
-  for (const reference of origin.via) {
-    const uses = scope.module.uses(reference).length;
-    if (uses > 1) throw new EditError(`user_data comes from ${reference}, which ${uses} places read`);
-  }
+  for (const reference of origin.via) readThrough(reference, 'user_data', scope, expr);
   const doc = origin.doc;
   const at = origin.expr;
   let node = at.type === 'expression' && at.children.length === 1 ? at.children[0]! : at;
@@ -50,37 +49,14 @@ export function userDataLiteral(scope: Scope, expr: HclNode): { doc: HclDoc; nod
 
 /** The edit that sets maxPods in a heredoc; undefined when it already holds the value. */
 export function editHeredocMaxPods(doc: HclDoc, heredoc: HclNode, maxPods: number): TextEdit | undefined {
-  const text = doc.text;
-  const opener = textOf(doc, heredoc);
-  const bodyStart = heredoc.start + opener.indexOf('\n') + 1;
-  const closing = heredoc.children.filter((child) => child.type === 'heredoc_identifier').at(-1);
-  if (!closing || bodyStart <= heredoc.start) throw new EditError('the heredoc has no body');
-  const bodyEnd = text.lastIndexOf('\n', closing.start) + 1;
-  const raw = text.slice(bodyStart, bodyEnd);
-  if (/%\{/.test(raw.replace(/%%\{/g, '')))
+  const body = heredocBody(doc, heredoc);
+  if (/%\{/.test(body.raw.replace(/%%\{/g, '')))
     throw new EditError('the user data holds template directives (%{ … }): rendered before use');
-  const stripped = /^<<-/.test(opener);
-  const body = stripped ? dedent(raw) : raw;
-  const indent = stripped ? commonIndent(raw) : '';
-  const { masked, restore } = maskComments(body);
+  const { masked, restore } = maskComments(body.text);
   const edited = editUserDataMaxPods(masked, maxPods);
   if ('refusal' in edited) throw new EditError(`user_data: ${edited.refusal}`);
   if (edited.text === masked) return undefined;
-  const next = restore(edited.text);
-  const content = stripped
-    ? next
-        .split('\n')
-        .map((line) => (line ? indent + line : line))
-        .join('\n')
-    : next;
-  return { offset: bodyStart, length: bodyEnd - bodyStart, content };
-}
-
-function commonIndent(text: string): string {
-  const lines = text.split('\n').filter((line) => line.trim());
-  let indent = lines.length ? /^[ \t]*/.exec(lines[0]!)![0] : '';
-  for (const line of lines) while (!line.startsWith(indent)) indent = indent.slice(0, -1);
-  return indent;
+  return heredocEdit(body, restore(edited.text));
 }
 
 /**

@@ -30,6 +30,27 @@ export interface ParsedFile {
   templated?: string;
 }
 
+/** A span of a repository file (string offsets). */
+export interface SourceSpan {
+  path: string;
+  start: number;
+  end: number;
+}
+
+/** A definition a candidate edits that other code reads too: edited only when the plan covers every reader. */
+export interface SharedRead {
+  /** The attribute the value is for (`instance_types`). */
+  what: string;
+  /** `var.x` / `local.y`. */
+  reference: string;
+  /** How many places read it. */
+  count: number;
+  /** Where this candidate reads it (its own attribute's expression). */
+  entry: SourceSpan;
+  /** Where it is read, each named by the block that reads it. */
+  readers: (SourceSpan & { line: number; owner: string })[];
+}
+
 export interface Candidate {
   path: string;
   line: number;
@@ -40,6 +61,8 @@ export interface Candidate {
   edits?: TextEdit[];
   /** What the format means for rolling the change out (appended to the change summary). */
   note?: string;
+  /** Shared definitions its edits change (see {@link SharedRead}). */
+  shared?: SharedRead[];
 }
 
 export interface Locator {
