@@ -2,7 +2,15 @@
  * The findings table (sortable columns, filters by severity, cluster, detector and status) and one `<dialog>` per
  * finding with its detail. Rows carry their filter values as JSON in data attributes; the page script reads them.
  */
-import { escapeHtml, type Finding, isSafeUrl, SEVERITIES, SEVERITY_RANK } from '@podnet-guard/core';
+import {
+  escapeHtml,
+  type Finding,
+  isSafeUrl,
+  SEVERITIES,
+  SEVERITY_RANK,
+  sgpPodsExposed,
+  sgpPodsText,
+} from '@podnet-guard/core';
 import { attr, text } from './svg.ts';
 
 type Column = {
@@ -90,7 +98,7 @@ function detail(finding: Finding, index: number): string {
     .join('');
   const evidence = { ...finding.evidence };
   const blastText = blast
-    ? `${blast.nodes} node(s), up to ${blast.podIps} pod IPs${blast.nodeGroups.length ? ` in node groups ${blast.nodeGroups.join(', ')}` : ''}${blast.sgpPods ? `; ${blast.sgpPods} SGP pod(s) counted apart` : ''}`
+    ? `${blast.nodes} node(s), up to ${blast.podIps} pod IPs${blast.nodeGroups.length ? ` in node groups ${blast.nodeGroups.join(', ')}` : ''}${blast.sgpPods ? `; ${sgpPodsText(blast.sgpPods, sgpPodsExposed(finding))}` : ''}`
     : undefined;
   return (
     `<dialog id="detail-${index}" class="detail" aria-labelledby="detail-${index}-title">` +

@@ -32,7 +32,7 @@ describe('renderChatbotNotification', () => {
       `*Who:* AuthorizeSecurityGroupIngress by arn:aws:sts::111122223333:assumed-role/PlatformAdmin/alice@${ZERO_WIDTH_SPACE}example.com from 203.0.113.10 at 2026-11-02T09:41:07Z`,
     );
     expect(lines).toContain(
-      '*Exposes:* 3 nodes, up to 27 pod IPs (an upper bound); 2 pods with their own security groups counted apart; protects RDS; node groups ng-general, ng-batch',
+      '*Exposes:* 3 nodes, up to 27 pod IPs (an upper bound); 2 pods with their own security groups, not reached (counted apart); protects RDS; node groups ng-general, ng-batch',
     );
     expect(lines).toContain('*Where:* account 111122223333, eu-west-1, cluster prod');
   });

@@ -42,7 +42,7 @@ describe('renderEmail', () => {
         '  Node groups: ng-general, ng-batch',
         '  Nodes: 3 (i-0aaaaaaaaaaaaaaa1, i-0aaaaaaaaaaaaaaa2, i-0aaaaaaaaaaaaaaa3)',
         '  Pod IPs: up to 27 (an upper bound: the VPC CNI keeps warm IPs that hold no pod yet)',
-        '  Pods with their own security groups (SGP), counted apart: 2',
+        '  Pods with their own security groups (SGP), not reached, counted apart: 2',
         '  Target services: RDS',
         `  Resources: ${TARGET_SG} (security-group), ${NODE_SG} (security-group)`,
       ].join('\n'),
@@ -148,6 +148,17 @@ describe('emailSubject', () => {
     expect(subject).toMatch(/^\[[A-Z][A-Z, ]+\] [\x20-\x7e]*$/);
     expect(subject.length).toBeLessThanOrEqual(99);
     expect(subject).toContain('Cafe');
+  });
+
+  it('never makes a web address by cutting: "www" before the dots stays defanged, and the cluster stays', () => {
+    const title = `${'x '.repeat(38)}www.evil.example and more words after it`;
+    const subject = emailSubject(dataStoreFinding({ title, clusters: ['prod', 'dev'] }));
+    expect(subject).not.toMatch(/www\.|:\/\//i);
+    expect(subject).toMatch(/www\[\.\]/);
+    expect(subject.endsWith(' (prod +1)')).toBe(true);
+    expect(subject.length).toBeLessThanOrEqual(99);
+    // A title that says "www…" is spelt with ASCII dots, and defanged too.
+    expect(emailSubject(dataStoreFinding({ title: 'see www\u2026' }))).not.toMatch(/www\./i);
   });
 
   it('stays within 99 characters however long the cluster name', () => {

@@ -222,6 +222,9 @@ describe('truncateText', () => {
     // escapeSlack('x @org/team') is 'x @\u200borg/team': a cut after the @ would make a mention of what follows.
     expect(truncateText(escapeSlack('x @org/team'), 4)).toBe('x …');
     expect(truncateText(escapeMarkdown('x #12 y'), 4)).toBe('x …');
+    // An underscore inside a word is left as it is by escapeSlack; cut before the ellipsis it would start italics.
+    expect(truncateText(escapeSlack('ab_it_c'), 6)).toBe('ab_it…');
+    expect(truncateText(escapeSlack('ab_it_cd'), 7)).toBe('ab_it…');
     fc.assert(
       fc.property(fc.string(), fc.integer({ min: 1, max: 40 }), (text, max) => {
         expect(truncateText(escapeSlack(text), max)).not.toMatch(/@(?!\u200b)/u);

@@ -4,8 +4,12 @@ import {
   humanDuration,
   plainMaxPodsArithmetic,
   plural,
+  renderChatbotNotification,
+  renderEmail,
   renderFindingText,
   renderReportText,
+  renderSlackParent,
+  sgpPodsExposed,
   sortFindings,
 } from '@podnet-guard/core';
 import { describe, expect, it } from 'vitest';
@@ -82,7 +86,7 @@ describe('renderFindingText', () => {
       '[HIGH] Data store admits a node security group: sg-0a1b2c3d4e5f60718 admits sg-0f9e8d7c6b5a43210',
       expect.stringMatching(/^ {2}RDS behind sg-0a1b2c3d4e5f60718 \(orders-db\) now admits/),
       '  where: cluster prod; node groups ng-general, ng-batch; eu-west-1',
-      '  blast radius: 3 nodes, up to 27 pod IPs (an upper bound); 2 pods with their own security groups counted apart; protects RDS',
+      '  blast radius: 3 nodes, up to 27 pod IPs (an upper bound); 2 pods with their own security groups, not reached (counted apart); protects RDS',
       expect.stringMatching(/^ {2}what to do: Admit only the pods/),
       expect.stringMatching(/^ {2}id: nsw-[0-9a-f]{24} \(node-sg-widening\/node-sg-granted-to-data-store\)$/),
     ]);
@@ -112,8 +116,27 @@ describe('renderFindingText', () => {
     const one = dataStoreFinding();
     one.blastRadius = { ...one.blastRadius!, nodes: 1, podIps: 0, sgpPods: 1, targetServices: [] };
     expect(renderFindingText(one)).toContain(
-      '  blast radius: 1 node; 1 pod with its own security groups counted apart\n',
+      '  blast radius: 1 node; 1 pod with its own security groups, not reached (counted apart)\n',
     );
+  });
+
+  it('says which SGP pods a finding exposes and which it does not reach, in every sink', () => {
+    const podSg = dataStoreFinding({ rule: 'pod-sg-world-open-ingress' });
+    podSg.blastRadius = { ...podSg.blastRadius!, podIps: 0, sgpPods: 6, targetServices: [] };
+    const mixed = dataStoreFinding({ rule: 'world-open-ingress' });
+    mixed.evidence = { ...mixed.evidence, details: { sgpPodsExposed: 2, sgpPodsNotReached: 1 } };
+    mixed.blastRadius = { ...mixed.blastRadius!, sgpPods: 2 };
+    const nodeOnly = dataStoreFinding({ rule: 'world-open-ingress' });
+    for (const exposed of [podSg, mixed]) {
+      expect(sgpPodsExposed(exposed)).toBe(true);
+      expect(renderFindingText(exposed)).toMatch(/pods with their own security groups, exposed/);
+      expect(renderChatbotNotification(exposed).content.description).toMatch(/own security groups, exposed/);
+      expect(renderEmail(exposed).body).toMatch(/\(SGP\), exposed: \d/);
+      expect(JSON.stringify(renderSlackParent(exposed).blocks)).toMatch(/own security groups, exposed/);
+    }
+    expect(sgpPodsExposed(nodeOnly)).toBe(false);
+    expect(renderFindingText(nodeOnly)).toMatch(/own security groups, not reached \(counted apart\)/);
+    expect(renderEmail(nodeOnly).body).toMatch(/\(SGP\), not reached, counted apart: \d/);
   });
 
   it('says "no nodes yet" for node groups without nodes, and leaves out an empty blast radius', () => {

@@ -14,7 +14,7 @@
 import type { Finding, Severity } from '../types/finding.ts';
 import { type RenderOptions, transitionOf, undoSteps } from './email.ts';
 import { escapeSlack, isSafeUrl, truncateText } from './escape.ts';
-import { blastRadiusText } from './wording.ts';
+import { blastRadiusText, sgpPodsExposed } from './wording.ts';
 
 /** Documented limits of the custom notification fields (characters), plus list lengths we keep for readability. */
 export const CHATBOT_LIMITS = {
@@ -123,7 +123,7 @@ function description(finding: Finding, resolved: boolean): string[] {
     lines.push(`*Seen in:* ${text(evidence.state)}`);
   }
   const radius = finding.blastRadius;
-  const exposes = blastRadiusText(radius, shortList);
+  const exposes = blastRadiusText(radius, shortList, sgpPodsExposed(finding));
   if (radius && exposes && !resolved) {
     const groups = radius.nodeGroups.length ? `; node groups ${shortList(radius.nodeGroups)}` : '';
     lines.push(`*Exposes:* ${exposes}${groups}`);

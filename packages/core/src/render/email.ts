@@ -7,7 +7,8 @@
 
 import type { PublishedTransition } from '../findings/transitions.ts';
 import type { Finding, ResourceRef } from '../types/finding.ts';
-import { escapePlainText, isSafeUrl, truncateText } from './escape.ts';
+import { defangUrls, escapePlainText, isSafeUrl, truncateText } from './escape.ts';
+import { sgpPodsExposed } from './wording.ts';
 
 /** Options shared by the renderers. */
 export interface RenderOptions {
@@ -68,7 +69,9 @@ export function emailSubject(finding: Finding, options: RenderOptions = {}): str
     clusters.length === 0 ? '' : ` (${clusters[0]}${clusters.length > 1 ? ` +${clusters.length - 1}` : ''})`;
   const room = SNS_SUBJECT_MAX - tag.length - 1 - where.length;
   const shortTitle = title.length <= room ? title : `${title.slice(0, Math.max(0, room - 3)).trimEnd()}...`;
-  return `${tag} ${shortTitle}${where}`.slice(0, SNS_SUBJECT_MAX);
+  // Cutting, and spelling "…" as "...", can make a web address again ("www" + "..."): defanged once more, and cut
+  // to the room left (a cut after `[` cannot make one).
+  return `${tag} ${defangUrls(shortTitle).slice(0, Math.max(0, room))}${where}`.slice(0, SNS_SUBJECT_MAX);
 }
 
 /** Printable ASCII on one line: SNS rejects other subjects. */
@@ -152,7 +155,8 @@ function exposure(finding: Finding): string[] {
     lines.push(`Nodes: ${radius.nodes}${ids}`);
     lines.push(`Pod IPs: up to ${radius.podIps} (an upper bound: the VPC CNI keeps warm IPs that hold no pod yet)`);
     if (radius.sgpPods > 0) {
-      lines.push(`Pods with their own security groups (SGP), counted apart: ${radius.sgpPods}`);
+      const what = sgpPodsExposed(finding) ? 'exposed' : 'not reached, counted apart';
+      lines.push(`Pods with their own security groups (SGP), ${what}: ${radius.sgpPods}`);
     }
     if (radius.targetServices?.length)
       lines.push(`Target services: ${list(radius.targetServices.map(field)).join(', ')}`);

@@ -185,8 +185,9 @@ export function truncateText(text: string, max: number): string {
   if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
   // A partial entity (`&am`) or escape (`\u20`) at the end would show as garbage: drop it.
   cut = cut.replace(/&[#a-zA-Z0-9]{0,8}$/, '').replace(/\\(u(\{[0-9a-f]*|[0-9a-f]{0,3})?)?$/, '');
-  // A mention sign whose zero-width space was cut off would mention what the next line starts with: drop it.
-  cut = cut.replace(/[@#]$/, '');
+  // A mention sign whose zero-width space was cut off would mention what the next line starts with, and an
+  // underscore the escaper left inside a word would open italics before the ellipsis: drop them.
+  cut = cut.replace(/[@#_]+$/, '');
   return `${cut}…`;
 }
 

@@ -10,6 +10,7 @@
  */
 import type { Finding, Severity } from '../types/finding.ts';
 import { escapeSlack, isSafeUrl, singleLine, truncateText } from './escape.ts';
+import { sgpPodsExposed, sgpPodsText } from './wording.ts';
 
 export const SLACK_LIMITS = {
   blocks: 50,
@@ -110,7 +111,7 @@ function blastRadiusText(finding: Finding): string | undefined {
   if (radius.nodes > 0) parts.push(`${radius.nodes} ${radius.nodes === 1 ? 'node' : 'nodes'}`);
   if (radius.podIps > 0) parts.push(`up to ${radius.podIps} pod IPs`);
   if (radius.nodeGroups.length > 0) parts.push(`node groups ${list(radius.nodeGroups)}`);
-  if (radius.sgpPods > 0) parts.push(`${radius.sgpPods} pods with their own security groups (counted apart)`);
+  if (radius.sgpPods > 0) parts.push(sgpPodsText(radius.sgpPods, sgpPodsExposed(finding)));
   if (radius.targetServices?.length) parts.push(`protects ${list(radius.targetServices)}`);
   return parts.length > 0 ? parts.join(', ') : undefined;
 }

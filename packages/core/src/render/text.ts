@@ -7,7 +7,7 @@ import type { NotJudged } from '../evaluate.ts';
 import type { Finding, Severity } from '../types/finding.ts';
 import { SEVERITIES, SEVERITY_RANK } from '../types/finding.ts';
 import { escapePlainText, isSafeUrl, truncateText } from './escape.ts';
-import { blastRadiusText, plural } from './wording.ts';
+import { blastRadiusText, plural, sgpPodsExposed } from './wording.ts';
 
 /** A finding as listed: the API adds who suppressed it, until when and why. */
 export type ListedFinding = Finding & { suppression?: { reason: string; until: string; by?: string } };
@@ -116,7 +116,7 @@ export function renderFindingText(finding: ListedFinding, options: TextOptions =
     lines.push(`  suppressed until ${field(finding.suppression.until)}${by}: ${field(finding.suppression.reason)}`);
   }
   lines.push(`  where: ${where(finding, verbose)}`);
-  const radius = blastRadiusText(finding.blastRadius, (values) => names(values, verbose));
+  const radius = blastRadiusText(finding.blastRadius, (values) => names(values, verbose), sgpPodsExposed(finding));
   if (radius) lines.push(`  blast radius: ${radius}`);
   if (finding.status !== 'resolved') lines.push(`  what to do: ${field(finding.recommendation.text)}`);
   if (verbose) lines.push(...evidenceLines(finding));

@@ -1,5 +1,5 @@
 /** Small wording helpers shared by the detectors' summaries and the renderers: counts and durations people read. */
-import type { BlastRadius } from '../types/finding.ts';
+import type { BlastRadius, Finding } from '../types/finding.ts';
 
 /**
  * A count with its noun, singular or plural.
@@ -25,15 +25,35 @@ export function humanDuration(minutes: number): string {
 }
 
 /**
+ * Whether a finding's `sgpPods` are pods it exposes (a pod SG finding, or an SG that branch ENIs carry as well as
+ * nodes) rather than SGP pods on the affected nodes that the change does not reach.
+ */
+export function sgpPodsExposed(finding: Pick<Finding, 'rule' | 'evidence'>): boolean {
+  return finding.rule.startsWith('pod-sg-') || Number(finding.evidence.details?.sgpPodsExposed ?? 0) > 0;
+}
+
+/**
+ * The SGP pods of a blast radius, said as what they are for this finding.
+ *
+ * @example sgpPodsText(2, false) // '2 pods with their own security groups, not reached (counted apart)'
+ * @example sgpPodsText(1, true) // '1 pod with its own security groups, exposed'
+ */
+export function sgpPodsText(count: number, exposed: boolean): string {
+  const whose = count === 1 ? 'its' : 'their';
+  return `${plural(count, 'pod')} with ${whose} own security groups, ${exposed ? 'exposed' : 'not reached (counted apart)'}`;
+}
+
+/**
  * A blast radius said plainly, for every renderer: "1 node", no "up to 0 pod IPs", "no nodes yet" for node groups
  * without nodes; `names` escapes and shortens the target services for the sink. Undefined when there is nothing to say.
  *
  * @example blastRadiusText({ nodes: 3, podIps: 27, sgpPods: 2, nodeGroups: ['a'], podIpsIsUpperBound: true }, (v) => v.join(', '))
- * // '3 nodes, up to 27 pod IPs (an upper bound); 2 pods with their own security groups counted apart'
+ * // '3 nodes, up to 27 pod IPs (an upper bound); 2 pods with their own security groups, not reached (counted apart)'
  */
 export function blastRadiusText(
   radius: BlastRadius | undefined,
   names: (values: string[]) => string,
+  sgpExposed = false,
 ): string | undefined {
   if (!radius) return undefined;
   const parts: string[] = [];
@@ -43,10 +63,7 @@ export function blastRadiusText(
     const ips = radius.podIps > 0 ? `, up to ${plural(radius.podIps, 'pod IP')} (an upper bound)` : '';
     parts.push(`${plural(radius.nodes, 'node')}${ips}`);
   }
-  if (radius.sgpPods > 0) {
-    const whose = radius.sgpPods === 1 ? 'its' : 'their';
-    parts.push(`${plural(radius.sgpPods, 'pod')} with ${whose} own security groups counted apart`);
-  }
+  if (radius.sgpPods > 0) parts.push(sgpPodsText(radius.sgpPods, sgpExposed));
   if (radius.targetServices?.length) parts.push(`protects ${names(radius.targetServices)}`);
   return parts.length ? parts.join('; ') : undefined;
 }
