@@ -27,7 +27,25 @@ export function nodesOf(inventory: Inventory, scope: NodeScope): Node[] {
 
 /** ENIs attached to an instance, on any network card, as DescribeNetworkInterfaces shows them. */
 export function attachedNetworkInterfaces(inventory: Inventory, instanceId: string): NetworkInterface[] {
-  return inventory.networkInterfaces.filter((eni) => eni.attachment?.instanceId === instanceId);
+  return [...(attachedIndex(inventory).get(instanceId) ?? [])];
+}
+
+/** ENIs by the instance they are attached to, built once per inventory: a scan asks it of every node. */
+const attachedIndexes = new WeakMap<Inventory, Map<string, NetworkInterface[]>>();
+
+function attachedIndex(inventory: Inventory): Map<string, NetworkInterface[]> {
+  let index = attachedIndexes.get(inventory);
+  if (index) return index;
+  index = new Map();
+  for (const eni of inventory.networkInterfaces) {
+    const instanceId = eni.attachment?.instanceId;
+    if (!instanceId) continue;
+    const list = index.get(instanceId);
+    if (list) list.push(eni);
+    else index.set(instanceId, [eni]);
+  }
+  attachedIndexes.set(inventory, index);
+  return index;
 }
 
 /**
