@@ -1,3 +1,4 @@
+export * from './config.ts';
 export * from './plan.ts';
 export * from './prefix-delegation.ts';
 export * from './targets.ts';
