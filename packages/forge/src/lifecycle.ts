@@ -6,13 +6,18 @@
  * commented. Resolved: a comment, the pull request closed, the branch deleted. A branch whose head is not the commit
  * podnet-guard recorded carries someone else's commits: never force-pushed or closed; a comment says why.
  */
-import { type Finding, type RemediationConfig, type RemediationPullRequest, severityAtLeast } from '@podnet-guard/core';
+import {
+  type Finding,
+  type PullRequestEvent,
+  type RemediationConfig,
+  type RemediationOutcome,
+  type RemediationPullRequest,
+  type RemediationTrigger,
+  severityAtLeast,
+} from '@podnet-guard/core';
 import { type Forge, findingBranch, type PullRequest, type RepositoryRef, repositoryRef } from './forge.ts';
-import { capDiff, type PlannedChange, planChange, type RefusedCandidate } from './plan-change.ts';
+import { capDiff, type PlannedChange, planChange } from './plan-change.ts';
 import { COMMENTS, pullRequestBody, pullRequestTitle } from './pull-request-text.ts';
-
-/** What started the run: a finding transition on the bus, or a person's request (the Slack button). */
-export type RemediationTrigger = 'opened' | 'worsened' | 'resolved' | 'requested';
 
 export interface RemediationRun {
   finding: Finding;
@@ -23,15 +28,6 @@ export interface RemediationRun {
   /** ISO time of the run. */
   now: string;
 }
-
-export type PullRequestEvent = 'opened' | 'updated' | 'closed';
-
-export type RemediationOutcome =
-  | { kind: 'skipped'; reason: string }
-  | { kind: 'refused'; reason: string; candidates: RefusedCandidate[] }
-  | { kind: 'planned'; repository: string; baseBranch: string; diff: string; diffTruncated: boolean; paths: string[] }
-  | { kind: 'pull-request'; event: PullRequestEvent; pullRequest: RemediationPullRequest }
-  | { kind: 'left-alone'; reason: string; pullRequest: RemediationPullRequest };
 
 /** Runs the finding's remediation per the config's mode; every outcome is for the caller to announce. */
 export async function runRemediation(forge: Forge, run: RemediationRun): Promise<RemediationOutcome> {

@@ -3,7 +3,13 @@
  * repository whose code owns the resource and yields an edit wins; refusals from every repository are kept so a
  * `Remediation Refused` can name the reasons and the candidates.
  */
-import { type Finding, type RemediationConfig, type RemediationRepository, repositoriesFor } from '@podnet-guard/core';
+import {
+  type Finding,
+  type RefusedCandidate,
+  type RemediationConfig,
+  type RemediationRepository,
+  repositoriesFor,
+} from '@podnet-guard/core';
 import { type ChangeEntry, type RemediationReport, remediate } from '@podnet-guard/remediate';
 import { type BranchSnapshot, type Forge, ForgeError, type RepositoryRef, repositoryRef } from './forge.ts';
 import { remoteRepo } from './remote-repo.ts';
@@ -17,12 +23,6 @@ export interface PlannedChange {
   files: ReadonlyMap<string, string>;
   changes: ChangeEntry[];
   diff: string;
-}
-
-export interface RefusedCandidate {
-  repository: string;
-  path: string;
-  line: number;
 }
 
 export type ChangeOutcome =

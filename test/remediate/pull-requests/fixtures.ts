@@ -1,6 +1,6 @@
 /** A finding, its eksctl repository on the loopback GitHub server, and the forge and config the tests run with. */
-import type { Finding, RemediationConfig, RemediationPullRequest } from '@podnet-guard/core';
-import { createGitHubForge, type Forge, type RemediationRun, type RemediationTrigger } from '@podnet-guard/forge';
+import type { Finding, RemediationConfig, RemediationPullRequest, RemediationTrigger } from '@podnet-guard/core';
+import { createGitHubForge, type Forge, type RemediationRun } from '@podnet-guard/forge';
 import type { GitHubServer } from '../../helpers/github-server.ts';
 
 export const REPOSITORY = 'acme/infra';
