@@ -76,6 +76,10 @@ describe('stackSettings', () => {
       guardConfigParameter: '/podnet-guard/prod/config',
     });
     expect(() => stackSettings({ GUARD_CONFIG_PARAMETER: 'config' }, 'eu-west-1')).toThrow(/not a parameter path/);
+    // The slack section is then checked at the Slack function's cold start, not at deploy.
+    expect(names({ SLACK_DELIVERY: 'on', GUARD_CONFIG_PARAMETER: '/podnet-guard/prod/config' })).toContain(
+      'deliver-slack',
+    );
     expect(() => stackSettings({ GUARD_CONFIG_S3_URI: 'https://x/y' }, 'eu-west-1')).toThrow(/not s3:\/\/bucket\/key/);
   });
 

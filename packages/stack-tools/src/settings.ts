@@ -161,7 +161,9 @@ export function stackSettings(env: Record<string, string | undefined>, homeRegio
     throw new StackSettingsError('SLACK_DELIVERY', `"${slackSetting}" is not on or off`);
   }
   const slackDelivery = slackSetting === 'on';
-  if (slackDelivery && !(guardConfig && JSON.parse(guardConfig).slack)) {
+  // A document in SSM or S3 is read at run time: the function's cold start checks its slack section instead.
+  const storedConfig = Boolean(env.GUARD_CONFIG_PARAMETER?.trim() || env.GUARD_CONFIG_S3_URI?.trim());
+  if (slackDelivery && !storedConfig && !(guardConfig && JSON.parse(guardConfig).slack)) {
     throw new StackSettingsError(
       'SLACK_DELIVERY',
       'is on, but GUARD_CONFIG has no slack section (routes, defaultChannel)',
