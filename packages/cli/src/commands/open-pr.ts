@@ -14,7 +14,11 @@ export interface OpenPullRequestOptions {
 }
 
 /** Opens or updates one pull request per finding; exit 3 when GitHub cannot be reached or refuses the token. */
-export async function openPullRequests(input: unknown, options: OpenPullRequestOptions, io: CommandIO): Promise<ExitCode> {
+export async function openPullRequests(
+  input: unknown,
+  options: OpenPullRequestOptions,
+  io: CommandIO,
+): Promise<ExitCode> {
   const token = io.env.GITHUB_TOKEN;
   if (!token) throw new ExitError(EXIT.usage, '--open-pr needs GITHUB_TOKEN (a fine-grained token)');
   if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/.test(options.repository))
