@@ -91,19 +91,33 @@ export default $config({
       ? new aws.sqs.Queue('SlackPending', { ...queueArgs, visibilityTimeoutSeconds: 120 })
       : undefined;
 
+    /**
+     * The GitHub credential (REMEDIATION=on): created empty; its value is put by hand, never through the deploy
+     * (`{"token": "github_pat_…"}` or `{"appId", "installationId", "privateKey"}`, see the README).
+     */
+    const githubSecret = settings.remediation ? new aws.secretsmanager.Secret('GitHubCredential') : undefined;
+    /** The config parameter and the kill switch live under `/<app>/<stage>/`, which every function may read. */
+    const parameters = tools.remediationParameters($app.name, $app.stage);
+    const configObject = settings.guardConfigS3Uri?.replace(/^s3:\/\//, '');
+
     const resources = {
+      configParameters: $interpolate`arn:${partition}:ssm:${home}:${accountId}:parameter${parameters.path}*`,
+      ...(configObject ? { configObject: $interpolate`arn:${partition}:s3:::${configObject}` } : {}),
       findingsTable: table.arn,
       findingsTableIndexes: $interpolate`${table.arn}/index/*`,
       alertsTopic: alerts.arn,
       findingsBus: bus.arn,
       failureQueue: failedInvocations.arn,
-      ...(slackSecret ? { slackSecret: slackSecret.arn } : {}),
+      ...(slackSecret ? { credentialSecret: slackSecret.arn } : {}),
     };
     // The Slack function's failures go to its own queue, which it drains; every other function's to FailedInvocations.
+    // The remediate function's credential is GitHub's, not Slack's.
     const failureQueueOf = (name: string) =>
       name === 'deliver-slack' && slackPending
         ? { ...resources, failureQueue: slackPending.arn, slackPendingQueue: slackPending.arn }
-        : resources;
+        : name === 'remediate' && githubSecret
+          ? { ...resources, credentialSecret: githubSecret.arn }
+          : resources;
     const environment = tools.functionEnvironment(settings, {
       tableName: table.name,
       topicArn: alerts.arn,
@@ -112,6 +126,12 @@ export default $config({
     });
     /** The Slack functions' environment: the secret, deliver-slack's pending queue, and whether buttons are on. */
     const slackEnvironment = (name: string) => {
+      if (name === 'remediate' && githubSecret)
+        return {
+          ...environment,
+          GITHUB_SECRET_ARN: githubSecret.arn,
+          REMEDIATION_KILL_SWITCH_PARAMETER: parameters.killSwitch,
+        };
       if (!slackSecret || (name !== 'deliver-slack' && name !== 'slack-interactions')) return environment;
       return {
         ...environment,
@@ -238,6 +258,18 @@ export default $config({
         transform: { target: { retryPolicy, deadLetterConfig: { arn: deliveryDlq.arn } } },
       });
       ruleArns.push(digest.nodes.rule.arn);
+    }
+
+    // ---- fix pull requests: a consumer of the findings bus, off the CloudTrail hot path ----
+
+    const remediate = functions.remediate as sst.aws.Function | undefined;
+    if (remediate) {
+      busRuleTo(
+        'Remediation',
+        remediate,
+        'podnet-guard: finding transitions and fix requests to pull requests',
+        tools.REMEDIATION_TRIGGER_PATTERN,
+      );
     }
 
     // ---- Slack buttons: the interactivity URL, and the work it puts on the findings bus ----
@@ -404,6 +436,7 @@ export default $config({
       cloudTrailRules: rules.map((rule) => rule.id),
       forwardingRegions: plan.map((region) => region.region),
       ...(slackSecret ? { slackSecret: slackSecret.arn } : {}),
+      ...(githubSecret ? { githubSecret: githubSecret.arn } : {}),
       // Paste into the Slack app's Interactivity & Shortcuts "Request URL" (docs/slack-app-manifest.yaml).
       ...(slackInteractions ? { slackInteractivityUrl: slackInteractions.url } : {}),
     };

@@ -322,5 +322,34 @@ export function describeFindingStoreContract(name: string, factory: StoreFactory
       expect(pages.flat()).toEqual(ids(prod.items));
       expect(pages.length).toBeGreaterThan(1);
     });
+
+    it('records the fix pull request under remediation, and keeps it through a worsening and a resolution', async () => {
+      const { store, other } = await factory();
+      const remediation = {
+        action: 'revoke-rules' as const,
+        target: { type: 'security-group' as const, id: 'sg-0d0de000000000001' },
+        reason: 'world-open SSH',
+      };
+      const finding = makeFinding({ remediation });
+      await store.record([finding], { now: at(1) });
+      await store.markDelivered(finding.id, 1, at(1));
+      const pullRequest = {
+        url: 'https://github.com/acme/infra/pull/7',
+        number: 7,
+        state: 'open' as const,
+        headSha: 'a'.repeat(40),
+        repository: 'acme/infra',
+      };
+      const before = await store.get(finding.id);
+      const recorded = await other.recordPullRequest(finding.id, pullRequest);
+      expect(recorded?.remediation?.pullRequest).toEqual(pullRequest);
+      expect(recorded?.version).toBeGreaterThan(before!.version);
+      const worse = { ...finding, severity: 'critical' as const, lastSeen: at(2) };
+      expect(kinds(await store.record([worse], { now: at(2) }))).toEqual(['worsened']);
+      expect((await other.get(finding.id))?.remediation).toEqual({ ...remediation, pullRequest });
+      await store.record([resolvedOf(finding)], { now: at(3) });
+      expect((await other.get(finding.id))?.remediation?.pullRequest).toEqual(pullRequest);
+      expect(await store.recordPullRequest('nsw-none', pullRequest)).toBeUndefined();
+    });
   });
 }

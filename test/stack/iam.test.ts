@@ -28,8 +28,10 @@ const RESOURCES = {
   alertsTopic: 'arn:aws:sns:eu-west-1:111122223333:alerts',
   findingsBus: 'arn:aws:events:eu-west-1:111122223333:event-bus/findings',
   failureQueue: 'arn:aws:sqs:eu-west-1:111122223333:failed',
-  slackSecret: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:slack-AbCdEf',
+  credentialSecret: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:slack-AbCdEf',
   slackPendingQueue: 'arn:aws:sqs:eu-west-1:111122223333:slack-pending',
+  configParameters: 'arn:aws:ssm:eu-west-1:111122223333:parameter/podnet-guard/prod/*',
+  configObject: 'arn:aws:s3:::acme-config/podnet-guard/config.json',
 };
 
 const entries = functionEntries();
@@ -266,5 +268,38 @@ describe('functionPermissions', () => {
       'ec2:DescribeVpcs',
       'sqs:SendMessage',
     ]);
+  });
+});
+
+describe('the remediate function and the GitHub client', () => {
+  const inputsOf = (name: string) =>
+    Object.values(bundleOf(name).metafile.outputs).flatMap((output) =>
+      Object.entries(output.inputs)
+        .filter(([, input]) => input.bytesInOutput > 0)
+        .map(([path]) => path),
+    );
+
+  it('is the only bundle that carries octokit: nothing new on the CloudTrail hot path', () => {
+    expect(inputsOf('remediate').some((path) => path.includes('node_modules/@octokit/'))).toBe(true);
+    for (const name of names.filter((candidate) => candidate !== 'remediate'))
+      expect(inputsOf(name).filter((path) => /node_modules\/(?:@octokit|bottleneck)\//.test(path))).toEqual([]);
+  });
+
+  it('reads its GitHub secret and the parameters, updates the finding, and announces on the bus and topic', () => {
+    const statements = stackFunctionPermissions('remediate', RESOURCES);
+    const resourcesOf = (action: string) => statements.find((s) => s.actions.includes(action))?.resources;
+    expect(resourcesOf('secretsmanager:GetSecretValue')).toEqual([RESOURCES.credentialSecret]);
+    expect(resourcesOf('ssm:GetParameter')).toEqual([RESOURCES.configParameters]);
+    expect(resourcesOf('dynamodb:UpdateItem')).toEqual([RESOURCES.findingsTable]);
+    expect(resourcesOf('events:PutEvents')).toEqual([RESOURCES.findingsBus]);
+    expect(resourcesOf('sns:Publish')).toEqual([RESOURCES.alertsTopic]);
+    expect(actionsOf(statements).filter((action) => action.startsWith('ec2:'))).toEqual([]);
+  });
+
+  it('gets s3:GetObject only when a config object is given, never on *', () => {
+    const { configObject: _omitted, ...withoutObject } = RESOURCES;
+    expect(actionsOf(stackFunctionPermissions('on-cloudtrail-event', withoutObject))).not.toContain('s3:GetObject');
+    const withObject = stackFunctionPermissions('on-cloudtrail-event', RESOURCES);
+    expect(withObject.find((s) => s.actions.includes('s3:GetObject'))?.resources).toEqual([RESOURCES.configObject]);
   });
 });

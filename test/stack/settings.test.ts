@@ -61,7 +61,26 @@ describe('stackSettings', () => {
       guardConfig: undefined,
       slackDelivery: false,
       slackInteractivity: false,
+      guardConfigParameter: undefined,
+      guardConfigS3Uri: undefined,
+      remediation: false,
     });
+  });
+
+  it('reads the config document from SSM or S3 when named, and deploys remediation only with REMEDIATION=on', () => {
+    const names = (env: Record<string, string>) =>
+      deployedFunctions(stackSettings(env, 'eu-west-1')).map((fn) => fn.name);
+    expect(names({})).not.toContain('remediate');
+    expect(names({ REMEDIATION: 'on' })).toContain('remediate');
+    expect(stackSettings({ GUARD_CONFIG_PARAMETER: '/podnet-guard/prod/config' }, 'eu-west-1')).toMatchObject({
+      guardConfigParameter: '/podnet-guard/prod/config',
+    });
+    expect(() => stackSettings({ GUARD_CONFIG_PARAMETER: 'config' }, 'eu-west-1')).toThrow(/not a parameter path/);
+    // The slack section is then checked at the Slack function's cold start, not at deploy.
+    expect(names({ SLACK_DELIVERY: 'on', GUARD_CONFIG_PARAMETER: '/podnet-guard/prod/config' })).toContain(
+      'deliver-slack',
+    );
+    expect(() => stackSettings({ GUARD_CONFIG_S3_URI: 'https://x/y' }, 'eu-west-1')).toThrow(/not s3:\/\/bucket\/key/);
   });
 
   it('deploys the slack-interactions function only with SLACK_INTERACTIVITY=on, which needs Slack delivery', () => {

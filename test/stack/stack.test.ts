@@ -185,7 +185,8 @@ describe('deliver-slack permissions', () => {
     const statements = stackFunctionPermissions('deliver-slack', {
       findingsTable: 'table',
       findingsTableIndexes: 'table/index/*',
-      slackSecret: 'secret',
+      credentialSecret: 'secret',
+      configParameters: 'parameters',
       failureQueue: 'pending',
       slackPendingQueue: 'pending',
     });
@@ -197,6 +198,7 @@ describe('deliver-slack permissions', () => {
       'sqs:DeleteMessage',
       'sqs:ReceiveMessage',
       'sqs:SendMessage',
+      'ssm:GetParameter',
     ]);
     for (const action of ['sqs:DeleteMessage', 'sqs:ReceiveMessage', 'sqs:SendMessage']) {
       expect(statements.find((s) => s.actions.includes(action))?.resources).toEqual(['pending']);
@@ -228,7 +230,8 @@ describe('slack-interactions', () => {
       findingsTableIndexes: 'table/index/*',
       alertsTopic: 'topic',
       findingsBus: 'bus',
-      slackSecret: 'secret',
+      credentialSecret: 'secret',
+      configParameters: 'parameters',
       failureQueue: 'failed',
     });
     const resourcesOf = (action: string) => statements.find((s) => s.actions.includes(action))?.resources;
@@ -236,5 +239,18 @@ describe('slack-interactions', () => {
     expect(resourcesOf('events:PutEvents')).toEqual(['bus']);
     expect(resourcesOf('dynamodb:UpdateItem')).toEqual(['table']);
     expect(resourcesOf('sqs:SendMessage')).toEqual(['failed']);
+  });
+});
+
+describe('remediate', () => {
+  it('is deployed only with REMEDIATION=on and subscribes to transitions and Remediation Requested', async () => {
+    const { REMEDIATION_TRIGGER_PATTERN, remediationParameters } = await import('@podnet-guard/stack-tools');
+    const { FINDING_DETAIL_TYPES } = await import('@podnet-guard/aws');
+    const { REMEDIATION_REQUESTED_DETAIL_TYPE } = await import('@podnet-guard/aws/slack');
+    expect(STACK_FUNCTIONS.find((fn) => fn.name === 'remediate')).toMatchObject({ optional: 'remediation' });
+    expect([...REMEDIATION_TRIGGER_PATTERN['detail-type']].sort()).toEqual(
+      [...Object.values(FINDING_DETAIL_TYPES), REMEDIATION_REQUESTED_DETAIL_TYPE].sort(),
+    );
+    expect(remediationParameters('podnet-guard', 'prod').killSwitch).toBe('/podnet-guard/prod/remediation-kill-switch');
   });
 });

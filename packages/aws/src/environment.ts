@@ -6,7 +6,15 @@
  *
  * Free of SDK imports: the Slack function reads its settings here without carrying EC2, SNS or EventBridge code.
  */
-import { ConfigError, type GuardConfig, loadGuardConfig, type SlackConfig, safeParseSchema } from '@podnet-guard/core';
+import {
+  ConfigError,
+  type GuardConfig,
+  loadGuardConfig,
+  parseGuardConfig,
+  type RemediationConfig,
+  type SlackConfig,
+  safeParseSchema,
+} from '@podnet-guard/core';
 import * as z from 'zod/mini';
 
 /** Variables by name, as `process.env` holds them. */
@@ -40,6 +48,10 @@ const RuntimeEnvSchema = z.object({
   INVENTORY_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3600)), 60),
   /** Detector settings (thresholds, allow-list) as JSON; see the README. */
   GUARD_CONFIG: z.optional(z.string()),
+  /** The same document in SSM Parameter Store (a name or ARN); wins over GUARD_CONFIG. */
+  GUARD_CONFIG_PARAMETER: z.optional(z.string()),
+  /** The same document in S3 (`s3://bucket/key`); wins over GUARD_CONFIG. */
+  GUARD_CONFIG_S3_URI: z.optional(z.string()),
   AWS_REGION: z.string().check(z.minLength(1)),
 });
 
@@ -70,7 +82,7 @@ export async function loadRuntimeConfig(env: Environment = processEnvironment())
     throw new ConfigError(`invalid environment: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
   }
   const values = parsed.data;
-  const guard = await loadGuardConfig(guardDocument(values.GUARD_CONFIG || undefined));
+  const guard = await loadGuardConfig(await guardConfigDocument(env));
   return {
     tableName: values.FINDINGS_TABLE,
     topicArn: values.ALERTS_TOPIC_ARN,
@@ -84,19 +96,65 @@ export async function loadRuntimeConfig(env: Environment = processEnvironment())
   };
 }
 
-/** GUARD_CONFIG as a document; unset is `{}`. */
-function guardDocument(text: string | undefined): unknown {
+/** Where the guard config document comes from: SSM, S3, or inline (`GUARD_CONFIG`, unset is `{}`). */
+export type GuardConfigSource =
+  | { kind: 'ssm'; name: string }
+  | { kind: 's3'; bucket: string; key: string }
+  | { kind: 'inline'; text: string | undefined };
+
+/** The source the environment names; throws ConfigError for two sources or a malformed S3 URI. */
+export function guardConfigSource(env: Environment = processEnvironment()): GuardConfigSource {
+  const parameter = env.GUARD_CONFIG_PARAMETER?.trim() || undefined;
+  const uri = env.GUARD_CONFIG_S3_URI?.trim() || undefined;
+  if (parameter && uri) throw missing('GUARD_CONFIG_S3_URI', 'and GUARD_CONFIG_PARAMETER are both set: choose one');
+  if (parameter) return { kind: 'ssm', name: parameter };
+  if (uri) {
+    const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.+)$/.exec(uri);
+    if (!match) throw missing('GUARD_CONFIG_S3_URI', 'is not s3://bucket/key');
+    return { kind: 's3', bucket: match[1]!, key: match[2]! };
+  }
+  return { kind: 'inline', text: env.GUARD_CONFIG || undefined };
+}
+
+/** Documents already read, by source: the parameter or object is read once per container. */
+const documentCache = new Map<string, Promise<string>>();
+
+/** Reads a stored document (the SDK clients load only then); tests replace it. */
+export type ConfigDocumentReader = (source: Exclude<GuardConfigSource, { kind: 'inline' }>) => Promise<string>;
+
+const readStoredDocument: ConfigDocumentReader = async (source) =>
+  (await import('./first-use/config-document.ts')).readConfigDocument(source);
+
+/**
+ * The guard config document the environment names, parsed (JSON); read from SSM or S3 once per container.
+ *
+ * @example const document = await guardConfigDocument({ GUARD_CONFIG_PARAMETER: '/podnet-guard/prod/config' });
+ */
+export async function guardConfigDocument(
+  env: Environment = processEnvironment(),
+  read: ConfigDocumentReader = readStoredDocument,
+): Promise<unknown> {
+  const source = guardConfigSource(env);
+  if (source.kind === 'inline') return parseDocument(source.text, 'GUARD_CONFIG');
+  const key = JSON.stringify(source);
+  let text = documentCache.get(key);
+  if (!text) {
+    text = read(source);
+    documentCache.set(key, text);
+    text.catch(() => documentCache.delete(key)); // a failed read is tried again by the next cold start or call
+  }
+  return parseDocument(await text, source.kind === 'ssm' ? 'GUARD_CONFIG_PARAMETER' : 'GUARD_CONFIG_S3_URI');
+}
+
+/** A config document's JSON; absent is `{}`. */
+function parseDocument(text: string | undefined, variable: string): unknown {
   if (text === undefined) return {};
   try {
     return JSON.parse(text);
   } catch (cause) {
-    throw new ConfigError(
-      'invalid environment: GUARD_CONFIG is not JSON',
-      [{ path: 'GUARD_CONFIG', message: 'not JSON' }],
-      {
-        cause,
-      },
-    );
+    throw new ConfigError(`invalid environment: ${variable} is not JSON`, [{ path: variable, message: 'not JSON' }], {
+      cause,
+    });
   }
 }
 
@@ -164,7 +222,7 @@ export async function loadSlackFunctionConfig(env: Environment = processEnvironm
   if (!tableName) throw missing('FINDINGS_TABLE', 'is not set');
   const secretArn = env.SLACK_SECRET_ARN;
   if (!secretArn?.startsWith('arn:')) throw missing('SLACK_SECRET_ARN', 'is not a secret ARN');
-  const { slack } = await loadGuardConfig(guardDocument(env.GUARD_CONFIG));
+  const { slack } = await loadGuardConfig(await guardConfigDocument(env));
   if (!slack) throw missing('GUARD_CONFIG', 'has no slack section (routes, defaultChannel)');
   return {
     tableName,
@@ -174,4 +232,30 @@ export async function loadSlackFunctionConfig(env: Environment = processEnvironm
     pendingQueueUrl: env.SLACK_PENDING_QUEUE_URL || undefined,
     interactivity: env.SLACK_INTERACTIVITY === 'on',
   };
+}
+
+/** The remediate function's settings: the shared runtime config, its `remediation` section, the secret, the switch. */
+export interface RemediationFunctionConfig {
+  runtime: RuntimeConfig;
+  remediation: RemediationConfig;
+  /** The GitHub credential in Secrets Manager (`GITHUB_SECRET_ARN`): a token or a GitHub App's key. */
+  secretArn: string;
+  /** The kill switch (`REMEDIATION_KILL_SWITCH_PARAMETER`), an SSM parameter read at every run. */
+  killSwitchParameter: string;
+}
+
+/**
+ * Reads and checks the remediate function's environment; throws ConfigError naming the variable. A config without a
+ * `remediation` section is mode `off`.
+ */
+export async function loadRemediationFunctionConfig(
+  env: Environment = processEnvironment(),
+): Promise<RemediationFunctionConfig> {
+  const secretArn = env.GITHUB_SECRET_ARN;
+  if (!secretArn?.startsWith('arn:')) throw missing('GITHUB_SECRET_ARN', 'is not a secret ARN');
+  const killSwitchParameter = env.REMEDIATION_KILL_SWITCH_PARAMETER?.trim();
+  if (!killSwitchParameter) throw missing('REMEDIATION_KILL_SWITCH_PARAMETER', 'is not set');
+  const runtime = await loadRuntimeConfig(env);
+  const remediation = runtime.guard.remediation ?? parseGuardConfig({ remediation: { mode: 'off' } }).remediation!;
+  return { runtime, remediation, secretArn, killSwitchParameter };
 }

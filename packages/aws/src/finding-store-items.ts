@@ -24,6 +24,11 @@ export function findingKey(id: string): Record<string, AttributeValue> {
 export function toItem(record: StoredFinding): Record<string, AttributeValue> {
   const body: Record<string, unknown> = { ...record };
   for (const field of TOP_LEVEL_FIELDS) delete body[field];
+  const pullRequest = record.remediation?.pullRequest;
+  if (record.remediation && pullRequest) {
+    const { pullRequest: _kept, ...remediation } = record.remediation;
+    body.remediation = remediation;
+  }
   const item: Record<string, AttributeValue> = {
     pk: { S: `FINDING#${record.id}` },
     id: { S: record.id },
@@ -55,6 +60,7 @@ export function toItem(record: StoredFinding): Record<string, AttributeValue> {
     item.gsi2sk = { S: `${since}#${record.id}` };
   }
   if (record.expiresAt !== undefined) item.expiresAt = { N: String(record.expiresAt) };
+  if (pullRequest) item.pullRequest = { S: JSON.stringify(pullRequest) };
   return item;
 }
 
@@ -73,6 +79,9 @@ export function fromItem(item: Record<string, AttributeValue>): StoredFinding {
       ...(suppression.at?.S ? { at: suppression.at.S } : {}),
     };
   }
+  // The fix pull request is its own attribute (recordPullRequest writes it), shown inside the remediation.
+  if (item.pullRequest?.S && record.remediation)
+    record.remediation = { ...record.remediation, pullRequest: JSON.parse(item.pullRequest.S) };
   const pending = item.pending?.M;
   if (pending) {
     record.pending = {

@@ -155,6 +155,13 @@ export function createDynamoFindingStore(options: DynamoFindingStoreOptions): Fi
           ':one': { N: '1' },
         },
       }),
+    recordPullRequest: (id, pullRequest) =>
+      updateFinding(table, id, {
+        UpdateExpression: 'SET #pullRequest = :pullRequest ADD #version :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#pullRequest': 'pullRequest', '#version': 'version' },
+        ExpressionAttributeValues: { ':pullRequest': { S: JSON.stringify(pullRequest) }, ':one': { N: '1' } },
+      }),
     unsuppress: (id) =>
       updateFinding(table, id, {
         UpdateExpression: 'REMOVE #suppression ADD #version :one',

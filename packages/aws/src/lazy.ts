@@ -44,6 +44,7 @@ export function lazyFindingStore(load: () => Promise<FindingStore>): FindingStor
     query: async (query) => (await store()).query(query),
     suppress: async (id, suppression) => (await store()).suppress(id, suppression),
     unsuppress: async (id) => (await store()).unsuppress(id),
+    recordPullRequest: async (id, pullRequest) => (await store()).recordPullRequest(id, pullRequest),
     resumeEvent: async (eventId, now) => (await store()).resumeEvent(eventId, now),
     releaseEvent: async (eventId, delivered) => (await store()).releaseEvent(eventId, delivered),
   };

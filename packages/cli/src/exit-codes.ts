@@ -6,7 +6,7 @@ export const EXIT = {
   failOn: 1,
   /** Bad usage or unreadable input. */
   usage: 2,
-  /** AWS could not be read (credentials, network, throttling past retries). */
+  /** AWS or GitHub could not be reached (credentials, network, throttling past retries). */
   aws: 3,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

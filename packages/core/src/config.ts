@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import { loadPatternEngine, PatternEngineMissing, patternEngineLoaded, patternProblem } from './allow-patterns.ts';
 import { detectors } from './detectors/index.ts';
 import { ConfigError, type InputIssue } from './errors.ts';
+import { RemediationConfigSchema } from './remediation/config.ts';
 import { safeParseSchema } from './safe-parse.ts';
 import { SlackConfigSchema } from './slack-routing.ts';
 
@@ -67,6 +68,8 @@ export const GuardConfigSchema = z.strictObject({
   allow: z._default(z.array(AllowEntrySchema), []),
   /** Slack channels per severity, cluster and detector (see slack-routing.ts); absent: no Slack delivery. */
   slack: z.optional(SlackConfigSchema),
+  /** Fix pull requests (the deployed `remediate` function): repositories, mode, labels; see remediation/config.ts. */
+  remediation: z.optional(RemediationConfigSchema),
   /** Rules switched off: never reported, and said so in every output. */
   disabledRules: z._default(z.array(z.string().check(z.minLength(1))), []),
 });

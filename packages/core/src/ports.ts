@@ -3,7 +3,7 @@
  * and local runs). Interfaces only; nothing here runs.
  */
 import type { RecordedTransition, StoredFinding, Suppression } from './findings/transitions.ts';
-import type { DetectorId, Finding, FindingStatus, Severity } from './types/finding.ts';
+import type { DetectorId, Finding, FindingStatus, RemediationPullRequest, Severity } from './types/finding.ts';
 
 /** What an evaluation records: the CloudTrail event id (absent for scans and sweeps) and the evaluation time. */
 export interface RecordContext {
@@ -78,6 +78,8 @@ export interface FindingStore {
   query(query: FindingQuery): Promise<FindingPage>;
   /** Mutes a finding until `suppression.until` (worsening still notifies); undefined when no such finding. */
   suppress(id: string, suppression: Suppression): Promise<StoredFinding | undefined>;
+  /** Records the finding's fix pull request (`remediation.pullRequest`); undefined when no such finding. */
+  recordPullRequest(id: string, pullRequest: RemediationPullRequest): Promise<StoredFinding | undefined>;
   /** Lifts a suppression now (no reminder is sent: whoever lifted it knows); undefined when no such finding. */
   unsuppress(id: string): Promise<StoredFinding | undefined>;
 }

@@ -16,7 +16,9 @@ export type ResourceKind =
   | 'findingsTableIndexes'
   | 'alertsTopic'
   | 'findingsBus'
-  | 'slackSecret'
+  | 'credentialSecret'
+  | 'configParameters'
+  | 'configObject'
   | 'slackPendingQueue';
 
 /** What one SDK command needs: the IAM actions it is authorised by and the resources they act on. */
@@ -92,8 +94,15 @@ export const COMMAND_ACTIONS: Readonly<Record<string, Readonly<Record<string, Co
     ReceiveMessageCommand: { actions: ['sqs:ReceiveMessage'], resources: ['slackPendingQueue'] },
     DeleteMessageCommand: { actions: ['sqs:DeleteMessage'], resources: ['slackPendingQueue'] },
   },
+  '@aws-sdk/client-ssm': {
+    // The config document (GUARD_CONFIG_PARAMETER) and the remediation kill switch, under the stack's parameter path.
+    GetParameterCommand: { actions: ['ssm:GetParameter'], resources: ['configParameters'] },
+  },
+  '@aws-sdk/client-s3': {
+    GetObjectCommand: { actions: ['s3:GetObject'], resources: ['configObject'] },
+  },
   '@aws-sdk/client-secrets-manager': {
-    GetSecretValueCommand: { actions: ['secretsmanager:GetSecretValue'], resources: ['slackSecret'] },
+    GetSecretValueCommand: { actions: ['secretsmanager:GetSecretValue'], resources: ['credentialSecret'] },
   },
 };
 
@@ -101,9 +110,13 @@ export const COMMAND_ACTIONS: Readonly<Record<string, Readonly<Record<string, Co
  * Commands a client bundles for itself that our code never sends with the stack's settings, so they need no action.
  * DynamoDB's client carries `DescribeEndpointsCommand` for endpoint discovery, which it performs only when
  * `AWS_ENABLE_ENDPOINT_DISCOVERY` (or `endpoint_discovery_enabled`) turns it on; the stack sets neither.
+ * S3's client carries `CreateSessionCommand` for directory buckets only.
  */
 export const BUNDLED_NOT_SENT: Readonly<Record<string, readonly string[]>> = {
   '@aws-sdk/client-dynamodb': ['DescribeEndpointsCommand'],
+  // S3 Express One Zone sessions, which the client opens only for directory buckets (`--x-s3` names); the config
+  // document lives in a general purpose bucket.
+  '@aws-sdk/client-s3': ['CreateSessionCommand'],
 };
 
 /**
@@ -120,6 +133,12 @@ export const EXTRA_ACTIONS = {
 
 /** The name of an extra grant in `EXTRA_ACTIONS`. */
 export type ExtraGrant = keyof typeof EXTRA_ACTIONS;
+
+/**
+ * Resources a deployment may not have: a statement that needs only these is left out when the resource is not given
+ * (the code reads it only when configured: `GUARD_CONFIG_S3_URI`), never widened to `*`.
+ */
+export const OPTIONAL_RESOURCES: readonly ResourceKind[] = ['configObject'];
 
 /** A command kept in a bundle that `COMMAND_ACTIONS` does not know: add an entry (after checking its IAM action). */
 export class UnmappedCommandError extends Error {
@@ -221,6 +240,14 @@ export function functionPermissions<T>(
   }
   for (const extra of extras) add([extra], EXTRA_ACTIONS[extra].actions);
   return [...byResources.values()]
+    .filter(
+      ({ kinds }) =>
+        !kinds.every(
+          (kind) =>
+            OPTIONAL_RESOURCES.includes(kind as ResourceKind) &&
+            resources[kind as keyof StackResources<T>] === undefined,
+        ),
+    )
     .sort((a, b) => a.kinds.join('+').localeCompare(b.kinds.join('+')))
     .map(({ kinds, actions }) => ({
       actions: [...actions].sort(),

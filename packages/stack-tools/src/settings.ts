@@ -31,6 +31,26 @@ export interface StackSettings {
   slackDelivery: boolean;
   /** `SLACK_INTERACTIVITY=on`: buttons on Slack messages, answered by the slack-interactions function's URL. */
   slackInteractivity: boolean;
+  /** `GUARD_CONFIG_PARAMETER`: the config document in SSM, under `/<app>/<stage>/` (the functions' grant). */
+  guardConfigParameter?: string | undefined;
+  /** `GUARD_CONFIG_S3_URI`: the config document in S3 (`s3://bucket/key`). */
+  guardConfigS3Uri?: string | undefined;
+  /** `REMEDIATION=on`: deploy the remediate function, its GitHub secret and its trigger. */
+  remediation?: boolean;
+}
+
+/** Where the functions read the config document besides GUARD_CONFIG, and whether remediation is deployed. */
+function configSourceSettings(
+  env: Record<string, string | undefined>,
+): Pick<StackSettings, 'guardConfigParameter' | 'guardConfigS3Uri' | 'remediation'> {
+  const parameter = env.GUARD_CONFIG_PARAMETER?.trim() || undefined;
+  if (parameter && !parameter.startsWith('/'))
+    throw new StackSettingsError('GUARD_CONFIG_PARAMETER', `"${parameter}" is not a parameter path (/…)`);
+  const uri = env.GUARD_CONFIG_S3_URI?.trim() || undefined;
+  if (uri && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/.test(uri))
+    throw new StackSettingsError('GUARD_CONFIG_S3_URI', `"${uri}" is not s3://bucket/key`);
+  if (parameter && uri) throw new StackSettingsError('GUARD_CONFIG_S3_URI', 'and GUARD_CONFIG_PARAMETER: choose one');
+  return { guardConfigParameter: parameter, guardConfigS3Uri: uri, remediation: onOff(env, 'REMEDIATION') };
 }
 
 /** A setting that cannot be used; `variable` names the environment variable. */
@@ -141,7 +161,9 @@ export function stackSettings(env: Record<string, string | undefined>, homeRegio
     throw new StackSettingsError('SLACK_DELIVERY', `"${slackSetting}" is not on or off`);
   }
   const slackDelivery = slackSetting === 'on';
-  if (slackDelivery && !(guardConfig && JSON.parse(guardConfig).slack)) {
+  // A document in SSM or S3 is read at run time: the function's cold start checks its slack section instead.
+  const storedConfig = Boolean(env.GUARD_CONFIG_PARAMETER?.trim() || env.GUARD_CONFIG_S3_URI?.trim());
+  if (slackDelivery && !storedConfig && !(guardConfig && JSON.parse(guardConfig).slack)) {
     throw new StackSettingsError(
       'SLACK_DELIVERY',
       'is on, but GUARD_CONFIG has no slack section (routes, defaultChannel)',
@@ -170,6 +192,7 @@ export function stackSettings(env: Record<string, string | undefined>, homeRegio
     guardConfig,
     slackDelivery,
     slackInteractivity,
+    ...configSourceSettings(env),
   };
 }
 

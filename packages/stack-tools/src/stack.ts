@@ -25,7 +25,7 @@ export interface StackFunction {
   /** Grants beyond its SDK calls (see `EXTRA_ACTIONS`). */
   extras: readonly ExtraGrant[];
   /** Deployed only when this feature is on (see `deployedFunctions`). */
-  optional?: 'slack' | 'slack-interactivity';
+  optional?: 'slack' | 'slack-interactivity' | 'remediation';
   /** A Lambda Function URL (auth NONE) in front of it: Slack's interactivity URL, which Slack signs itself. */
   functionUrl?: boolean;
 }
@@ -84,17 +84,29 @@ export const STACK_FUNCTIONS: readonly StackFunction[] = [
     optional: 'slack-interactivity',
     functionUrl: true,
   },
+  {
+    name: 'remediate',
+    component: 'Remediate',
+    handler: 'functions/remediate.handler',
+    // Reads a repository through the API and keeps one pull request, with writes spaced 1 s apart as GitHub asks and
+    // room for a rate-limit wait. Deployed only when REMEDIATION is on.
+    timeoutSeconds: 300,
+    memoryMb: 512,
+    extras: ['failureQueue'],
+    optional: 'remediation',
+  },
 ];
 
 /** The functions a deployment with these settings gets: the optional ones only when their setting asks for them. */
 export function deployedFunctions(
-  settings: Pick<StackSettings, 'slackDelivery' | 'slackInteractivity'>,
+  settings: Pick<StackSettings, 'slackDelivery' | 'slackInteractivity'> & { remediation?: boolean },
 ): readonly StackFunction[] {
   return STACK_FUNCTIONS.filter(
     (fn) =>
       fn.optional === undefined ||
       (fn.optional === 'slack' && settings.slackDelivery) ||
-      (fn.optional === 'slack-interactivity' && settings.slackInteractivity),
+      (fn.optional === 'slack-interactivity' && settings.slackInteractivity) ||
+      (fn.optional === 'remediation' && settings.remediation === true),
   );
 }
 
@@ -173,8 +185,30 @@ export function functionEnvironment<T>(
     WATCHED_REGIONS: settings.watchedRegions.join(','),
     INVENTORY_CACHE_SECONDS: String(settings.inventoryCacheSeconds),
     ...(settings.guardConfig ? { GUARD_CONFIG: settings.guardConfig } : {}),
+    ...(settings.guardConfigParameter ? { GUARD_CONFIG_PARAMETER: settings.guardConfigParameter } : {}),
+    ...(settings.guardConfigS3Uri ? { GUARD_CONFIG_S3_URI: settings.guardConfigS3Uri } : {}),
   };
 }
+
+/**
+ * The remediation parameters' names under the stack's path: the kill switch, read at every run of the remediate
+ * function. The config parameter (`GUARD_CONFIG_PARAMETER`) must live under the same path for the grant to cover it.
+ *
+ * @example remediationParameters('podnet-guard', 'prod'); // { path: '/podnet-guard/prod/', killSwitch: '/podnet-guard/prod/remediation-kill-switch' }
+ */
+export function remediationParameters(app: string, stage: string): { path: string; killSwitch: string } {
+  const path = `/${app}/${stage}/`;
+  return { path, killSwitch: `${path}remediation-kill-switch` };
+}
+
+/**
+ * The findings-bus pattern the remediate function subscribes to: finding transitions and `Remediation Requested`
+ * (the Slack "Open fix PR" button, packages/aws/src/slack/slack-actions.ts).
+ */
+export const REMEDIATION_TRIGGER_PATTERN = {
+  source: ['podnet-guard'],
+  'detail-type': ['Finding Opened', 'Finding Worsened', 'Finding Resolved', 'Remediation Requested'],
+} as const;
 
 /**
  * The HTTP API's routes, all IAM-authorised, all served by the evaluate-api function. test/stack/stack.test.ts checks

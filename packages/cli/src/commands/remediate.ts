@@ -9,6 +9,7 @@ import { EXIT, ExitError } from '../exit-codes.ts';
 import { parseOptionsAndOperands } from '../options.ts';
 
 const USAGE = `usage: podnet-guard remediate <findings.json|-> --repo <dir> [--id <finding-id>]... [--write] [--format diff|json]
+       podnet-guard remediate <findings.json|-> --open-pr <owner/repo> [--base <branch>] [--id <finding-id>]...
 
 <findings.json|-> is the JSON output of scan or evaluate-event, or one finding.
 
@@ -17,8 +18,11 @@ options:
   --id <finding-id>      only this finding (repeatable)
   --write                edit the files in place (default: print the change only)
   --format diff|json     a unified diff for git apply (default), or {"changes", "refused", "unsupported"}
+  --open-pr <owner/repo> open (or update) one pull request per finding on GitHub instead, reading the repository
+                         through the API; needs GITHUB_TOKEN (GITHUB_API_URL for GitHub Enterprise Server)
+  --base <branch>        the branch --open-pr targets (default main)
 
-exit codes: 0 ran (whatever it changed or refused), 2 bad usage or input`;
+exit codes: 0 ran (whatever it changed or refused), 2 bad usage or input, 3 GitHub could not be reached`;
 
 export const remediateCommand: Command = {
   summary: 'Edit the eksctl, Karpenter, CloudFormation or Terraform files that own what findings report.',
@@ -29,13 +33,16 @@ export const remediateCommand: Command = {
       id: { type: 'string', multiple: true },
       write: { type: 'boolean' },
       format: { type: 'string' },
+      'open-pr': { type: 'string' },
+      base: { type: 'string' },
     });
     const format = values.format ?? 'diff';
     if (format !== 'diff' && format !== 'json')
       throw new ExitError(EXIT.usage, `--format must be diff or json, not ${JSON.stringify(format)}`);
     if (positionals.length !== 1)
       throw new ExitError(EXIT.usage, 'give exactly one findings file (or - for standard input)');
-    if (!values.repo) throw new ExitError(EXIT.usage, 'give --repo <dir>');
+    if (!values.repo && !values['open-pr'])
+      throw new ExitError(EXIT.usage, 'give --repo <dir> or --open-pr <owner/repo>');
     const [path] = positionals as [string];
     const input = parseJson(await readInput(path, io), `findings ${path}`);
     try {
@@ -44,6 +51,15 @@ export const remediateCommand: Command = {
       if (error instanceof InputError) throw new ExitError(EXIT.usage, error.message);
       throw error;
     }
+    if (values['open-pr']) {
+      const { openPullRequests } = await import('./open-pr.ts');
+      return openPullRequests(
+        input,
+        { repository: values['open-pr'], baseBranch: values.base ?? 'main', ids: values.id },
+        io,
+      );
+    }
+    if (!values.repo) throw new ExitError(EXIT.usage, 'give --repo <dir>');
     let repo: Awaited<ReturnType<typeof openRepo>>;
     try {
       repo = await openRepo(values.repo);

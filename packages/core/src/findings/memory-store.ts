@@ -137,6 +137,12 @@ export function createMemoryFindingStore(options: MemoryFindingStoreOptions = {}
         delete record.suppression;
         return true;
       }),
+    recordPullRequest: async (id, pullRequest) =>
+      update(id, (record) => {
+        if (!record.remediation) return false;
+        record.remediation = { ...record.remediation, pullRequest };
+        return true;
+      }),
     all: () =>
       [...records.values()]
         .sort((a, b) => compareKeys(findingSortKey(a), findingSortKey(b)))

@@ -242,6 +242,9 @@ export function decideTransition(
   };
   if (previous.lastNotified !== undefined) record.lastNotified = previous.lastNotified;
   if (previous.pending !== undefined) record.pending = previous.pending;
+  // The fix pull request outlives each evaluation's remediation: the next run updates the same one.
+  const pullRequest = previous.remediation?.pullRequest;
+  if (pullRequest && record.remediation) record.remediation = { ...record.remediation, pullRequest };
   let transition: Transition = 'unchanged';
   if (next.status === 'suppressed') transition = 'unchanged';
   // Allow-listed until now, so never told: an opening, not a worsening.

@@ -134,6 +134,17 @@ export interface Remediation {
   /** Rules to revoke (revoke-rules): `direction`, `ruleId`, `protocol`, ports, `peer`, `peerKey`, `description`. */
   revoke?: Record<string, unknown>[];
   reason: string;
+  /** The fix pull request the deployed `remediate` function keeps for this finding (set by the store, not detectors). */
+  pullRequest?: RemediationPullRequest;
+}
+
+/** A finding's fix pull request as last seen: `headSha` is the commit podnet-guard pushed (foreign commits differ). */
+export interface RemediationPullRequest {
+  url: string;
+  number: number;
+  state: 'open' | 'closed' | 'merged';
+  headSha: string;
+  repository: string;
 }
 
 export interface Finding {
