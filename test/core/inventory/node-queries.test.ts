@@ -1,4 +1,4 @@
-import { attachedNetworkInterfaces, buildInventory, type Inventory, nodesOf, trunkOf } from '@podnet-guard/core';
+import { buildInventory, type Inventory, nodesOf, trunkOf } from '@podnet-guard/core';
 import { describe, expect, it } from 'vitest';
 import { inventoryFrom, snapshotBuilder } from '../../helpers/inventory-builder.ts';
 
@@ -42,14 +42,14 @@ describe('nodesOf', () => {
   });
 });
 
-describe('attachedNetworkInterfaces', () => {
+describe('inventory.networkInterfacesOf', () => {
   it("lists every ENI attached to the instance, the trunk included, and no other instance's", () => {
     const inventory = twoClusters();
-    const enis = attachedNetworkInterfaces(inventory, SGP_NODE);
+    const enis = inventory.networkInterfacesOf(SGP_NODE);
     expect(enis.length).toBeGreaterThan(1);
     expect(enis.every((eni) => eni.attachment?.instanceId === SGP_NODE)).toBe(true);
     expect(enis.some((eni) => eni.interfaceType === 'trunk')).toBe(true);
-    expect(attachedNetworkInterfaces(inventory, 'i-0000000000000000f')).toEqual([]);
+    expect(inventory.networkInterfacesOf('i-0000000000000000f')).toEqual([]);
   });
 });
 
@@ -75,7 +75,7 @@ describe('trunkOf', () => {
         return rest;
       }),
     });
-    expect(attachedNetworkInterfaces(detached, SGP_NODE).some((eni) => eni.id === trunkId)).toBe(false);
+    expect(detached.networkInterfacesOf(SGP_NODE).some((eni) => eni.id === trunkId)).toBe(false);
     expect(trunkOf(detached, node(detached, SGP_NODE))?.id).toBe(trunkId);
   });
 });

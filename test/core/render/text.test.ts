@@ -122,6 +122,7 @@ describe('renderFindingText', () => {
 
   it('says which SGP pods a finding exposes and which it does not reach, in every sink', () => {
     const podSg = dataStoreFinding({ rule: 'pod-sg-world-open-ingress' });
+    podSg.evidence = { ...podSg.evidence, details: { sgpPodsExposed: 6 } };
     podSg.blastRadius = { ...podSg.blastRadius!, podIps: 0, sgpPods: 6, targetServices: [] };
     const mixed = dataStoreFinding({ rule: 'world-open-ingress' });
     mixed.evidence = { ...mixed.evidence, details: { sgpPodsExposed: 2, sgpPodsNotReached: 1 } };

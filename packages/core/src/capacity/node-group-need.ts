@@ -5,11 +5,23 @@
 
 import { nodesOf } from '../inventory/node-queries.ts';
 import { sgpStatus } from '../inventory/sgp.ts';
-import type { Inventory, NodeGroup } from '../types/inventory.ts';
+import type { Inventory, NodeGroup, SnapshotKey } from '../types/inventory.ts';
 import { effectiveMaxPods } from './effective-max-pods.ts';
 import { cniSettingsOf, nodeIpNeed } from './subnet-headroom.ts';
 
 /** What a node group needs from one of its subnets to reach its maximum size (see {@link groupNeed}). */
+/** What a node group's need (its nodes, effective maxPods and CNI settings) is worked out from. */
+export const NODE_GROUP_NEED_READS = [
+  'DescribeNetworkInterfaces',
+  'DescribeInstances',
+  'DescribeInstanceTypes',
+  'DescribeLaunchTemplateVersions',
+  'DescribeAutoScalingGroups',
+  'DescribeCluster',
+  'DescribeNodegroup',
+  'DescribeAddon',
+] as const satisfies readonly SnapshotKey[];
+
 export interface GroupNeed {
   nodeGroup: string;
   cluster: string;

@@ -4,9 +4,10 @@
  * free, so a fragmented subnet fails with `InsufficientCidrBlocks` while hundreds of single addresses are free: free
  * IPs alone do not tell. Pure arithmetic over the inventory; no AWS call.
  */
+
+import { vpcCniEnv } from '../inventory/addon-config.ts';
 import { parseCidr } from '../inventory/cidr.ts';
-import type { Addon, InstanceTypeInfo, Inventory, Subnet } from '../types/inventory.ts';
-import { parseYaml, YamlParserNotLoaded } from '../yaml.ts';
+import type { InstanceTypeInfo, Inventory, Subnet } from '../types/inventory.ts';
 import { computeMaxPods, IPS_PER_PREFIX } from './max-pods.ts';
 
 /** Addresses AWS keeps in every subnet: the first four (network, router, DNS, future) and the last. */
@@ -233,26 +234,6 @@ export interface CniSettings {
   /** `WARM_PREFIX_TARGET` (default 1): prefixes the CNI keeps ready beyond those in use. */
   warmPrefixTarget: number;
   source: string;
-}
-
-/** The `env` map of a `vpc-cni` add-on configuration (JSON or YAML), or undefined when it cannot be read. */
-export function vpcCniEnv(addon: Addon): Record<string, string> | undefined {
-  const text = addon.configurationValues?.trim();
-  if (!text) return {};
-  let parsed: unknown;
-  try {
-    // YAML 1.2 reads JSON too, and configurationValues takes both.
-    parsed = parseYaml(text);
-  } catch (error) {
-    if (error instanceof YamlParserNotLoaded) throw error;
-    return undefined;
-  }
-  if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== 'object') return undefined;
-  const env = (parsed as Record<string, unknown>).env;
-  if (env === null || env === undefined) return {};
-  if (typeof env !== 'object') return undefined;
-  return Object.fromEntries(Object.entries(env as Record<string, unknown>).map(([key, value]) => [key, String(value)]));
 }
 
 /**

@@ -15,7 +15,7 @@ export {
 } from './classify.ts';
 export { buildInventory } from './inventory.ts';
 export { LAUNCH_TEMPLATE_ID_TAG, LAUNCH_TEMPLATE_VERSION_TAG, loadSnapshot } from './load-snapshot.ts';
-export { attachedNetworkInterfaces, type NodeScope, nodesOf, trunkOf } from './node-queries.ts';
+export { type NodeScope, nodesOf, trunkOf } from './node-queries.ts';
 export {
   branchEnisCarrying,
   isPodSecurityGroup,

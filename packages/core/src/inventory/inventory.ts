@@ -27,6 +27,7 @@ import {
   serviceOfNetworkInterface,
   TRUNK_ENI_TAG,
 } from './classify.ts';
+import { selectLaunchTemplateVersion } from './queries.ts';
 
 /** Addresses of one delegated IPv4 prefix (a /28). */
 const IPS_PER_IPV4_PREFIX = 16;
@@ -268,6 +269,9 @@ export function buildInventory(data: InventoryData): Inventory {
     },
     subnet: (subnetId) => index.subnets.get(subnetId),
     networkInterface: (eniId) => index.enis.get(eniId),
+    networkInterfacesOf: (instanceId) => [...(index.enisByInstance.get(instanceId) ?? [])],
+    networkInterfacesWith: (groupId) => [...(index.enisByGroup.get(groupId) ?? [])],
+    branchesOfTrunk: (trunkEniId) => [...(index.branchesByTrunk.get(trunkEniId) ?? [])],
     instance: (instanceId) => index.instances.get(instanceId),
     cluster: (name) => index.clusters.get(name),
     nodeGroup: (cluster, name) => index.nodeGroups.get(`${cluster}/${name}`),
@@ -275,22 +279,14 @@ export function buildInventory(data: InventoryData): Inventory {
 }
 
 /**
- * Resolves which launch template version a reference means: a number, `$Latest`, or `$Default` (also when absent).
- * When the snapshot lacks that version, every known version counts, so an SG is never missed for want of a version.
+ * The versions of a template whose SGs make a node SG: the one the reference means (queries.ts), or every known
+ * version when the snapshot lacks it, so an SG is never missed for want of a version.
  */
 function resolveTemplateVersions(
   versions: LaunchTemplateVersion[],
   version: string | undefined,
 ): LaunchTemplateVersion[] {
-  if (versions.length === 0) return [];
-  let chosen: LaunchTemplateVersion | undefined;
-  if (version === '$Latest') {
-    chosen = versions.reduce((a, b) => (b.versionNumber > a.versionNumber ? b : a));
-  } else if (version === undefined || version === '$Default') {
-    chosen = versions.find((v) => v.defaultVersion);
-  } else {
-    chosen = versions.find((v) => String(v.versionNumber) === version);
-  }
+  const chosen = selectLaunchTemplateVersion(versions, version);
   return chosen ? [chosen] : versions;
 }
 

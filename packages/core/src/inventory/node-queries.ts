@@ -25,29 +25,6 @@ export function nodesOf(inventory: Inventory, scope: NodeScope): Node[] {
     .filter((node) => node.cluster === scope.cluster && (group === undefined || node.nodeGroup === group));
 }
 
-/** ENIs attached to an instance, on any network card, as DescribeNetworkInterfaces shows them. */
-export function attachedNetworkInterfaces(inventory: Inventory, instanceId: string): NetworkInterface[] {
-  return [...(attachedIndex(inventory).get(instanceId) ?? [])];
-}
-
-/** ENIs by the instance they are attached to, built once per inventory: a scan asks it of every node. */
-const attachedIndexes = new WeakMap<Inventory, Map<string, NetworkInterface[]>>();
-
-function attachedIndex(inventory: Inventory): Map<string, NetworkInterface[]> {
-  let index = attachedIndexes.get(inventory);
-  if (index) return index;
-  index = new Map();
-  for (const eni of inventory.networkInterfaces) {
-    const instanceId = eni.attachment?.instanceId;
-    if (!instanceId) continue;
-    const list = index.get(instanceId);
-    if (list) list.push(eni);
-    else index.set(instanceId, [eni]);
-  }
-  attachedIndexes.set(inventory, index);
-  return index;
-}
-
 /**
  * The trunk ENI of a node, if any: among the ENIs attached to it, and the ENIs its instance lists (DescribeInstances
  * may show a trunk that a scoped DescribeNetworkInterfaces answer did not return as attached).
@@ -60,5 +37,5 @@ export function trunkOf(inventory: Inventory, node: Node): NetworkInterface | un
     const eni = inventory.networkInterface(id);
     return eni ? [eni] : [];
   });
-  return [...attachedNetworkInterfaces(inventory, node.instance.id), ...listed].find(isTrunkEni);
+  return [...inventory.networkInterfacesOf(node.instance.id), ...listed].find(isTrunkEni);
 }

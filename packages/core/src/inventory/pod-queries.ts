@@ -22,42 +22,14 @@ export interface PodSgExposure {
   clusters: string[];
 }
 
-interface BranchIndex {
-  byGroup: Map<string, NetworkInterface[]>;
-  byTrunk: Map<string, NetworkInterface[]>;
-}
-
-/** Built once per inventory: a scan asks this of every SG. */
-const indexes = new WeakMap<Inventory, BranchIndex>();
-
-function branchIndex(inventory: Inventory): BranchIndex {
-  let index = indexes.get(inventory);
-  if (index) return index;
-  index = { byGroup: new Map(), byTrunk: new Map() };
-  for (const eni of inventory.networkInterfaces) {
-    if (!isBranchEni(eni)) continue;
-    for (const groupId of new Set(eni.groupIds)) push(index.byGroup, groupId, eni);
-    const trunk = eni.tags[TRUNK_ENI_TAG];
-    if (trunk) push(index.byTrunk, trunk, eni);
-  }
-  indexes.set(inventory, index);
-  return index;
-}
-
-function push<V>(map: Map<string, V[]>, key: string, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
 /** Branch ENIs (one SGP pod each) that carry the security group now. */
 export function branchEnisCarrying(inventory: Inventory, groupId: string): NetworkInterface[] {
-  return [...(branchIndex(inventory).byGroup.get(groupId) ?? [])];
+  return inventory.networkInterfacesWith(groupId).filter(isBranchEni);
 }
 
 /** True when any branch ENI carries the SG now: a pod security group. */
 export function isPodSecurityGroup(inventory: Inventory, groupId: string): boolean {
-  return branchIndex(inventory).byGroup.has(groupId);
+  return inventory.networkInterfacesWith(groupId).some(isBranchEni);
 }
 
 /** The node a branch ENI's pod runs on: its trunk ENI's instance. */
@@ -89,11 +61,10 @@ export function podSgExposure(inventory: Inventory, groupId: string): PodSgExpos
 
 /** SGP pods (branch ENIs) on the nodes, leaving out those whose branch ENIs carry `exceptGroupId`. */
 export function sgpPodsOnNodes(inventory: Inventory, nodes: readonly Node[], exceptGroupId?: string): number {
-  const { byTrunk } = branchIndex(inventory);
   let count = 0;
   for (const node of nodes) {
     const trunk = trunkOf(inventory, node);
-    for (const branch of trunk ? (byTrunk.get(trunk.id) ?? []) : []) {
+    for (const branch of trunk ? inventory.branchesOfTrunk(trunk.id) : []) {
       if (exceptGroupId === undefined || !branch.groupIds.includes(exceptGroupId)) count += 1;
     }
   }

@@ -37,11 +37,18 @@ export function launchTemplateVersion(inventory: Inventory, ref: LaunchTemplateR
       (ref.id !== undefined && version.launchTemplateId === ref.id) ||
       (ref.name !== undefined && version.launchTemplateName === ref.name),
   );
+  return selectLaunchTemplateVersion(versions, ref.version);
+}
+
+/** Among one template's versions, the one a selector means (see {@link launchTemplateVersion}); undefined when unknown. */
+export function selectLaunchTemplateVersion(
+  versions: readonly LaunchTemplateVersion[],
+  selector: string | undefined,
+): LaunchTemplateVersion | undefined {
   if (versions.length === 0) return undefined;
-  const wanted = ref.version;
-  if (wanted === '$Latest') return versions.reduce((a, b) => (b.versionNumber > a.versionNumber ? b : a));
-  if (wanted === undefined || wanted === '$Default') return versions.find((version) => version.defaultVersion);
-  if (VERSION_NUMBER.test(wanted)) return versions.find((version) => version.versionNumber === Number(wanted));
+  if (selector === '$Latest') return versions.reduce((a, b) => (b.versionNumber > a.versionNumber ? b : a));
+  if (selector === undefined || selector === '$Default') return versions.find((version) => version.defaultVersion);
+  if (VERSION_NUMBER.test(selector)) return versions.find((version) => version.versionNumber === Number(selector));
   return undefined;
 }
 

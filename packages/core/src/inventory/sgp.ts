@@ -10,7 +10,7 @@
  */
 import type { CloudTrailEvent } from '../cloudtrail/types.ts';
 import type { Addon, Inventory, NetworkInterface } from '../types/inventory.ts';
-import { parseYaml, YamlParserNotLoaded } from '../yaml.ts';
+import { vpcCniEnv } from './addon-config.ts';
 import { clusterOfEniTags, isTrunkEni } from './classify.ts';
 
 /** Which signal showed that SGP is on. */
@@ -45,24 +45,10 @@ export function isTrunkCreation(event: CloudTrailEvent): boolean {
  * podEniSetting({ clusterName: 'prod', name: 'vpc-cni', configurationValues: 'env:\n  ENABLE_POD_ENI: "true"\n' }); // true
  */
 export function podEniSetting(addon: Addon): boolean | undefined {
-  const text = addon.configurationValues?.trim();
-  if (!text) return false;
-  let parsed: unknown;
-  try {
-    // YAML 1.2 is a superset of JSON, so one parser reads both forms.
-    parsed = parseYaml(text);
-  } catch (error) {
-    if (error instanceof YamlParserNotLoaded) throw error;
-    return undefined;
-  }
-  if (parsed === null || parsed === undefined) return false;
-  if (typeof parsed !== 'object') return undefined;
-  const env = (parsed as Record<string, unknown>).env;
-  if (env === undefined || env === null) return false;
-  if (typeof env !== 'object') return undefined;
-  const value = (env as Record<string, unknown>).ENABLE_POD_ENI;
-  // EKS wants strings, but an unquoted YAML `true` is what people write.
-  return value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
+  const env = vpcCniEnv(addon);
+  if (!env) return undefined;
+  // EKS wants strings, but an unquoted YAML `true` is what people write (vpcCniEnv gives it as 'true').
+  return env.ENABLE_POD_ENI?.trim().toLowerCase() === 'true';
 }
 
 /** Trunk ENIs of a cluster: on its nodes, or tagged for it. */

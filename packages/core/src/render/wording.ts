@@ -25,11 +25,11 @@ export function humanDuration(minutes: number): string {
 }
 
 /**
- * Whether a finding's `sgpPods` are pods it exposes (a pod SG finding, or an SG that branch ENIs carry as well as
- * nodes) rather than SGP pods on the affected nodes that the change does not reach.
+ * Whether a finding's `sgpPods` are pods it exposes rather than SGP pods on the affected nodes that the change does
+ * not reach: the finding says so in `details.sgpPodsExposed` (pod SG findings, and SGs branch ENIs carry too).
  */
-export function sgpPodsExposed(finding: Pick<Finding, 'rule' | 'evidence'>): boolean {
-  return finding.rule.startsWith('pod-sg-') || Number(finding.evidence.details?.sgpPodsExposed ?? 0) > 0;
+export function sgpPodsExposed(finding: Pick<Finding, 'evidence'>): boolean {
+  return Number(finding.evidence.details?.sgpPodsExposed ?? 0) > 0;
 }
 
 /**

@@ -278,6 +278,12 @@ export interface Inventory extends InventoryData {
   prefixListCidrs(prefixListId: string): string[] | undefined;
   subnet(subnetId: string): Subnet | undefined;
   networkInterface(eniId: string): NetworkInterface | undefined;
+  /** ENIs attached to an instance, on any network card. */
+  networkInterfacesOf(instanceId: string): NetworkInterface[];
+  /** ENIs that carry a security group (of any kind: node, branch, data store). */
+  networkInterfacesWith(groupId: string): NetworkInterface[];
+  /** Branch ENIs (one SGP pod each) the VPC resource controller tied to a trunk ENI. */
+  branchesOfTrunk(trunkEniId: string): NetworkInterface[];
   instance(instanceId: string): Instance | undefined;
   cluster(name: string): Cluster | undefined;
   nodeGroup(cluster: string, name: string): NodeGroup | undefined;

@@ -5,7 +5,7 @@
  * `vpcresources.k8s.aws/trunk-eni-id` and `vlan-id` tags): the sample account's payments pods, or the builder's
  * `sgpPod`. An SG that node ENIs carry too is one finding of the node rule, counting node pods and SGP pods apart.
  */
-import { defaultGuardConfig, type Finding, NOT_A_POD_SG_NOW } from '@podnet-guard/core';
+import { defaultGuardConfig, type Finding, NOT_A_POD_SG_NOW, renderFindingText } from '@podnet-guard/core';
 import { describe, expect, it } from 'vitest';
 import { podSgIngress } from '../../../../packages/core/src/detectors/node-sg-widening/pod-sg-ingress.ts';
 import { loadEvent } from '../../../helpers/events.ts';
@@ -181,6 +181,8 @@ describe('what a pod SG finding says', () => {
     });
     // The node SG of the same nodes is not touched: no node rule fires.
     expect(findings.filter((f) => f.rule === 'world-open-ingress')).toEqual([]);
+    // What a person reads: those pods are exposed, not "counted apart".
+    expect(renderFindingText(finding)).toContain('6 pods with their own security groups, exposed');
   });
 
   it('resolves on a revoke that removes what opened it', () => {
@@ -238,6 +240,7 @@ describe('an SG on node ENIs and branch ENIs: one finding that counts both, apar
     expect(finding.blastRadius).toMatchObject({ nodes: 3, sgpPods: 2 });
     expect(finding.evidence.details).toMatchObject({ sgpPodsNotReached: 2 });
     expect(finding.summary).toContain('2 pod(s) with their own security groups on those nodes are not reached by it');
+    expect(renderFindingText(finding)).toContain('2 pods with their own security groups, not reached (counted apart)');
     // prod runs SGP (a trunk ENI on a node): pods that get this SG later were not judged.
     expect(finding.blastRadius?.unknown).toEqual([NOT_A_POD_SG_NOW]);
   });

@@ -5,6 +5,7 @@
  */
 import { type EffectiveMaxPods, effectiveMaxPods } from '../../capacity/effective-max-pods.ts';
 import { computeMaxPods, type MaxPodsResult, plainMaxPodsArithmetic } from '../../capacity/max-pods.ts';
+import { NODE_GROUP_NEED_READS } from '../../capacity/node-group-need.ts';
 import { type CniSettings, cniSettingsOf } from '../../capacity/subnet-headroom.ts';
 import type { CloudTrailEvent, EventDetail } from '../../cloudtrail/types.ts';
 import { eventEvidence } from '../../findings/build.ts';
@@ -28,16 +29,7 @@ const MAX_PODS_OVER_IP_CAPACITY = {
 
 export const maxPodsOverIpCapacity = defineRule({
   ...MAX_PODS_OVER_IP_CAPACITY,
-  reads: [
-    'DescribeNetworkInterfaces',
-    'DescribeInstances',
-    'DescribeInstanceTypes',
-    'DescribeLaunchTemplateVersions',
-    'DescribeAutoScalingGroups',
-    'DescribeCluster',
-    'DescribeNodegroup',
-    'DescribeAddon',
-  ],
+  reads: NODE_GROUP_NEED_READS,
   events: {
     on: [...ON_NODEGROUP_CHANGED, ...ON_TEMPLATE_VERSION],
     kinds: ['nodegroup-changed', 'launch-template-version-created'],

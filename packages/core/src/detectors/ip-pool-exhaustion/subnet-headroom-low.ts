@@ -3,7 +3,7 @@
  * than its node groups need at maximum size, or less than the configured percentage. Judged from state by the scan,
  * and when a node group is created or given a new maximum size.
  */
-import { type GroupNeed, groupNeed } from '../../capacity/node-group-need.ts';
+import { type GroupNeed, groupNeed, NODE_GROUP_NEED_READS } from '../../capacity/node-group-need.ts';
 import { cniSettingsOf, type SubnetHeadroom, subnetHeadroomOf } from '../../capacity/subnet-headroom.ts';
 import type { CloudTrailEvent } from '../../cloudtrail/types.ts';
 import { unique } from '../../collections.ts';
@@ -31,18 +31,7 @@ const CRITICAL_PERCENT = 5;
 
 export const subnetHeadroomLow = defineRule({
   ...SUBNET_HEADROOM_LOW,
-  reads: [
-    'DescribeSubnets',
-    'DescribeNetworkInterfaces',
-    'DescribeInstances',
-    'DescribeInstanceTypes',
-    'DescribeSubnetCidrReservations',
-    'DescribeLaunchTemplateVersions',
-    'DescribeAutoScalingGroups',
-    'DescribeCluster',
-    'DescribeNodegroup',
-    'DescribeAddon',
-  ],
+  reads: [...NODE_GROUP_NEED_READS, 'DescribeSubnets', 'DescribeSubnetCidrReservations'],
   events: {
     on: ON_NODEGROUP_CHANGED,
     kinds: ['nodegroup-changed'],

@@ -6,7 +6,6 @@
 import { eniSlots, limitsOfType } from '../../capacity/trunk.ts';
 import { eventEvidence } from '../../findings/build.ts';
 import { clusterOfEniTags } from '../../inventory/classify.ts';
-import { attachedNetworkInterfaces } from '../../inventory/node-queries.ts';
 import type { Finding } from '../../types/finding.ts';
 import { type DetectorContext, defineRule, type EventOfKind, type RuleDefinition } from '../define.ts';
 import { attachesTrunk, byResourceController, EC2, EKS, FAILED, TRUNK_ATTACH_BY_CONTROLLER } from './calls.ts';
@@ -64,7 +63,7 @@ function trunkAttachFailure(event: Attached, context: DetectorContext): Finding 
   const instance = node?.instance ?? inventory.instance(detail.instanceId);
   const cluster = node?.cluster ?? (eni ? clusterOfEniTags(eni.tags) : undefined);
   const limits = instance ? limitsOfType(instance.instanceType, inventory.instanceTypes) : undefined;
-  const slots = instance && limits ? eniSlots(attachedNetworkInterfaces(inventory, instance.id), limits) : undefined;
+  const slots = instance && limits ? eniSlots(inventory.networkInterfacesOf(instance.id), limits) : undefined;
   const meaning = errorMeaning(event.errorCode);
   const slotText = slots
     ? ` Its default network card holds ${slots.used} of ${slots.max} ENIs${slots.used >= slots.max ? ': the slots are full, the usual cause (the CNI took the last one for its warm ENIs)' : ''}.`

@@ -5,7 +5,7 @@
  * `instance-type-not-trunk-compatible` in `sgp-nodes.ts`.
  */
 import { eniSlots, limitsOfType } from '../../capacity/trunk.ts';
-import { attachedNetworkInterfaces, trunkOf } from '../../inventory/node-queries.ts';
+import { trunkOf } from '../../inventory/node-queries.ts';
 import type { SgpStatus } from '../../inventory/sgp.ts';
 import { LINKS } from '../../render/links.ts';
 import { humanDuration } from '../../render/wording.ts';
@@ -56,7 +56,7 @@ export function judgeTrunkMissing(node: Node, sgp: SgpStatus, context: DetectorC
   const minutes = (Date.parse(now) - Date.parse(instance.launchTime)) / 60_000;
   if (!(minutes >= config.trunkGraceMinutes)) return undefined;
   if (trunkOf(inventory, node) !== undefined) return undefined;
-  const slots = eniSlots(attachedNetworkInterfaces(inventory, instance.id), limits);
+  const slots = eniSlots(inventory.networkInterfacesOf(instance.id), limits);
   const full = slots.used >= slots.max;
   const lost = limits.branchInterfaces ?? 0;
   return trunkFinding(RULE, {
